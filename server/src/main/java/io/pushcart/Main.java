@@ -1,0 +1,71 @@
+package io.pushcart;
+
+import io.pushcart.config.Config;
+import io.pushcart.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/** The command line: reads the environment, starts Pushcart, and stops it cleanly on SIGTERM / Ctrl-C. */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Logging.configure();
+    Config config;
+    try {
+      config = Config.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("pushcart: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String adminToken = config.adminToken().orElseGet(() -> generatedAdminToken(config.dataDir()));
+    Pushcart pushcart = Pushcart.start(config, adminToken, Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: finishing the work in hand");
+      pushcart.close();
+    }, "pushcart-shutdown"));
+    String base = "http://localhost:" + config.port();
+    LOG.info("Pushcart listening on " + config.host() + ":" + config.port()
+        + " | Redis: " + (pushcart.redisIsEmbedded() ? "embedded at " + pushcart.redisUrl() + ", data in " + config.dataDir()
+        : Config.redactUrl(pushcart.redisUrl()))
+        + " | crypto: " + pushcart.cryptoProvider() + " | instance " + config.instanceId());
+    String tokenHint = config.adminToken().isPresent() ? "$PUSHCART_ADMIN_TOKEN"
+        : "$(cat " + config.dataDir().resolve("admin-token") + ")";
+    LOG.info("Create your first site:\n  curl -X POST " + base + "/v1/sites -H \"Authorization: Bearer " + tokenHint + "\""
+        + " -H 'Content-Type: application/json' -d '{\"name\":\"My store\",\"origins\":[\"https://shop.example\"],"
+        + "\"vapidSubject\":\"mailto:ops@shop.example\"}'");
+  }
+
+  /**
+   * Without PUSHCART_ADMIN_TOKEN, a laptop start makes one and keeps it in the data directory
+   * (readable by its owner only), so it survives restarts and is never printed.
+   */
+  private static String generatedAdminToken(Path dataDir) {
+    Path file = dataDir.resolve("admin-token");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).trim();
+      }
+      Files.createDirectories(dataDir);
+      String token = io.pushcart.common.Ids.random(32);
+      Files.writeString(file, token + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // best effort on non-POSIX file systems
+      }
+      LOG.info("No PUSHCART_ADMIN_TOKEN set: generated one in " + file);
+      return token;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep the admin token in " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

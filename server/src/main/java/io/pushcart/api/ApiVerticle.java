@@ -1,0 +1,140 @@
+package io.pushcart.api;
+
+import io.pushcart.api.Replies.Reply;
+import io.pushcart.campaign.CampaignService;
+import io.pushcart.campaign.CampaignStore;
+import io.pushcart.common.JsonFields;
+import io.pushcart.config.Config;
+import io.pushcart.redis.RedisConnector;
+import io.pushcart.site.SiteService;
+import io.pushcart.site.SiteStore;
+import io.pushcart.subscription.EndpointPolicy;
+import io.pushcart.subscription.SubscriptionService;
+import io.pushcart.subscription.SubscriptionStore;
+import io.pushcart.webpush.CryptoProvider;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Clock;
+
+/** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
+public final class ApiVerticle extends VerticleBase {
+  static final int BODY_LIMIT = 64 * 1024;
+
+  private final Config config;
+  private final String redisUrl;
+  private final String adminToken;
+  private final CryptoProvider crypto;
+  private final Clock clock;
+
+  private Redis redis;
+  private Auth auth;
+  private SiteService sites;
+  private SubscriptionService subscriptions;
+  private CampaignService campaigns;
+  private HttpServer server;
+
+  public ApiVerticle(Config config, String redisUrl, String adminToken, CryptoProvider crypto, Clock clock) {
+    this.config = config;
+    this.redisUrl = redisUrl;
+    this.adminToken = adminToken;
+    this.crypto = crypto;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    redis = RedisConnector.create(vertx, config, redisUrl);
+    auth = new Auth(adminToken);
+    sites = new SiteService(new SiteStore(redis), crypto, clock);
+    subscriptions = new SubscriptionService(new SubscriptionStore(redis), new EndpointPolicy(config.extraPushHosts()), clock);
+    campaigns = new CampaignService(new CampaignStore(redis), clock);
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.get("/openapi.yaml").handler(this::openApi);
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.post("/v1/sites").handler(this::createSite);
+    router.get("/v1/sites/:site").handler(this::getSite);
+    router.options("/v1/sites/:site/subscriptions").handler(this::preflight);
+    router.post("/v1/sites/:site/subscriptions").handler(this::subscribe);
+    router.post("/v1/sites/:site/campaigns").handler(this::createCampaign);
+    router.get("/v1/sites/:site/campaigns/:campaign").handler(this::getCampaign);
+    router.route().last().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(Replies::renderFailure);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    return server.requestHandler(router).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close().transform(ar -> redis.close());
+  }
+
+  private void health(RoutingContext ctx) {
+    Replies.respond(ctx, Future.succeededFuture(Reply.ok(new JsonObject().put("status", "up"))));
+  }
+
+  /** Ready when Redis answers: a load balancer should not send traffic to an instance that cannot store it. */
+  private void ready(RoutingContext ctx) {
+    redis.send(Request.cmd(Command.PING))
+        .onSuccess(pong -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}"))
+        .onFailure(err -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "redis unavailable").encode()));
+  }
+
+  private void openApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml");
+  }
+
+  private void createSite(RoutingContext ctx) {
+    auth.requireAdmin(ctx);
+    JsonFields f = JsonFields.of(Replies.jsonBody(ctx));
+    Replies.respond(ctx, sites.create(f.requiredString("name", 200), f.stringList("origins", 100, 300),
+            f.requiredString("vapidSubject", 300))
+        .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey()))));
+  }
+
+  private void getSite(RoutingContext ctx) {
+    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        .compose(site -> sites.subscriberCount(site.id())
+            .map(count -> Reply.ok(site.toJson().put("subscriberCount", count)))));
+  }
+
+  private void preflight(RoutingContext ctx) {
+    sites.find(ctx.pathParam("site")).<Void>map(site -> {
+      Cors.preflight(ctx, site);
+      return null;
+    }).onFailure(ctx::fail);
+  }
+
+  private void subscribe(RoutingContext ctx) {
+    Replies.respond(ctx, sites.find(ctx.pathParam("site")).compose(site -> {
+      Cors.allow(ctx, site);
+      return subscriptions.register(site, Replies.jsonBody(ctx));
+    }).map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
+  }
+
+  private void createCampaign(RoutingContext ctx) {
+    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        .compose(site -> campaigns.create(site, Replies.jsonBody(ctx)))
+        .map(created -> Reply.created(created.campaign().toJson().put("warnings", new JsonArray(created.warnings())))));
+  }
+
+  private void getCampaign(RoutingContext ctx) {
+    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        .compose(site -> campaigns.find(site.id(), ctx.pathParam("campaign")))
+        .map(campaign -> Reply.ok(campaign.toJson())));
+  }
+}

@@ -1,0 +1,113 @@
+package io.pushcart.api;
+
+import io.pushcart.common.ClientError;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** JSON in and out, and the one place that renders errors. */
+final class Replies {
+  private static final Logger LOG = Logger.getLogger(Replies.class.getName());
+
+  private Replies() {
+  }
+
+  /** A status and a JSON body. */
+  record Reply(int status, JsonObject body) {
+    static Reply ok(JsonObject body) {
+      return new Reply(200, body);
+    }
+
+    static Reply created(JsonObject body) {
+      return new Reply(201, body);
+    }
+  }
+
+  /** Sends the reply when the future succeeds; routes a failure to {@link #renderFailure}. */
+  static void respond(RoutingContext ctx, Future<Reply> reply) {
+    reply.onSuccess(r -> ctx.response().setStatusCode(r.status())
+            .putHeader("Content-Type", "application/json")
+            .end(r.body().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The request body as a JSON object, or a 400/415 that says what is wrong with it. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new ClientError(ClientError.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+          "send the body as JSON with 'Content-Type: application/json'", null);
+    }
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      throw new ClientError(ClientError.Kind.INVALID, "invalid_json", "the request body is empty; send a JSON object", null);
+    }
+    try {
+      Object value = Json.decodeValue(ctx.body().buffer());
+      if (!(value instanceof JsonObject object)) {
+        throw new ClientError(ClientError.Kind.INVALID, "invalid_json", "the request body must be a JSON object", null);
+      }
+      return object;
+    } catch (DecodeException e) {
+      throw new ClientError(ClientError.Kind.INVALID, "invalid_json", "the request body is not valid JSON: "
+          + firstLine(e.getMessage()), null);
+    }
+  }
+
+  /** Every failure ends here: a {@link ClientError} as its 4xx, anything else as a 500 that reveals nothing. */
+  static void renderFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status;
+    JsonObject error;
+    if (failure instanceof ClientError e) {
+      status = e.kind().status;
+      error = new JsonObject().put("code", e.code()).put("message", e.getMessage());
+      if (e.field() != null) {
+        error.put("field", e.field());
+      }
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      status = ctx.statusCode();
+      error = new JsonObject().put("code", codeFor(status)).put("message", messageFor(status));
+    } else {
+      status = 500;
+      String ref = Long.toHexString(System.nanoTime());
+      LOG.log(Level.SEVERE, "unexpected failure (ref " + ref + ") on " + ctx.request().method() + " " + ctx.request().path(), failure);
+      error = new JsonObject().put("code", "internal").put("message", "internal error, reference " + ref);
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error).encode());
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      default -> "bad_request";
+    };
+  }
+
+  private static String messageFor(int status) {
+    return switch (status) {
+      case 404 -> "no such resource; see /openapi.yaml for the API";
+      case 405 -> "this method is not allowed here; see /openapi.yaml";
+      case 413 -> "the request body is larger than " + ApiVerticle.BODY_LIMIT + " bytes";
+      default -> "bad request";
+    };
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    String line = nl < 0 ? message : message.substring(0, nl);
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+}

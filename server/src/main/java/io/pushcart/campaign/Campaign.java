@@ -1,0 +1,20 @@
+package io.pushcart.campaign;
+
+import io.pushcart.webpush.Urgency;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A campaign as created: what to send, to whom, and how (RFC 8030 TTL, urgency, topic). */
+public record Campaign(
+    String id,
+    String siteId,
+    String name,
+    CampaignKind kind,
+    Audience audience,
+    Notification notification,
+    String payload,
+    int ttl,
+    Urgency urgency,
+    Optional<String> topic,
+    Instant createdAt) {
+}

@@ -1,0 +1,71 @@
+package io.pushcart.campaign;
+
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
+import io.pushcart.common.JsonFields;
+import io.pushcart.webpush.Aes128GcmEncryptor;
+import io.pushcart.webpush.Topics;
+import io.pushcart.webpush.Urgency;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and validates the body of {@code POST /v1/sites/{site}/campaigns}. */
+final class CampaignRequest {
+  /** FCM and Mozilla keep a message at most four weeks. */
+  static final long MAX_TTL = 28L * 24 * 3600;
+  /** Hours, not zero: TTL 0 drops the message for every device that is offline right now. */
+  static final int DEFAULT_TTL = 12 * 3600;
+  /** Firefox on Android refuses payloads above about 3 KB even though the RFC allows 4 KB. */
+  static final int WARN_PAYLOAD_BYTES = 3072;
+
+  private CampaignRequest() {
+  }
+
+  /** A campaign to create, and warnings worth telling the marketer. */
+  record Parsed(Campaign campaign, List<String> warnings) {
+  }
+
+  static Parsed parse(String siteId, JsonObject body, Instant now) {
+    JsonFields f = JsonFields.of(body);
+    if (f.has("sendAt") || f.has("expiresAt") || f.has("localTime")) {
+      throw ClientError.invalid(f.has("sendAt") ? "sendAt" : f.has("expiresAt") ? "expiresAt" : "localTime",
+          "scheduling (sendAt, expiresAt, localTime) is not available yet: leave it out to send now");
+    }
+    String name = f.requiredString("name", 200);
+    CampaignKind kind = CampaignKind.parse(f.optionalString("kind", 32).orElse("custom"));
+    if (!body.containsKey("audience")) {
+      throw ClientError.invalid("audience", "audience is required: \"all\" or a rule such as {\"tags\": {\"any\": [\"shoes\"]}}");
+    }
+    Audience audience = Audience.parse(body.getValue("audience"));
+    Notification notification = Notification.parse(f.requiredObject("notification"));
+    int ttl = f.optionalLong("ttl", 0, MAX_TTL).map(Long::intValue).orElse(DEFAULT_TTL);
+    Urgency urgency = f.optionalString("urgency", 16).map(CampaignRequest::urgency).orElse(Urgency.NORMAL);
+    // RFC 8030 §5.4: at most 32 URL-safe base64 characters; any other label is hashed into one.
+    Optional<String> topic = f.optionalString("topic", 200).map(t -> Topics.isValid(t) ? t : Topics.derive(t));
+
+    String id = Ids.random(12);
+    String payload = notification.payload(id);
+    int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Aes128GcmEncryptor.MAX_PLAINTEXT) {
+      throw new ClientError(ClientError.Kind.INVALID, "payload_too_large", "the notification makes a " + bytes
+          + "-byte payload; push services accept at most " + Aes128GcmEncryptor.MAX_PLAINTEXT + " (shorten body, urls or actions)",
+          "notification");
+    }
+    List<String> warnings = new ArrayList<>();
+    if (bytes > WARN_PAYLOAD_BYTES) {
+      warnings.add("the payload is " + bytes + " bytes; Firefox on Android refuses payloads above about 3 KB");
+    }
+    return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, now),
+        List.copyOf(warnings));
+  }
+
+  private static Urgency urgency(String value) {
+    return Arrays.stream(Urgency.values()).filter(u -> u.headerValue().equals(value)).findFirst()
+        .orElseThrow(() -> ClientError.invalid("urgency", "urgency must be one of very-low, low, normal, high"));
+  }
+}

@@ -1,0 +1,22 @@
+package io.pushcart.campaign;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A campaign's counters. {@code targeted}: messages the audience called for; then each ends as
+ * {@code accepted} (the push service took it), {@code failed} (refused, or retries ran out) or
+ * {@code expired} (the subscription is gone: 404/410, and it was deleted). {@code retried}
+ * counts retry attempts. {@code delivered} and {@code clicked} come from service-worker receipts.
+ */
+public record CampaignStats(long targeted, long accepted, long failed, long expired, long retried,
+                            long delivered, long clicked) {
+  /** The hash fields, in the order of the record's components. */
+  public static final List<String> FIELDS = List.of(
+      "stat:targeted", "stat:accepted", "stat:failed", "stat:expired", "stat:retried", "stat:delivered", "stat:clicked");
+
+  public JsonObject toJson() {
+    return new JsonObject().put("targeted", targeted).put("accepted", accepted).put("failed", failed)
+        .put("expired", expired).put("retried", retried).put("delivered", delivered).put("clicked", clicked);
+  }
+}

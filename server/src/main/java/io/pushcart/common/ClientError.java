@@ -1,0 +1,59 @@
+package io.pushcart.common;
+
+/**
+ * The one error type for anything a client did wrong. The API renders it as
+ * {@code {"error": {"code", "message", "field"}}} with the status of its {@link Kind}; nothing
+ * else writes error responses. The message says what to fix.
+ */
+public final class ClientError extends RuntimeException {
+  public enum Kind {
+    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415), TOO_MANY_REQUESTS(429);
+
+    public final int status;
+
+    Kind(int status) {
+      this.status = status;
+    }
+  }
+
+  private final Kind kind;
+  private final String code;
+  private final String field;
+
+  public ClientError(Kind kind, String code, String message, String field) {
+    super(message, null, false, false);
+    this.kind = kind;
+    this.code = code;
+    this.field = field;
+  }
+
+  public static ClientError invalid(String field, String message) {
+    return new ClientError(Kind.INVALID, "invalid_field", message, field);
+  }
+
+  public static ClientError notFound(String what) {
+    return new ClientError(Kind.NOT_FOUND, "not_found", what + " not found", null);
+  }
+
+  public static ClientError unauthorized(String message) {
+    return new ClientError(Kind.UNAUTHORIZED, "unauthorized", message, null);
+  }
+
+  public static ClientError forbidden(String message) {
+    return new ClientError(Kind.FORBIDDEN, "forbidden", message, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** The request field at fault, as a JSON path ({@code keys.p256dh}), or null. */
+  public String field() {
+    return field;
+  }
+}

@@ -1,0 +1,107 @@
+package io.pushcart.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the server is told by its environment, read and validated once at start.
+ * An invalid value stops start-up with a message naming the variable (see docs/configuration.md).
+ */
+public record Config(
+    String host,
+    int port,
+    Optional<String> redisUrl,
+    boolean redisCluster,
+    Path dataDir,
+    Optional<String> adminToken,
+    List<PushHost> extraPushHosts,
+    Optional<Path> pushCaFile,
+    int pushConcurrencyPerOrigin,
+    int pushMaxAttempts,
+    int deliveryInstances,
+    long claimIdleMillis,
+    String instanceId) {
+
+  /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
+  public record PushHost(String host, int port) {
+    public static final int ANY_PORT = -1;
+
+    public boolean matches(String otherHost, int otherPort) {
+      return host.equalsIgnoreCase(otherHost) && (port == ANY_PORT || port == otherPort);
+    }
+  }
+
+  public static Config fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static Config from(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    Config config = new Config(
+        r.string("PUSHCART_HOST", "0.0.0.0"),
+        r.integer("PUSHCART_PORT", 8080, 0, 65535),
+        r.optional("PUSHCART_REDIS_URL"),
+        r.bool("PUSHCART_REDIS_CLUSTER", false),
+        Path.of(r.string("PUSHCART_DATA_DIR", "data")).toAbsolutePath(),
+        r.optional("PUSHCART_ADMIN_TOKEN"),
+        r.list("PUSHCART_PUSH_HOSTS").stream().map(v -> parsePushHost(v)).toList(),
+        r.optional("PUSHCART_PUSH_CA_FILE").map(Path::of),
+        r.integer("PUSHCART_PUSH_CONCURRENCY", 256, 1, 10_000),
+        r.integer("PUSHCART_PUSH_MAX_ATTEMPTS", 5, 1, 20),
+        r.integer("PUSHCART_DELIVERY_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),
+        r.integer("PUSHCART_CLAIM_IDLE_MS", 30_000, 100, 3_600_000),
+        r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
+    config.pushCaFile.ifPresent(f -> {
+      if (!Files.isReadable(f)) {
+        throw new ConfigException("PUSHCART_PUSH_CA_FILE: cannot read " + f);
+      }
+    });
+    config.adminToken.ifPresent(t -> {
+      if (t.length() < 16) {
+        throw new ConfigException("PUSHCART_ADMIN_TOKEN: use at least 16 characters");
+      }
+    });
+    return config;
+  }
+
+  private static PushHost parsePushHost(String value) {
+    String v = value.trim().toLowerCase();
+    if (v.contains("/") || v.isEmpty()) {
+      throw new ConfigException("PUSHCART_PUSH_HOSTS: '" + value + "' is not host or host:port");
+    }
+    int colon = v.lastIndexOf(':');
+    if (colon > 0 && !v.endsWith("]") && v.indexOf(':') == colon) {
+      try {
+        int port = Integer.parseInt(v.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return new PushHost(v.substring(0, colon), port);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("PUSHCART_PUSH_HOSTS: bad port in '" + value + "'");
+      }
+    }
+    return new PushHost(v.replace("[", "").replace("]", ""), PushHost.ANY_PORT);
+  }
+
+  private static String defaultInstanceId() {
+    return ProcessHandle.current().pid() + "@" + Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local");
+  }
+
+  @Override
+  public String toString() {
+    // The admin token is a secret: never part of a printed configuration.
+    return "Config[host=" + host + ", port=" + port + ", redis=" + redisUrl.map(Config::redactUrl).orElse("embedded")
+        + ", cluster=" + redisCluster + ", dataDir=" + dataDir + ", extraPushHosts=" + extraPushHosts
+        + ", pushCaFile=" + pushCaFile.orElse(null) + ", concurrency=" + pushConcurrencyPerOrigin
+        + ", deliveryInstances=" + deliveryInstances + ", instanceId=" + instanceId + "]";
+  }
+
+  /** A Redis URL with any password replaced, fit for a log line. */
+  public static String redactUrl(String url) {
+    return url.replaceAll("(?<=://)([^:@/]*):([^@/]*)@", "$1:***@");
+  }
+}

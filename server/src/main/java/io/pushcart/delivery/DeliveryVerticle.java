@@ -1,0 +1,227 @@
+package io.pushcart.delivery;
+
+import io.pushcart.campaign.CampaignStatus;
+import io.pushcart.campaign.CampaignStore;
+import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.common.Ids;
+import io.pushcart.config.Config;
+import io.pushcart.redis.RedisConnector;
+import io.pushcart.site.SiteStore;
+import io.pushcart.subscription.EndpointPolicy;
+import io.pushcart.subscription.SubscriptionStore;
+import io.pushcart.webpush.CryptoProvider;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.redis.client.Redis;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A delivery worker: claims work units from the sites' streams and runs them. Several run per
+ * instance (one per core by default), each on its own event loop with its own push client;
+ * every instance sharing a Redis shares the work. Per-message crypto runs on the shared
+ * {@code pushcart-crypto} worker pool (one thread per core): measured at ~60 µs a message, it
+ * would otherwise hold the event loop that reads push-service responses.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(DeliveryVerticle.class.getName());
+  /** Units one worker runs at once: enough to overlap Redis round trips with sending. */
+  static final int UNITS_IN_FLIGHT = 4;
+  static final long IDLE_POLL_MS = 100;
+  static final long RETRY_POLL_MS = 250;
+  static final long SITES_REFRESH_MS = 2_000;
+  static final long CAMPAIGN_CACHE_MS = 1_000;
+
+  private final Config config;
+  private final String redisUrl;
+  private final CryptoProvider crypto;
+  private final Clock clock;
+
+  private Redis redis;
+  private WorkQueue queue;
+  private ScanStep scan;
+  private SendStep send;
+  private PushClient client;
+  private WorkerExecutor cryptoWorkers;
+  private CampaignStore campaigns;
+
+  private final Map<String, WorkUnit> held = new HashMap<>();
+  private final List<Future<Void>> running = new ArrayList<>();
+  private final Map<String, CachedCampaign> campaignCache = new HashMap<>();
+  private List<String> sites = List.of();
+  private long sitesReadAt;
+  private int nextSite;
+  private boolean polling;
+  private boolean idleTimerSet;
+  private boolean stopping;
+
+  private record CachedCampaign(StoredCampaign campaign, long readAt) {
+  }
+
+  public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, Clock clock) {
+    this.config = config;
+    this.redisUrl = redisUrl;
+    this.crypto = crypto;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    redis = RedisConnector.create(vertx, config, redisUrl);
+    queue = new WorkQueue(redis, config.instanceId() + "#" + Ids.random(4));
+    campaigns = new CampaignStore(redis);
+    client = new PushClient(vertx, config);
+    cryptoWorkers = vertx.createSharedWorkerExecutor("pushcart-crypto", Runtime.getRuntime().availableProcessors());
+    int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
+    scan = new ScanStep(redis, queue, clock);
+    send = new SendStep(redis, queue, new ProgressStore(redis), new SubscriptionStore(redis),
+        new SiteSenders(new SiteStore(redis), crypto, clock), client, new OriginLimiter(perWorker),
+        new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
+        cryptoWorkers, clock);
+    long claimIdle = config.claimIdleMillis();
+    vertx.setPeriodic(Math.max(50, claimIdle / 3), id -> heartbeat());
+    vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
+    vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
+    pump();
+    return Future.succeededFuture();
+  }
+
+  /** Stops taking work, lets the units in hand finish (they are acknowledged), then closes. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return Future.join(new ArrayList<>(running))
+        .transform(ar -> client.close())
+        .transform(ar -> redis.close())
+        .transform(ar -> cryptoWorkers.close());
+  }
+
+  private void pump() {
+    if (stopping || polling || running.size() >= UNITS_IN_FLIGHT) {
+      return;
+    }
+    polling = true;
+    nextUnit().onComplete(ar -> {
+      polling = false;
+      if (ar.succeeded() && ar.result() != null) {
+        run(ar.result());
+        pump();
+      } else {
+        if (ar.failed()) {
+          LOG.log(Level.WARNING, "reading work failed: " + ar.cause().getMessage());
+        }
+        idleThenPump();
+      }
+    });
+  }
+
+  private void idleThenPump() {
+    if (!idleTimerSet && !stopping) {
+      idleTimerSet = true;
+      vertx.setTimer(IDLE_POLL_MS, id -> {
+        idleTimerSet = false;
+        pump();
+      });
+    }
+  }
+
+  /** The next new unit of any site, visiting sites in turn so that one big campaign does not starve the others. */
+  private Future<WorkUnit> nextUnit() {
+    return knownSites().compose(list -> tryFrom(list, 0));
+  }
+
+  private Future<WorkUnit> tryFrom(List<String> list, int tried) {
+    if (tried >= list.size()) {
+      return Future.succeededFuture(null);
+    }
+    String site = list.get(nextSite++ % list.size());
+    return queue.readNew(site, 1)
+        .compose(units -> units.isEmpty() ? tryFrom(list, tried + 1) : Future.succeededFuture(units.get(0)));
+  }
+
+  private Future<List<String>> knownSites() {
+    if (clock.millis() - sitesReadAt < SITES_REFRESH_MS) {
+      return Future.succeededFuture(sites);
+    }
+    return queue.sitesWithWork().map(list -> {
+      sites = list;
+      sitesReadAt = clock.millis();
+      return list;
+    });
+  }
+
+  private void run(WorkUnit unit) {
+    held.put(unit.entryId(), unit);
+    Future<Void> done = campaign(unit.siteId(), unit.campaignId())
+        .compose(campaign -> {
+          if (campaign == null || campaign.status() != CampaignStatus.SENDING) {
+            return queue.ack(unit); // cancelled, completed or deleted: nothing to send
+          }
+          return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign) : send.run((WorkUnit.Send) unit, campaign);
+        });
+    running.add(done);
+    done.onComplete(ar -> {
+      running.remove(done);
+      held.remove(unit.entryId());
+      if (ar.failed()) {
+        // Left pending: after the claim time some instance (maybe this one) takes it over.
+        LOG.log(Level.WARNING, "work unit " + unit.entryId() + " of campaign " + unit.campaignId() + " failed: "
+            + ar.cause().getMessage(), ar.cause());
+      }
+      pump();
+    });
+  }
+
+  private Future<StoredCampaign> campaign(String siteId, String campaignId) {
+    CachedCampaign cached = campaignCache.get(campaignId);
+    if (cached != null && clock.millis() - cached.readAt() < CAMPAIGN_CACHE_MS) {
+      return Future.succeededFuture(cached.campaign());
+    }
+    return campaigns.find(siteId, campaignId).map(found -> {
+      StoredCampaign c = found.orElse(null);
+      if (c == null) {
+        campaignCache.remove(campaignId);
+      } else {
+        campaignCache.put(campaignId, new CachedCampaign(c, clock.millis()));
+      }
+      return c;
+    });
+  }
+
+  private void heartbeat() {
+    Map<String, List<String>> bySite = new HashMap<>();
+    held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
+    bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
+        .onFailure(err -> LOG.warning("heartbeat failed: " + err.getMessage())));
+  }
+
+  private void claimAbandoned() {
+    if (stopping) {
+      return;
+    }
+    for (String site : sites) {
+      queue.claimAbandoned(site, config.claimIdleMillis(), UNITS_IN_FLIGHT).onSuccess(units -> units.forEach(u -> {
+        if (!held.containsKey(u.entryId())) {
+          LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId());
+          run(u);
+        }
+      }));
+    }
+  }
+
+  private void moveDueRetries() {
+    if (stopping) {
+      return;
+    }
+    for (String site : sites) {
+      queue.claimDueRetries(site, clock.millis(), 1000)
+          .onFailure(err -> LOG.warning("moving retries failed: " + err.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.pushcart.delivery;
+
+import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.common.ClientError;
+import io.pushcart.redis.Keys;
+import io.pushcart.subscription.EndpointPolicy;
+import io.pushcart.subscription.SubscriptionStore;
+import io.pushcart.webpush.Base64Url;
+import io.pushcart.webpush.PushOptions;
+import io.pushcart.webpush.PushRequest;
+import io.pushcart.webpush.PushRequestBuilder;
+import io.pushcart.webpush.Urgency;
+import io.pushcart.webpush.VapidSigner;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends one unit's messages: skip whoever already has an outcome for this attempt, load the
+ * subscriptions in one pipelined read, encrypt in chunks on the crypto workers, send with a
+ * bounded number in flight per push service, and record every outcome before acknowledging.
+ */
+final class SendStep {
+  /** Messages encrypted per hand-off to a crypto worker: big enough to amortise the hop, small enough to start sending early. */
+  static final int CHUNK = 64;
+
+  private final Redis redis;
+  private final WorkQueue queue;
+  private final ProgressStore progress;
+  private final SubscriptionStore subscriptions;
+  private final SiteSenders senders;
+  private final PushClient client;
+  private final OriginLimiter limiter;
+  private final RetryPolicy retries;
+  private final EndpointPolicy endpoints;
+  private final WorkerExecutor cryptoWorkers;
+  private final Clock clock;
+
+  SendStep(Redis redis, WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
+           PushClient client, OriginLimiter limiter, RetryPolicy retries, EndpointPolicy endpoints,
+           WorkerExecutor cryptoWorkers, Clock clock) {
+    this.redis = redis;
+    this.queue = queue;
+    this.progress = progress;
+    this.subscriptions = subscriptions;
+    this.senders = senders;
+    this.client = client;
+    this.limiter = limiter;
+    this.retries = retries;
+    this.endpoints = endpoints;
+    this.cryptoWorkers = cryptoWorkers;
+    this.clock = clock;
+  }
+
+  /** A subscription loaded for sending, or the outcome that makes sending pointless. */
+  private record Target(String id, URI endpoint, byte[] p256dh, byte[] auth, Outcome settled) {
+  }
+
+  Future<Void> run(WorkUnit.Send unit, StoredCampaign campaign) {
+    OutcomeBuffer outcomes = new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock);
+    PushOptions options = new PushOptions(campaign.ttl(), urgency(campaign.urgency()), campaign.topic().orElse(null));
+    byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
+    return progress.due(unit.siteId(), unit.campaignId(), unit.attempt(), unit.ids())
+        .compose(ids -> load(unit, ids))
+        .compose(targets -> senders.forSite(unit.siteId())
+            .compose(builder -> sendAll(unit, targets, builder, payload, options, outcomes)))
+        .compose(v -> outcomes.flush())
+        .compose(v -> queue.ack(unit));
+  }
+
+  private Future<List<Target>> load(WorkUnit.Send unit, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HMGET)
+        .arg(Keys.subscription(unit.siteId(), id)).arg("endpoint").arg("p256dh").arg("auth")).toList();
+    return redis.batch(reads).map(rows -> {
+      List<Target> targets = new ArrayList<>(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        targets.add(target(ids.get(i), rows.get(i), unit.attempt()));
+      }
+      return targets;
+    });
+  }
+
+  private Target target(String id, Response row, int attempt) {
+    if (row == null || row.get(0) == null) {
+      // Gone since the audience was read (unsubscribed, or expired in another campaign).
+      return new Target(id, null, null, null, Outcome.of(id, Outcome.Kind.EXPIRED, attempt));
+    }
+    try {
+      URI endpoint = endpoints.check(row.get(0).toString(), "endpoint");
+      return new Target(id, endpoint, Base64Url.decode(row.get(1).toString()), Base64Url.decode(row.get(2).toString()), null);
+    } catch (ClientError e) {
+      return new Target(id, null, null, null, new Outcome(id, Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
+    }
+  }
+
+  private Future<Void> sendAll(WorkUnit.Send unit, List<Target> targets, PushRequestBuilder builder, byte[] payload,
+                               PushOptions options, OutcomeBuffer outcomes) {
+    List<Future<Void>> sends = new ArrayList<>(targets.size());
+    Future<Void> encrypted = Future.succeededFuture();
+    for (int from = 0; from < targets.size(); from += CHUNK) {
+      List<Target> chunk = targets.subList(from, Math.min(from + CHUNK, targets.size()));
+      // Chunks are encrypted one after another (sends of earlier chunks overlap with it);
+      // several units in flight keep every crypto worker busy.
+      encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builder, payload, options), false)
+          .map(requests -> {
+            for (int i = 0; i < chunk.size(); i++) {
+              sends.add(sendOne(chunk.get(i), requests.get(i), unit, outcomes));
+            }
+            return null;
+          }));
+    }
+    return encrypted.compose(v -> Future.join(sends)).mapEmpty();
+  }
+
+  /** Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target. */
+  private static List<PushRequest> encrypt(List<Target> chunk, PushRequestBuilder builder, byte[] payload, PushOptions options) {
+    List<PushRequest> out = new ArrayList<>(chunk.size());
+    for (Target t : chunk) {
+      if (t.settled() != null) {
+        out.add(null);
+        continue;
+      }
+      try {
+        out.add(builder.build(t.endpoint(), t.p256dh(), t.auth(), payload, options));
+      } catch (IllegalArgumentException badKeys) {
+        out.add(null);
+      }
+    }
+    return out;
+  }
+
+  private Future<Void> sendOne(Target t, PushRequest request, WorkUnit.Send unit, OutcomeBuffer outcomes) {
+    if (t.settled() != null) {
+      outcomes.add(t.settled());
+      return Future.succeededFuture();
+    }
+    if (request == null) {
+      outcomes.add(new Outcome(t.id(), Outcome.Kind.FAILED, unit.attempt(), 0, "subscription keys unusable"));
+      return Future.succeededFuture();
+    }
+    String origin = VapidSigner.originOf(t.endpoint());
+    return limiter.acquire(origin)
+        .compose(v -> client.send(request)
+            .map(response -> retries.classify(t.id(), unit.attempt(), response))
+            .otherwise(err -> retries.onNetworkError(t.id(), unit.attempt(), err))
+            .onComplete(x -> limiter.release(origin)))
+        .compose(outcome -> {
+          outcomes.add(outcome);
+          return outcome.kind() == Outcome.Kind.EXPIRED
+              ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
+              : Future.<Void>succeededFuture();
+        });
+  }
+
+  private static Urgency urgency(String wire) {
+    for (Urgency u : Urgency.values()) {
+      if (u.headerValue().equals(wire)) {
+        return u;
+      }
+    }
+    return Urgency.NORMAL;
+  }
+}

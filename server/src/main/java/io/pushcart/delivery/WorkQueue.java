@@ -1,0 +1,128 @@
+package io.pushcart.delivery;
+
+import io.pushcart.campaign.CampaignStore;
+import io.pushcart.redis.Keys;
+import io.pushcart.redis.LuaScript;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The sites' work streams, read through one consumer group shared by every instance: a unit is
+ * handed to one consumer, stays pending until acknowledged, and is claimed by another instance
+ * when its owner stops heart-beating (it died). Redis Streams give us the claiming for free.
+ */
+final class WorkQueue {
+  private static final String GROUP = CampaignStore.WORK_GROUP;
+  private static final LuaScript COMMIT_SCAN = LuaScript.load("commit_scan");
+  private static final LuaScript CLAIM_RETRIES = LuaScript.load("claim_retries");
+  private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+
+  private final Redis redis;
+  private final String consumer;
+
+  WorkQueue(Redis redis, String consumer) {
+    this.redis = redis;
+    this.consumer = consumer;
+  }
+
+  String consumer() {
+    return consumer;
+  }
+
+  Future<List<String>> sitesWithWork() {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(Keys.WORK_SITES))
+        .map(r -> r == null ? List.of() : r.stream().map(Response::toString).toList());
+  }
+
+  /** Up to {@code count} units never delivered to any consumer. */
+  Future<List<WorkUnit>> readNew(String siteId, int count) {
+    String stream = stream(siteId);
+    Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer)
+        .arg("COUNT").arg(count).arg("STREAMS").arg(stream).arg(">");
+    return redis.send(read)
+        .map(r -> units(siteId, r == null ? null : r.isMap() ? r.get(stream) : r.get(0).get(1)))
+        .recover(err -> isNoGroup(err) ? createGroup(stream).map(List.of()) : Future.failedFuture(err));
+  }
+
+  /** Units pending longer than {@code minIdleMillis} with a consumer that stopped heart-beating: now ours. */
+  Future<List<WorkUnit>> claimAbandoned(String siteId, long minIdleMillis, int count) {
+    Request claim = Request.cmd(Command.XAUTOCLAIM).arg(stream(siteId)).arg(GROUP).arg(consumer)
+        .arg(minIdleMillis).arg("0-0").arg("COUNT").arg(count);
+    return redis.send(claim)
+        .map(r -> units(siteId, r == null ? null : r.get(1)))
+        .recover(err -> isNoGroup(err) ? Future.succeededFuture(List.of()) : Future.failedFuture(err));
+  }
+
+  /** Resets the idle time of units we are still working on, so nobody claims them from us. */
+  Future<Void> heartbeat(String siteId, List<String> entryIds) {
+    if (entryIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> args = new ArrayList<>(List.of(GROUP, consumer));
+    args.addAll(entryIds);
+    return HEARTBEAT.run(redis, List.of(stream(siteId)), args).mapEmpty();
+  }
+
+  /** Done with a unit: acknowledged and removed, so the stream stays as small as the work left. */
+  Future<Void> ack(WorkUnit unit) {
+    String stream = stream(unit.siteId());
+    return redis.batch(List.of(
+        Request.cmd(Command.XACK).arg(stream).arg(GROUP).arg(unit.entryId()),
+        Request.cmd(Command.XDEL).arg(stream).arg(unit.entryId()))).mapEmpty();
+  }
+
+  /**
+   * Commits a scan step (see commit_scan.lua): the ids found, the next page or the end of the
+   * scan. False when the unit is no longer ours.
+   */
+  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, String nextCursor, String now) {
+    return COMMIT_SCAN.run(redis,
+        List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId())),
+        List.of(GROUP, consumer, unit.entryId(), unit.campaignId(),
+            nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"),
+            String.valueOf(ids.size()), String.join(",", ids), now))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  /** Moves due retries into the work stream; how many moved. */
+  Future<Long> claimDueRetries(String siteId, long nowMillis, int max) {
+    return CLAIM_RETRIES.run(redis,
+        List.of(Keys.site(siteId, Keys.Part.RETRIES), stream(siteId)),
+        List.of(String.valueOf(nowMillis), String.valueOf(max)))
+        .map(Response::toLong);
+  }
+
+  private Future<Void> createGroup(String stream) {
+    return redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(GROUP).arg("0").arg("MKSTREAM"))
+        .<Void>mapEmpty()
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  private static List<WorkUnit> units(String siteId, Response entries) {
+    List<WorkUnit> out = new ArrayList<>();
+    if (entries != null) {
+      for (Response entry : entries) {
+        WorkUnit unit = entry == null ? null : WorkUnit.parse(siteId, entry);
+        if (unit != null) {
+          out.add(unit);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean isNoGroup(Throwable err) {
+    return err.getMessage() != null && err.getMessage().startsWith("NOGROUP");
+  }
+
+  private static String stream(String siteId) {
+    return Keys.site(siteId, Keys.Part.WORK);
+  }
+}

@@ -1,0 +1,86 @@
+package io.pushcart.redis;
+
+/**
+ * Every Redis key Pushcart uses is built here, and each is described in docs/redis-keys.md.
+ *
+ * <p>All keys of one site carry the hash tag {@code {siteId}}, so whatever one operation (or one
+ * Lua script) touches lies on one Redis Cluster slot. Site and campaign ids are base64url, which
+ * never contains a brace. Only {@link #SITES} and {@link #WORK_SITES} are global.
+ */
+public final class Keys {
+  private static final String PREFIX = "pc:";
+
+  /** SET of every site id. */
+  public static final String SITES = PREFIX + "sites";
+  /** SET of site ids whose work stream may hold units to claim; workers poll only these. */
+  public static final String WORK_SITES = PREFIX + "work-sites";
+  /** Pub/sub channel that wakes idle delivery workers when work is added. */
+  public static final String WORK_CHANNEL = PREFIX + "work";
+
+  private Keys() {
+  }
+
+  private static String site(String siteId) {
+    return PREFIX + "{" + siteId + "}:";
+  }
+
+  /** HASH: the site's record (name, origins, VAPID keys, secret key hash). */
+  public static String site(String siteId, Part part) {
+    return site(siteId) + part.suffix;
+  }
+
+  /** HASH: one subscription. */
+  public static String subscription(String siteId, String subscriptionId) {
+    return site(siteId) + "sub:" + subscriptionId;
+  }
+
+  /** Prefix of {@link #subscription}, for Lua scripts that build the key from an id. */
+  public static String subscriptionPrefix(String siteId) {
+    return site(siteId) + "sub:";
+  }
+
+  /** SET of the ids of the site's subscriptions carrying this tag. */
+  public static String tag(String siteId, String tag) {
+    return site(siteId) + "tag:" + tag;
+  }
+
+  /** Prefix of {@link #tag}, for Lua scripts that build the key from a tag. */
+  public static String tagPrefix(String siteId) {
+    return site(siteId) + "tag:";
+  }
+
+  /** HASH: a campaign's definition, status and stats counters. */
+  public static String campaign(String siteId, String campaignId) {
+    return site(siteId) + "campaign:" + campaignId;
+  }
+
+  /** HASH: subscription id → how far this campaign's message to it got (exactly-once bookkeeping). */
+  public static String campaignProgress(String siteId, String campaignId) {
+    return site(siteId) + "campaign:" + campaignId + ":progress";
+  }
+
+  /** HASH: failure reason (status and push-service message) → how many messages of this campaign failed so. */
+  public static String campaignFailures(String siteId, String campaignId) {
+    return site(siteId) + "campaign:" + campaignId + ":failures";
+  }
+
+  /** The site-wide keys. */
+  public enum Part {
+    /** HASH: the site record. */
+    RECORD("site"),
+    /** SET: ids of all subscriptions. */
+    SUBSCRIPTIONS("subs"),
+    /** ZSET: campaign ids scored by creation time. */
+    CAMPAIGNS("campaigns"),
+    /** STREAM: delivery work units, consumed by the group {@code delivery}. */
+    WORK("work"),
+    /** ZSET: retries waiting for their time, scored by due epoch millis. */
+    RETRIES("retries");
+
+    private final String suffix;
+
+    Part(String suffix) {
+      this.suffix = suffix;
+    }
+  }
+}

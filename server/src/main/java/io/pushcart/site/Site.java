@@ -1,0 +1,40 @@
+package io.pushcart.site;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A store using Pushcart. The VAPID private key and the hash of the secret API key are held here
+ * but never rendered: {@link #toJson()} shows only what the site's owner may read back.
+ */
+public record Site(
+    String id,
+    String name,
+    List<String> origins,
+    String vapidSubject,
+    String vapidPublicKey,
+    String vapidPrivateKey,
+    String secretKeyHash,
+    Instant createdAt) {
+
+  public boolean allowsOrigin(String origin) {
+    return origin != null && origins.contains(origin.toLowerCase());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("origins", new JsonArray(origins))
+        .put("vapidSubject", vapidSubject)
+        .put("vapidPublicKey", vapidPublicKey)
+        .put("createdAt", createdAt.toString());
+  }
+
+  @Override
+  public String toString() {
+    return "Site[" + id + ", " + name + "]";
+  }
+}

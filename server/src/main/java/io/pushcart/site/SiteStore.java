@@ -1,0 +1,62 @@
+package io.pushcart.site;
+
+import io.pushcart.redis.Keys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Sites in Redis: one hash per site ({@code pc:{site}:site}) and the global set of site ids. */
+public final class SiteStore {
+  private final Redis redis;
+
+  public SiteStore(Redis redis) {
+    this.redis = redis;
+  }
+
+  public Future<Void> create(Site site) {
+    Request hset = Request.cmd(Command.HSET).arg(Keys.site(site.id(), Keys.Part.RECORD))
+        .arg("id").arg(site.id())
+        .arg("name").arg(site.name())
+        .arg("origins").arg(new JsonArray(site.origins()).encode())
+        .arg("vapidSubject").arg(site.vapidSubject())
+        .arg("vapidPublicKey").arg(site.vapidPublicKey())
+        .arg("vapidPrivateKey").arg(site.vapidPrivateKey())
+        .arg("secretKeyHash").arg(site.secretKeyHash())
+        .arg("createdAt").arg(site.createdAt().toString());
+    return redis.send(hset)
+        .compose(ok -> redis.send(Request.cmd(Command.SADD).arg(Keys.SITES).arg(site.id())))
+        .mapEmpty();
+  }
+
+  public Future<Optional<Site>> find(String siteId) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(Keys.site(siteId, Keys.Part.RECORD)))
+        .map(SiteStore::toSite);
+  }
+
+  public Future<Long> subscriberCount(String siteId) {
+    return redis.send(Request.cmd(Command.SCARD).arg(Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)))
+        .map(Response::toLong);
+  }
+
+  private static Optional<Site> toSite(Response hash) {
+    if (hash == null || hash.size() == 0 || !hash.containsKey("id")) {
+      return Optional.empty();
+    }
+    List<String> origins = new JsonArray(hash.get("origins").toString()).stream().map(String::valueOf).toList();
+    return Optional.of(new Site(
+        hash.get("id").toString(),
+        hash.get("name").toString(),
+        origins,
+        hash.get("vapidSubject").toString(),
+        hash.get("vapidPublicKey").toString(),
+        hash.get("vapidPrivateKey").toString(),
+        hash.get("secretKeyHash").toString(),
+        Instant.parse(hash.get("createdAt").toString())));
+  }
+}

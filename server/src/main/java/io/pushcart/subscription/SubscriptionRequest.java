@@ -1,0 +1,78 @@
+package io.pushcart.subscription;
+
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
+import io.pushcart.common.JsonFields;
+import io.pushcart.common.Tags;
+import io.pushcart.webpush.Base64Url;
+import io.pushcart.webpush.P256;
+import io.vertx.core.json.JsonObject;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Reads and validates the body of {@code POST /v1/sites/{site}/subscriptions}. */
+final class SubscriptionRequest {
+  static final int MAX_ATTRIBUTES = 50;
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+  private static final int MAX_ATTRIBUTE_LENGTH = 256;
+
+  private SubscriptionRequest() {
+  }
+
+  static Subscription parse(JsonObject body, EndpointPolicy policy) {
+    JsonFields f = JsonFields.of(body);
+    String endpoint = f.requiredString("endpoint", EndpointPolicy.MAX_LENGTH);
+    policy.check(endpoint, "endpoint");
+    JsonFields keys = f.requiredObject("keys");
+    String p256dh = keys.requiredString("p256dh", 100);
+    byte[] point = decode(p256dh, "keys.p256dh");
+    if (point.length != 65 || !P256.isOnCurve(point)) {
+      throw ClientError.invalid("keys.p256dh", "keys.p256dh must be a 65-byte uncompressed P-256 point that lies on the curve");
+    }
+    String auth = keys.requiredString("auth", 40);
+    if (decode(auth, "keys.auth").length != 16) {
+      throw ClientError.invalid("keys.auth", "keys.auth must be 16 bytes (base64url)");
+    }
+    List<String> tags = Tags.check(f.stringList("tags", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags");
+    JsonObject attributes = attributes(f);
+    return new Subscription(Ids.derived(endpoint), endpoint, p256dh, auth, tags, attributes);
+  }
+
+  private static byte[] decode(String value, String field) {
+    try {
+      return Base64Url.decode(value);
+    } catch (IllegalArgumentException e) {
+      throw ClientError.invalid(field, field + " is not base64url");
+    }
+  }
+
+  private static JsonObject attributes(JsonFields f) {
+    JsonObject attributes = f.optionalObject("attributes").map(JsonFields::json).orElseGet(JsonObject::new);
+    if (attributes.size() > MAX_ATTRIBUTES) {
+      throw ClientError.invalid("attributes", "attributes may hold at most " + MAX_ATTRIBUTES + " entries");
+    }
+    for (Map.Entry<String, Object> e : attributes) {
+      String field = "attributes." + e.getKey();
+      if (!ATTRIBUTE_NAME.matcher(e.getKey()).matches()) {
+        throw ClientError.invalid(field, "attribute names start with a letter and hold letters, digits and _ (at most 64)");
+      }
+      Object v = e.getValue();
+      boolean scalar = v instanceof String s ? s.length() <= MAX_ATTRIBUTE_LENGTH : v instanceof Number || v instanceof Boolean;
+      if (!scalar) {
+        throw ClientError.invalid(field, field + " must be a string (at most " + MAX_ATTRIBUTE_LENGTH + " characters), a number or a boolean");
+      }
+    }
+    if (attributes.containsKey("timezone")) {
+      Object tz = attributes.getValue("timezone");
+      try {
+        ZoneId.of(String.valueOf(tz));
+      } catch (DateTimeException e) {
+        throw ClientError.invalid("attributes.timezone", "attributes.timezone must be an IANA time zone such as Europe/Berlin: " + tz);
+      }
+    }
+    return attributes;
+  }
+}

@@ -1,0 +1,44 @@
+package io.pushcart.subscription;
+
+import io.pushcart.redis.Keys;
+import io.pushcart.redis.LuaScript;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.List;
+
+/** Subscriptions in Redis: a hash each, the site's set of ids, and a set per tag (docs/redis-keys.md). */
+public final class SubscriptionStore {
+  private static final LuaScript UPSERT = LuaScript.load("upsert_subscription");
+  private static final LuaScript DELETE = LuaScript.load("delete_subscription");
+
+  private final Redis redis;
+
+  public SubscriptionStore(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** Creates or refreshes; true when the endpoint was already known. */
+  public Future<Boolean> upsert(String siteId, Subscription s, Instant now) {
+    return UPSERT.run(redis,
+        List.of(Keys.subscription(siteId, s.id()), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
+        List.of(s.id(), s.endpoint(), s.p256dh(), s.auth(), now.toString(), new JsonArray(s.tags()).encode(),
+            s.attributes().encode(), Keys.tagPrefix(siteId)))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  /** Deletes the subscription if it still has this endpoint; true when it did. */
+  public Future<Boolean> deleteIfEndpoint(String siteId, String subscriptionId, String endpoint) {
+    return DELETE.run(redis,
+        List.of(Keys.subscription(siteId, subscriptionId), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
+        List.of(subscriptionId, Keys.tagPrefix(siteId), endpoint))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  public Future<Boolean> exists(String siteId, String subscriptionId) {
+    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EXISTS)
+        .arg(Keys.subscription(siteId, subscriptionId))).map(Response::toLong).map(n -> n == 1L);
+  }
+}

@@ -1,0 +1,63 @@
+package io.pushcart.webpush;
+
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.util.Optional;
+
+/**
+ * The few primitives Web Push needs, behind one interface so the JCA provider choice
+ * (Conscrypt/BoringSSL when its native library loads, else the JDK) sits in one place.
+ *
+ * <p>Implementations are thread-safe: JCA engines are not, so each thread gets its own.
+ * The provider is passed to every {@code getInstance} call; nothing is installed
+ * JVM-wide with {@code Security.insertProviderAt}.
+ */
+public interface CryptoProvider {
+
+    /** "Conscrypt" or "JDK": which implementation does the work. */
+    String name();
+
+    /** A fresh P-256 key pair (RFC 8291 §3.1: a new one for every message). */
+    KeyPair generateKeyPair();
+
+    /** A public key for a 65-byte uncompressed point, validated with {@link P256#isOnCurve}. */
+    ECPublicKey publicKey(byte[] point65);
+
+    /** A private key for a 32-byte big-endian scalar {@code d}. */
+    ECPrivateKey privateKey(byte[] d32);
+
+    /** ECDH on P-256: the 32-byte x coordinate of the shared point. */
+    byte[] ecdh(PrivateKey privateKey, ECPublicKey peer);
+
+    /** ECDSA P-256 with SHA-256, in the JCA's DER form (see {@link EcdsaSignatures}). */
+    byte[] signSha256WithEcdsa(PrivateKey key, byte[] data);
+
+    /** HMAC-SHA-256(key, data): 32 bytes. */
+    byte[] hmacSha256(byte[] key, byte[] data);
+
+    /**
+     * AES-128-GCM with a 128-bit tag and no associated data. Writes
+     * {@code input.length + 16} bytes (ciphertext then tag) into {@code output} at {@code offset}.
+     */
+    void aes128GcmEncrypt(byte[] key16, byte[] nonce12, byte[] input, byte[] output, int offset);
+
+    /** {@code n} bytes from a cryptographically strong generator. */
+    byte[] randomBytes(int n);
+
+    /** Conscrypt when its native library loads on this machine, else the JDK providers. */
+    static CryptoProvider best() {
+        return conscrypt().orElseGet(CryptoProvider::jdk);
+    }
+
+    /** The pure-Java JDK providers (SunEC, SunJCE): always available. */
+    static CryptoProvider jdk() {
+        return JcaCryptoProvider.jdk();
+    }
+
+    /** Conscrypt, or empty when its native library cannot load on this platform. */
+    static Optional<CryptoProvider> conscrypt() {
+        return Optional.ofNullable(JcaCryptoProvider.conscryptOrNull());
+    }
+}

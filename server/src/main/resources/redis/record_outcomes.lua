@@ -1,0 +1,32 @@
+-- Records how messages of one campaign ended, idempotently: a subscriber's progress moves only
+-- forward (absent -> r2 -> r3 ... -> accepted|failed|expired), and a counter moves only with it,
+-- so an outcome recorded twice (a unit re-run after a crash) counts once.
+-- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
+-- KEYS[4] the campaign's failure reasons hash
+-- ARGV[1] campaign id, [2] now (ISO-8601), then groups of five:
+--   subscription id, outcome (accepted|failed|expired|retry), attempt, due epoch millis (retry), reason
+-- Returns the campaign status after recording.
+for i = 3, #ARGV, 5 do
+  local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local state = redis.call('HGET', KEYS[2], id)
+  local current = (attempt == '1' and state == false) or state == ('r' .. attempt)
+  if current then
+    if outcome == 'retry' then
+      local nextAttempt = tostring(tonumber(attempt) + 1)
+      redis.call('HSET', KEYS[2], id, 'r' .. nextAttempt)
+      redis.call('ZADD', KEYS[3], due, ARGV[1] .. '|' .. id .. '|' .. nextAttempt)
+      redis.call('HINCRBY', KEYS[1], 'stat:retried', 1)
+    else
+      redis.call('HSET', KEYS[2], id, outcome)
+      redis.call('HINCRBY', KEYS[1], 'stat:' .. outcome, 1)
+      if outcome == 'failed' and reason ~= '' then redis.call('HINCRBY', KEYS[4], reason, 1) end
+    end
+  end
+end
+local v = redis.call('HMGET', KEYS[1], 'scanDone', 'status', 'stat:targeted', 'stat:accepted', 'stat:failed', 'stat:expired')
+if v[1] == '1' and v[2] == 'sending'
+    and (tonumber(v[4]) or 0) + (tonumber(v[5]) or 0) + (tonumber(v[6]) or 0) >= (tonumber(v[3]) or 0) then
+  redis.call('HSET', KEYS[1], 'status', 'completed', 'completedAt', ARGV[2])
+  return 'completed'
+end
+return v[2]
