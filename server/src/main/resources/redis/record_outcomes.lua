@@ -1,6 +1,7 @@
 -- Records how messages of one campaign ended, idempotently: a subscriber's progress moves only
--- forward (absent -> r2 -> r3 ... -> accepted|failed|expired), and a counter moves only with it,
--- so an outcome recorded twice (a unit re-run after a crash) counts once.
+-- forward (absent -> s1:<unit> -> r2 -> s2:<unit> ... -> accepted|failed|expired; see
+-- mark_due.lua), and a counter moves only with it, so an outcome recorded twice (a unit re-run
+-- after a crash) counts once.
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
 -- KEYS[4] the campaign's failure reasons hash
 -- ARGV[1] campaign id, [2] now (ISO-8601), then groups of five:
@@ -9,7 +10,7 @@
 for i = 3, #ARGV, 5 do
   local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local state = redis.call('HGET', KEYS[2], id)
-  local current = (attempt == '1' and state == false) or state == ('r' .. attempt)
+  local current = state and string.sub(state, 1, #attempt + 2) == ('s' .. attempt .. ':')
   if current then
     if outcome == 'retry' then
       local nextAttempt = tostring(tonumber(attempt) + 1)

@@ -1,24 +1,26 @@
 package io.pushcart.delivery;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects one unit's outcomes and records them in small batches, one batch at a time. Small,
- * because an outcome not yet recorded when the instance dies means that message is sent again:
- * the batch size is part of the bound on repeats after a crash.
+ * Records one unit's outcomes as they come: each is written at once when no write is under way,
+ * and those that arrive during a write go together in the next one, so a burst costs few
+ * scripts. {@link #add} completes when that outcome is in Redis: the sender holds its
+ * per-origin permit until then, which bounds the messages sent but not yet recorded — the ones
+ * sent again if this instance dies — by the in-flight limit. Confined to one event loop.
  */
 final class OutcomeBuffer {
-  static final int BATCH = 32;
-
   private final ProgressStore progress;
   private final String siteId;
   private final String campaignId;
   private final Clock clock;
   private List<Outcome> pending = new ArrayList<>();
-  private Future<Void> lastWrite = Future.succeededFuture();
+  private Promise<Void> pendingWritten = Promise.promise();
+  private boolean writing;
 
   OutcomeBuffer(ProgressStore progress, String siteId, String campaignId, Clock clock) {
     this.progress = progress;
@@ -27,25 +29,32 @@ final class OutcomeBuffer {
     this.clock = clock;
   }
 
-  void add(Outcome outcome) {
+  /** Completes once the outcome is recorded; fails if that write failed. */
+  Future<Void> add(Outcome outcome) {
     pending.add(outcome);
-    if (pending.size() >= BATCH) {
+    Future<Void> written = pendingWritten.future();
+    if (!writing) {
       write();
     }
-  }
-
-  /** Writes what is left; completes when every outcome added so far is in Redis. */
-  Future<Void> flush() {
-    if (!pending.isEmpty()) {
-      write();
-    }
-    return lastWrite;
+    return written;
   }
 
   private void write() {
+    writing = true;
     List<Outcome> batch = pending;
+    Promise<Void> done = pendingWritten;
     pending = new ArrayList<>();
-    // Chained, so batches land in order and a failure surfaces at flush().
-    lastWrite = lastWrite.compose(v -> progress.record(siteId, campaignId, batch, clock.instant().toString()).mapEmpty());
+    pendingWritten = Promise.promise();
+    progress.record(siteId, campaignId, batch, clock.instant().toString()).onComplete(ar -> {
+      writing = false;
+      if (ar.succeeded()) {
+        done.complete();
+      } else {
+        done.fail(ar.cause());
+      }
+      if (!pending.isEmpty()) {
+        write();
+      }
+    });
   }
 }

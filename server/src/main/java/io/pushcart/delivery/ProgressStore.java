@@ -3,9 +3,7 @@ package io.pushcart.delivery;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.List;
  */
 final class ProgressStore {
   private static final LuaScript RECORD = LuaScript.load("record_outcomes");
+  private static final LuaScript MARK_DUE = LuaScript.load("mark_due");
 
   private final Redis redis;
 
@@ -23,22 +22,17 @@ final class ProgressStore {
     this.redis = redis;
   }
 
-  /** The ids of {@code ids} still due for this attempt: no progress yet (attempt 1), or waiting for exactly this retry. */
-  Future<List<String>> due(String siteId, String campaignId, int attempt, List<String> ids) {
-    Request get = Request.cmd(Command.HMGET).arg(Keys.campaignProgress(siteId, campaignId));
-    ids.forEach(get::arg);
-    String expected = attempt == 1 ? null : "r" + attempt;
-    return redis.send(get).map(states -> {
-      List<String> due = new ArrayList<>(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
-        Response state = states.get(i);
-        String value = state == null ? null : state.toString();
-        if (expected == null ? value == null : expected.equals(value)) {
-          due.add(ids.get(i));
-        }
-      }
-      return due;
-    });
+  /**
+   * Claims the ids of a send unit that are still due for its attempt (see mark_due.lua); the
+   * others already have an outcome, a later retry, or belong to another unit.
+   */
+  Future<List<String>> claimDue(WorkUnit.Send unit) {
+    List<String> args = new ArrayList<>(unit.ids().size() + 2);
+    args.add(String.valueOf(unit.attempt()));
+    args.add(unit.entryId());
+    args.addAll(unit.ids());
+    return MARK_DUE.run(redis, List.of(Keys.campaignProgress(unit.siteId(), unit.campaignId())), args)
+        .map(claimed -> claimed.stream().map(Response::toString).toList());
   }
 
   /** Records outcomes; the campaign's status afterwards. */

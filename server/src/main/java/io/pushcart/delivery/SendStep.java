@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends one unit's messages: skip whoever already has an outcome for this attempt, load the
+ * Sends one unit's messages: claim the ids still due for this attempt (mark_due.lua), load the
  * subscriptions in one pipelined read, encrypt in chunks on the crypto workers, send with a
  * bounded number in flight per push service, and record every outcome before acknowledging.
  */
@@ -68,11 +68,10 @@ final class SendStep {
     OutcomeBuffer outcomes = new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock);
     PushOptions options = new PushOptions(campaign.ttl(), urgency(campaign.urgency()), campaign.topic().orElse(null));
     byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
-    return progress.due(unit.siteId(), unit.campaignId(), unit.attempt(), unit.ids())
+    return progress.claimDue(unit)
         .compose(ids -> load(unit, ids))
         .compose(targets -> senders.forSite(unit.siteId())
             .compose(builder -> sendAll(unit, targets, builder, payload, options, outcomes)))
-        .compose(v -> outcomes.flush())
         .compose(v -> queue.ack(unit));
   }
 
@@ -140,27 +139,26 @@ final class SendStep {
     return out;
   }
 
+  /** Completes when the message's outcome is recorded (and a gone subscription deleted). */
   private Future<Void> sendOne(Target t, PushRequest request, WorkUnit.Send unit, OutcomeBuffer outcomes) {
     if (t.settled() != null) {
-      outcomes.add(t.settled());
-      return Future.succeededFuture();
+      return outcomes.add(t.settled());
     }
     if (request == null) {
-      outcomes.add(new Outcome(t.id(), Outcome.Kind.FAILED, unit.attempt(), 0, "subscription keys unusable"));
-      return Future.succeededFuture();
+      return outcomes.add(new Outcome(t.id(), Outcome.Kind.FAILED, unit.attempt(), 0, "subscription keys unusable"));
     }
     String origin = VapidSigner.originOf(t.endpoint());
+    // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
+    // of this unit would no longer send the message again.
     return limiter.acquire(origin)
         .compose(v -> client.send(request)
             .map(response -> retries.classify(t.id(), unit.attempt(), response))
             .otherwise(err -> retries.onNetworkError(t.id(), unit.attempt(), err))
+            .compose(outcome -> outcomes.add(outcome).map(outcome))
             .onComplete(x -> limiter.release(origin)))
-        .compose(outcome -> {
-          outcomes.add(outcome);
-          return outcome.kind() == Outcome.Kind.EXPIRED
-              ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
-              : Future.<Void>succeededFuture();
-        });
+        .compose(outcome -> outcome.kind() == Outcome.Kind.EXPIRED
+            ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
+            : Future.<Void>succeededFuture());
   }
 
   private static Urgency urgency(String wire) {

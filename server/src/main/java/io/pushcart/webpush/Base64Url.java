@@ -8,19 +8,19 @@ import java.util.Base64;
  */
 public final class Base64Url {
 
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    // java.util.Base64's decoder accepts input whether or not it carries '=' padding.
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  // java.util.Base64's decoder accepts input whether or not it carries '=' padding.
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private Base64Url() {
-    }
+  private Base64Url() {
+  }
 
-    public static String encode(byte[] bytes) {
-        return ENCODER.encodeToString(bytes);
-    }
+  public static String encode(byte[] bytes) {
+    return ENCODER.encodeToString(bytes);
+  }
 
-    /** @throws IllegalArgumentException when {@code text} is not base64url */
-    public static byte[] decode(String text) {
-        return DECODER.decode(text);
-    }
+  /** @throws IllegalArgumentException when {@code text} is not base64url */
+  public static byte[] decode(String text) {
+    return DECODER.decode(text);
+  }
 }

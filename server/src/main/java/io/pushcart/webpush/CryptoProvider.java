@@ -16,48 +16,48 @@ import java.util.Optional;
  */
 public interface CryptoProvider {
 
-    /** "Conscrypt" or "JDK": which implementation does the work. */
-    String name();
+  /** "Conscrypt" or "JDK": which implementation does the work. */
+  String name();
 
-    /** A fresh P-256 key pair (RFC 8291 §3.1: a new one for every message). */
-    KeyPair generateKeyPair();
+  /** A fresh P-256 key pair (RFC 8291 §3.1: a new one for every message). */
+  KeyPair generateKeyPair();
 
-    /** A public key for a 65-byte uncompressed point, validated with {@link P256#isOnCurve}. */
-    ECPublicKey publicKey(byte[] point65);
+  /** A public key for a 65-byte uncompressed point, validated with {@link P256#isOnCurve}. */
+  ECPublicKey publicKey(byte[] point65);
 
-    /** A private key for a 32-byte big-endian scalar {@code d}. */
-    ECPrivateKey privateKey(byte[] d32);
+  /** A private key for a 32-byte big-endian scalar {@code d}. */
+  ECPrivateKey privateKey(byte[] d32);
 
-    /** ECDH on P-256: the 32-byte x coordinate of the shared point. */
-    byte[] ecdh(PrivateKey privateKey, ECPublicKey peer);
+  /** ECDH on P-256: the 32-byte x coordinate of the shared point. */
+  byte[] ecdh(PrivateKey privateKey, ECPublicKey peer);
 
-    /** ECDSA P-256 with SHA-256, in the JCA's DER form (see {@link EcdsaSignatures}). */
-    byte[] signSha256WithEcdsa(PrivateKey key, byte[] data);
+  /** ECDSA P-256 with SHA-256, in the JCA's DER form (see {@link EcdsaSignatures}). */
+  byte[] signSha256WithEcdsa(PrivateKey key, byte[] data);
 
-    /** HMAC-SHA-256(key, data): 32 bytes. */
-    byte[] hmacSha256(byte[] key, byte[] data);
+  /** HMAC-SHA-256(key, data): 32 bytes. */
+  byte[] hmacSha256(byte[] key, byte[] data);
 
-    /**
-     * AES-128-GCM with a 128-bit tag and no associated data. Writes
-     * {@code input.length + 16} bytes (ciphertext then tag) into {@code output} at {@code offset}.
-     */
-    void aes128GcmEncrypt(byte[] key16, byte[] nonce12, byte[] input, byte[] output, int offset);
+  /**
+   * AES-128-GCM with a 128-bit tag and no associated data. Writes
+   * {@code input.length + 16} bytes (ciphertext then tag) into {@code output} at {@code offset}.
+   */
+  void aes128GcmEncrypt(byte[] key16, byte[] nonce12, byte[] input, byte[] output, int offset);
 
-    /** {@code n} bytes from a cryptographically strong generator. */
-    byte[] randomBytes(int n);
+  /** {@code n} bytes from a cryptographically strong generator. */
+  byte[] randomBytes(int n);
 
-    /** Conscrypt when its native library loads on this machine, else the JDK providers. */
-    static CryptoProvider best() {
-        return conscrypt().orElseGet(CryptoProvider::jdk);
-    }
+  /** Conscrypt when its native library loads on this machine, else the JDK providers. */
+  static CryptoProvider best() {
+    return conscrypt().orElseGet(CryptoProvider::jdk);
+  }
 
-    /** The pure-Java JDK providers (SunEC, SunJCE): always available. */
-    static CryptoProvider jdk() {
-        return JcaCryptoProvider.jdk();
-    }
+  /** The pure-Java JDK providers (SunEC, SunJCE): always available. */
+  static CryptoProvider jdk() {
+    return JcaCryptoProvider.jdk();
+  }
 
-    /** Conscrypt, or empty when its native library cannot load on this platform. */
-    static Optional<CryptoProvider> conscrypt() {
-        return Optional.ofNullable(JcaCryptoProvider.conscryptOrNull());
-    }
+  /** Conscrypt, or empty when its native library cannot load on this platform. */
+  static Optional<CryptoProvider> conscrypt() {
+    return Optional.ofNullable(JcaCryptoProvider.conscryptOrNull());
+  }
 }

@@ -23,127 +23,127 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class JcaCryptoProvider implements CryptoProvider {
 
-    private final String name;
-    private final Provider provider; // null = JDK default providers
-    private final ThreadLocal<JcaEngines> engines;
+  private final String name;
+  private final Provider provider; // null = JDK default providers
+  private final ThreadLocal<JcaEngines> engines;
 
-    private JcaCryptoProvider(String name, Provider provider) {
-        this.name = name;
-        this.provider = provider;
-        this.engines = ThreadLocal.withInitial(() -> JcaEngines.create(name, provider));
+  private JcaCryptoProvider(String name, Provider provider) {
+    this.name = name;
+    this.provider = provider;
+    this.engines = ThreadLocal.withInitial(() -> JcaEngines.create(name, provider));
+  }
+
+  static CryptoProvider jdk() {
+    return JdkHolder.INSTANCE;
+  }
+
+  static CryptoProvider conscryptOrNull() {
+    return ConscryptHolder.INSTANCE;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public KeyPair generateKeyPair() {
+    return engines.get().keyPairGenerator.generateKeyPair();
+  }
+
+  @Override
+  public ECPublicKey publicKey(byte[] point65) {
+    try {
+      return (ECPublicKey) engines.get().keyFactory.generatePublic(P256.publicKeySpec(point65));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a usable P-256 public key", e);
     }
+  }
 
-    static CryptoProvider jdk() {
-        return JdkHolder.INSTANCE;
+  @Override
+  public ECPrivateKey privateKey(byte[] d32) {
+    try {
+      return (ECPrivateKey) engines.get().keyFactory.generatePrivate(P256.privateKeySpec(d32));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a usable P-256 private key", e);
     }
+  }
 
-    static CryptoProvider conscryptOrNull() {
-        return ConscryptHolder.INSTANCE;
+  @Override
+  public byte[] ecdh(PrivateKey privateKey, ECPublicKey peer) {
+    KeyAgreement agreement = engines.get().keyAgreement;
+    try {
+      agreement.init(privateKey);
+      agreement.doPhase(peer, true);
+      return agreement.generateSecret();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("ECDH failed", e);
     }
+  }
 
-    @Override
-    public String name() {
-        return name;
+  @Override
+  public byte[] signSha256WithEcdsa(PrivateKey key, byte[] data) {
+    // Called about once an hour per push service (VapidSigner caches): no per-thread engine.
+    try {
+      Signature signature = JcaEngines.signature(provider);
+      signature.initSign(key, engines.get().random);
+      signature.update(data);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ES256 signing failed", e);
     }
+  }
 
-    @Override
-    public KeyPair generateKeyPair() {
-        return engines.get().keyPairGenerator.generateKeyPair();
+  @Override
+  public byte[] hmacSha256(byte[] key, byte[] data) {
+    Mac mac = engines.get().mac;
+    try {
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 init failed", e);
     }
+    return mac.doFinal(data);
+  }
 
-    @Override
-    public ECPublicKey publicKey(byte[] point65) {
-        try {
-            return (ECPublicKey) engines.get().keyFactory.generatePublic(P256.publicKeySpec(point65));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a usable P-256 public key", e);
+  @Override
+  public void aes128GcmEncrypt(byte[] key16, byte[] nonce12, byte[] input, byte[] output, int offset) {
+    try {
+      Cipher cipher = engines.get().gcm(key16, nonce12);
+      cipher.doFinal(input, 0, input.length, output, offset);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-128-GCM failed", e);
+    }
+  }
+
+  @Override
+  public byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    engines.get().random.nextBytes(bytes);
+    return bytes;
+  }
+
+  @Override
+  public String toString() {
+    return "CryptoProvider[" + name + "]";
+  }
+
+  private static final class JdkHolder {
+    static final CryptoProvider INSTANCE = new JcaCryptoProvider("JDK", null);
+  }
+
+  private static final class ConscryptHolder {
+    static final CryptoProvider INSTANCE = load();
+
+    private static CryptoProvider load() {
+      try {
+        if (!org.conscrypt.Conscrypt.isAvailable()) {
+          return null;
         }
+        return new JcaCryptoProvider("Conscrypt", org.conscrypt.Conscrypt.newProvider());
+      } catch (LinkageError | RuntimeException unavailable) {
+        // No native library for this OS/CPU, or the jar is absent: the JDK will do.
+        return null;
+      }
     }
-
-    @Override
-    public ECPrivateKey privateKey(byte[] d32) {
-        try {
-            return (ECPrivateKey) engines.get().keyFactory.generatePrivate(P256.privateKeySpec(d32));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a usable P-256 private key", e);
-        }
-    }
-
-    @Override
-    public byte[] ecdh(PrivateKey privateKey, ECPublicKey peer) {
-        KeyAgreement agreement = engines.get().keyAgreement;
-        try {
-            agreement.init(privateKey);
-            agreement.doPhase(peer, true);
-            return agreement.generateSecret();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("ECDH failed", e);
-        }
-    }
-
-    @Override
-    public byte[] signSha256WithEcdsa(PrivateKey key, byte[] data) {
-        // Called about once an hour per push service (VapidSigner caches): no per-thread engine.
-        try {
-            Signature signature = JcaEngines.signature(provider);
-            signature.initSign(key, engines.get().random);
-            signature.update(data);
-            return signature.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ES256 signing failed", e);
-        }
-    }
-
-    @Override
-    public byte[] hmacSha256(byte[] key, byte[] data) {
-        Mac mac = engines.get().mac;
-        try {
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 init failed", e);
-        }
-        return mac.doFinal(data);
-    }
-
-    @Override
-    public void aes128GcmEncrypt(byte[] key16, byte[] nonce12, byte[] input, byte[] output, int offset) {
-        try {
-            Cipher cipher = engines.get().gcm(key16, nonce12);
-            cipher.doFinal(input, 0, input.length, output, offset);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-128-GCM failed", e);
-        }
-    }
-
-    @Override
-    public byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        engines.get().random.nextBytes(bytes);
-        return bytes;
-    }
-
-    @Override
-    public String toString() {
-        return "CryptoProvider[" + name + "]";
-    }
-
-    private static final class JdkHolder {
-        static final CryptoProvider INSTANCE = new JcaCryptoProvider("JDK", null);
-    }
-
-    private static final class ConscryptHolder {
-        static final CryptoProvider INSTANCE = load();
-
-        private static CryptoProvider load() {
-            try {
-                if (!org.conscrypt.Conscrypt.isAvailable()) {
-                    return null;
-                }
-                return new JcaCryptoProvider("Conscrypt", org.conscrypt.Conscrypt.newProvider());
-            } catch (LinkageError | RuntimeException unavailable) {
-                // No native library for this OS/CPU, or the jar is absent: the JDK will do.
-                return null;
-            }
-        }
-    }
+  }
 }

@@ -12,26 +12,26 @@ import java.util.Objects;
  */
 public record PushOptions(int ttlSeconds, Urgency urgency, String topic) {
 
-    public PushOptions {
-        if (ttlSeconds < 0) {
-            throw new IllegalArgumentException("TTL must be >= 0 seconds");
-        }
-        Objects.requireNonNull(urgency, "urgency");
-        if (topic != null && !Topics.isValid(topic)) {
-            throw new IllegalArgumentException("topic must be 1-32 base64url characters; see Topics.derive");
-        }
+  public PushOptions {
+    if (ttlSeconds < 0) {
+      throw new IllegalArgumentException("TTL must be >= 0 seconds");
     }
+    Objects.requireNonNull(urgency, "urgency");
+    if (topic != null && !Topics.isValid(topic)) {
+      throw new IllegalArgumentException("topic must be 1-32 base64url characters; see Topics.derive");
+    }
+  }
 
-    /** Normal urgency, no topic. */
-    public static PushOptions ttl(int ttlSeconds) {
-        return new PushOptions(ttlSeconds, Urgency.NORMAL, null);
-    }
+  /** Normal urgency, no topic. */
+  public static PushOptions ttl(int ttlSeconds) {
+    return new PushOptions(ttlSeconds, Urgency.NORMAL, null);
+  }
 
-    public PushOptions withUrgency(Urgency urgency) {
-        return new PushOptions(ttlSeconds, urgency, topic);
-    }
+  public PushOptions withUrgency(Urgency urgency) {
+    return new PushOptions(ttlSeconds, urgency, topic);
+  }
 
-    public PushOptions withTopic(String topic) {
-        return new PushOptions(ttlSeconds, urgency, topic);
-    }
+  public PushOptions withTopic(String topic) {
+    return new PushOptions(ttlSeconds, urgency, topic);
+  }
 }

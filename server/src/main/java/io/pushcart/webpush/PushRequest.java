@@ -14,16 +14,16 @@ import java.util.Objects;
  */
 public record PushRequest(URI endpoint, Map<String, String> headers, byte[] body) {
 
-    public PushRequest {
-        Objects.requireNonNull(endpoint, "endpoint");
-        Objects.requireNonNull(body, "body");
-        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    }
+  public PushRequest {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(body, "body");
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
 
-    /** Header names and body size only: the Authorization token and the body stay out of logs. */
-    @Override
-    public String toString() {
-        return "PushRequest[" + VapidSigner.originOf(endpoint) + ", headers=" + headers.keySet()
-                + ", body=" + body.length + " bytes]";
-    }
+  /** Header names and body size only: the Authorization token and the body stay out of logs. */
+  @Override
+  public String toString() {
+    return "PushRequest[" + VapidSigner.originOf(endpoint) + ", headers=" + headers.keySet()
+        + ", body=" + body.length + " bytes]";
+  }
 }

@@ -2,19 +2,19 @@ package io.pushcart.webpush;
 
 /** RFC 8030 §5.3: how soon the user agent should be woken for a message. */
 public enum Urgency {
-    VERY_LOW("very-low"),
-    LOW("low"),
-    NORMAL("normal"),
-    HIGH("high");
+  VERY_LOW("very-low"),
+  LOW("low"),
+  NORMAL("normal"),
+  HIGH("high");
 
-    private final String headerValue;
+  private final String headerValue;
 
-    Urgency(String headerValue) {
-        this.headerValue = headerValue;
-    }
+  Urgency(String headerValue) {
+    this.headerValue = headerValue;
+  }
 
-    /** The {@code Urgency} header value. */
-    public String headerValue() {
-        return headerValue;
-    }
+  /** The {@code Urgency} header value. */
+  public String headerValue() {
+    return headerValue;
+  }
 }

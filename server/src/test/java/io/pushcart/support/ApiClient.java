@@ -19,6 +19,10 @@ public final class ApiClient {
     this.base = base;
   }
 
+  public String baseUrl() {
+    return base;
+  }
+
   /** A response: its status, its body as JSON (empty object when there is none) and its headers. */
   public record Reply(int status, JsonObject json, HttpResponse<String> raw) {
     public String header(String name) {
