@@ -5,6 +5,9 @@ import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.JsonFields;
 import io.pushcart.config.Config;
+import io.pushcart.event.EventService;
+import io.pushcart.event.EventStore;
+import io.pushcart.site.Site;
 import io.pushcart.redis.RedisConnector;
 import io.pushcart.site.SiteService;
 import io.pushcart.site.SiteStore;
@@ -41,6 +44,7 @@ public final class ApiVerticle extends VerticleBase {
   private SiteService sites;
   private SubscriptionService subscriptions;
   private CampaignService campaigns;
+  private EventService events;
   private HttpServer server;
 
   public ApiVerticle(Config config, String redisUrl, String adminToken, CryptoProvider crypto, Clock clock) {
@@ -58,16 +62,26 @@ public final class ApiVerticle extends VerticleBase {
     sites = new SiteService(new SiteStore(redis), crypto, clock);
     subscriptions = new SubscriptionService(new SubscriptionStore(redis), new EndpointPolicy(config.extraPushHosts()), clock);
     campaigns = new CampaignService(new CampaignStore(redis), clock);
+    events = new EventService(new EventStore(redis), new SubscriptionStore(redis), clock);
 
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(this::openApi);
+    router.get("/sdk/*").handler(StaticFiles.sdk());
+    router.get("/demo/*").handler(StaticFiles.demo());
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
-    router.options("/v1/sites/:site/subscriptions").handler(this::preflight);
+    // Browser-facing: no secret, limited to the site's origins (CORS).
+    router.options("/v1/sites/:site/*").handler(this::preflight);
+    router.get("/v1/sites/:site/public").handler(this::getPublicSite);
     router.post("/v1/sites/:site/subscriptions").handler(this::subscribe);
+    router.patch("/v1/sites/:site/subscriptions/:subscription").handler(this::updateSubscription);
+    router.delete("/v1/sites/:site/subscriptions/:subscription").handler(this::unsubscribe);
+    router.post("/v1/sites/:site/events").handler(this::event);
+    // Marketers and the store's backend: the site's secret key.
+    router.get("/v1/sites/:site/subscriptions/:subscription").handler(this::getSubscription);
     router.post("/v1/sites/:site/campaigns").handler(this::createCampaign);
     router.get("/v1/sites/:site/campaigns/:campaign").handler(this::getCampaign);
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -119,11 +133,50 @@ public final class ApiVerticle extends VerticleBase {
     }).onFailure(ctx::fail);
   }
 
+  /** The site as a browser may see it: what the snippet needs to subscribe. */
+  private void getPublicSite(RoutingContext ctx) {
+    Replies.respond(ctx, browserSite(ctx).map(site -> Reply.ok(new JsonObject()
+        .put("id", site.id()).put("name", site.name()).put("vapidPublicKey", site.vapidPublicKey()))));
+  }
+
   private void subscribe(RoutingContext ctx) {
-    Replies.respond(ctx, sites.find(ctx.pathParam("site")).compose(site -> {
+    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.register(site, Replies.jsonBody(ctx)))
+        .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
+  }
+
+  private void updateSubscription(RoutingContext ctx) {
+    String id = ctx.pathParam("subscription");
+    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.update(site, id, Replies.jsonBody(ctx)))
+        .map(v -> Reply.ok(new JsonObject().put("id", id))));
+  }
+
+  private void unsubscribe(RoutingContext ctx) {
+    browserSite(ctx).compose(site -> subscriptions.delete(site, ctx.pathParam("subscription")))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** From the store's backend (secret key) or a shopper's browser (the site's origins). */
+  private void event(RoutingContext ctx) {
+    Future<Site> site = Auth.bearer(ctx) != null
+        ? sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        : browserSite(ctx);
+    Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx)))
+        .map(v -> new Reply(202, new JsonObject().put("accepted", true))));
+  }
+
+  /** The site of a browser-facing call, with the caller's origin checked and allowed (CORS). */
+  private Future<Site> browserSite(RoutingContext ctx) {
+    return sites.find(ctx.pathParam("site")).map(site -> {
       Cors.allow(ctx, site);
-      return subscriptions.register(site, Replies.jsonBody(ctx));
-    }).map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
+      return site;
+    });
+  }
+
+  private void getSubscription(RoutingContext ctx) {
+    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        .compose(site -> subscriptions.find(site, ctx.pathParam("subscription")))
+        .map(Reply::ok));
   }
 
   private void createCampaign(RoutingContext ctx) {

@@ -32,7 +32,7 @@ final class Cors {
   static void preflight(RoutingContext ctx, Site site) {
     allow(ctx, site);
     ctx.response().setStatusCode(204)
-        .putHeader("Access-Control-Allow-Methods", "POST, OPTIONS")
+        .putHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS")
         .putHeader("Access-Control-Allow-Headers", "Content-Type")
         .putHeader("Access-Control-Max-Age", "600")
         .end();

@@ -49,7 +49,7 @@ final class CampaignRequest {
     Optional<String> topic = f.optionalString("topic", 200).map(t -> Topics.isValid(t) ? t : Topics.derive(t));
 
     String id = Ids.random(12);
-    String payload = notification.payload(id);
+    String payload = notification.payload(siteId, id);
     int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > Aes128GcmEncryptor.MAX_PLAINTEXT) {
       throw new ClientError(ClientError.Kind.INVALID, "payload_too_large", "the notification makes a " + bytes

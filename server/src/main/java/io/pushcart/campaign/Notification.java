@@ -98,13 +98,14 @@ public record Notification(
    * {@code renotify} is always set with it: a message re-sent after a crash then replaces its
    * twin on the device instead of showing twice, and a reused tag still alerts.
    */
-  public String payload(String campaignId) {
+  public String payload(String siteId, String campaignId) {
     JsonObject json = toJson();
     if (!json.containsKey("tag")) {
       json.put("tag", "pc-" + campaignId);
     }
     json.put("renotify", true);
     json.put("campaignId", campaignId);
+    json.put("siteId", siteId);
     return json.encode();
   }
 }

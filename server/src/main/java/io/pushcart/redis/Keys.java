@@ -64,6 +64,11 @@ public final class Keys {
     return site(siteId) + "campaign:" + campaignId + ":failures";
   }
 
+  /** SET: {@code type:subscriptionId} of the service-worker receipts already counted for this campaign. */
+  public static String campaignReceipts(String siteId, String campaignId) {
+    return site(siteId) + "campaign:" + campaignId + ":receipts";
+  }
+
   /** The site-wide keys. */
   public enum Part {
     /** HASH: the site record. */
@@ -75,7 +80,9 @@ public final class Keys {
     /** STREAM: delivery work units, consumed by the group {@code delivery}. */
     WORK("work"),
     /** ZSET: retries waiting for their time, scored by due epoch millis. */
-    RETRIES("retries");
+    RETRIES("retries"),
+    /** STREAM: commerce events (cart, order, product view), capped, for the automations. */
+    EVENTS("events");
 
     private final String suffix;
 

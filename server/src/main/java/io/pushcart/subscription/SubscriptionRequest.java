@@ -41,6 +41,19 @@ final class SubscriptionRequest {
     return new Subscription(Ids.derived(endpoint), endpoint, p256dh, auth, tags, attributes);
   }
 
+  /** A change from the page API: {@code {tags: {add, remove}, attributes}}. */
+  record Change(List<String> addTags, List<String> removeTags, JsonObject attributes) {
+  }
+
+  static Change parseChange(JsonObject body) {
+    JsonFields f = JsonFields.of(body);
+    JsonFields tags = f.optionalObject("tags").orElseGet(() -> JsonFields.at(new JsonObject(), "tags."));
+    return new Change(
+        Tags.check(tags.stringList("add", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.add"),
+        Tags.check(tags.stringList("remove", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.remove"),
+        attributes(f));
+  }
+
   private static byte[] decode(String value, String field) {
     try {
       return Base64Url.decode(value);

@@ -1,5 +1,7 @@
 package io.pushcart.subscription;
 
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +21,30 @@ public final class SubscriptionService {
 
   /** The outcome of a registration: the stable id, and whether the endpoint was new. */
   public record Registered(String id, boolean created) {
+  }
+
+  public Future<Void> update(Site site, String id, JsonObject body) {
+    SubscriptionRequest.Change change = SubscriptionRequest.parseChange(body);
+    return checkedId(id).compose(v -> store.update(site.id(), id, change.addTags(), change.removeTags(),
+            change.attributes(), clock.instant()))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id)));
+  }
+
+  /** Unsubscribe: the subscription and its tag memberships are removed. */
+  public Future<Void> delete(Site site, String id) {
+    return checkedId(id).compose(v -> store.deleteIfEndpoint(site.id(), id, ""))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id)));
+  }
+
+  /** What the site knows of one subscriber (never its keys). */
+  public Future<JsonObject> find(Site site, String id) {
+    return checkedId(id).compose(v -> store.find(site.id(), id))
+        .compose(found -> found.<Future<JsonObject>>map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ClientError.notFound("subscription " + id))));
+  }
+
+  private static Future<Void> checkedId(String id) {
+    return Ids.looksLikeId(id) ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id));
   }
 
   public Future<Registered> register(Site site, JsonObject body) {

@@ -4,6 +4,7 @@ import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.List;
 public final class SubscriptionStore {
   private static final LuaScript UPSERT = LuaScript.load("upsert_subscription");
   private static final LuaScript DELETE = LuaScript.load("delete_subscription");
+  private static final LuaScript UPDATE = LuaScript.load("update_subscription");
 
   private final Redis redis;
 
@@ -29,12 +31,37 @@ public final class SubscriptionStore {
         .map(r -> r.toLong() == 1L);
   }
 
-  /** Deletes the subscription if it still has this endpoint; true when it did. */
+  /** Adds and removes tags and merges attributes; false when there is no such subscription. */
+  public Future<Boolean> update(String siteId, String id, List<String> addTags, List<String> removeTags,
+                                JsonObject attributes, Instant now) {
+    return UPDATE.run(redis, List.of(Keys.subscription(siteId, id)),
+            List.of(id, new JsonArray(addTags).encode(), new JsonArray(removeTags).encode(), attributes.encode(),
+                now.toString(), Keys.tagPrefix(siteId)))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  /** Deletes the subscription if it still has this endpoint (any endpoint when empty); true when it did. */
   public Future<Boolean> deleteIfEndpoint(String siteId, String subscriptionId, String endpoint) {
     return DELETE.run(redis,
         List.of(Keys.subscription(siteId, subscriptionId), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
         List.of(subscriptionId, Keys.tagPrefix(siteId), endpoint))
         .map(r -> r.toLong() == 1L);
+  }
+
+  /** The subscription as stored (without its keys), or empty. */
+  public Future<java.util.Optional<JsonObject>> find(String siteId, String subscriptionId) {
+    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+        .arg(Keys.subscription(siteId, subscriptionId))).map(h -> {
+          if (h == null || !h.containsKey("endpoint")) {
+            return java.util.Optional.empty();
+          }
+          return java.util.Optional.of(new JsonObject().put("id", subscriptionId)
+              .put("endpoint", h.get("endpoint").toString())
+              .put("tags", new JsonArray(h.get("tags").toString()))
+              .put("attributes", new JsonObject(h.get("attributes").toString()))
+              .put("createdAt", h.get("createdAt").toString())
+              .put("lastSeen", h.get("lastSeen").toString()));
+        });
   }
 
   public Future<Boolean> exists(String siteId, String subscriptionId) {

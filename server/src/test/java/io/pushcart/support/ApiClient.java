@@ -58,6 +58,17 @@ public final class ApiClient {
     return send(request(path, null, headers).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /** A browser's PATCH from the site's test origin. */
+  public Reply patch(String path, JsonObject body) {
+    return send(request(path, null, Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+
+  /** A browser's DELETE from the site's test origin. */
+  public Reply delete(String path) {
+    return send(request(path, null, Map.of("Origin", TestSite.ORIGIN)).DELETE().build());
+  }
+
   public Reply get(String path, String token) {
     return send(request(path, token, Map.of()).GET().build());
   }

@@ -1,0 +1,122 @@
+package io.pushcart.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushcart.support.ApiClient;
+import io.pushcart.support.ApiClient.Reply;
+import io.pushcart.support.BrowserKeys;
+import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TestSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Events from browsers and stores, and the page API's subscription changes. */
+class EventApiTest {
+  private static RunningPushcart server;
+  private static ApiClient api;
+  private static TestSite site;
+
+  @BeforeAll
+  static void start() {
+    server = RunningPushcart.start(Map.of());
+    api = server.api();
+    site = TestSite.create(api);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String subscribe(String... tags) {
+    JsonObject body = new JsonObject().put("endpoint", "https://fcm.googleapis.com/fcm/send/" + UUID.randomUUID())
+        .put("keys", new JsonObject().put("p256dh", BrowserKeys.p256dh()).put("auth", BrowserKeys.auth()))
+        .put("tags", new JsonArray(java.util.List.of(tags)));
+    return site.subscribe(body).json().getString("id");
+  }
+
+  private static Reply browserEvent(JsonObject body) {
+    return api.postWithHeaders("/v1/sites/" + site.id() + "/events",
+        Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), body.encode());
+  }
+
+  @Test
+  void receiptsCountOncePerSubscriberInTheCampaignStats() {
+    String sub = subscribe();
+    String campaign = site.createCampaign(TestSite.campaignTo(new JsonObject().put("tags",
+        new JsonObject().put("any", new JsonArray().add("nobody-has-this"))))).json().getString("id");
+    for (String type : new String[] {"notification.delivered", "notification.delivered", "notification.clicked", "notification.closed"}) {
+      Reply r = browserEvent(new JsonObject().put("subscriptionId", sub).put("type", type)
+          .put("data", new JsonObject().put("campaignId", campaign)));
+      assertThat(r.status()).isEqualTo(202);
+      assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(TestSite.ORIGIN);
+    }
+    JsonObject stats = site.campaign(campaign).json().getJsonObject("stats");
+    assertThat(stats.getLong("delivered")).isEqualTo(1);
+    assertThat(stats.getLong("clicked")).isEqualTo(1);
+    assertThat(stats.getLong("closed")).isEqualTo(1);
+  }
+
+  @Test
+  void commerceEventsNeedAKnownSubscriptionAndAcceptTheSecretKey() {
+    String sub = subscribe();
+    JsonObject cart = new JsonObject().put("subscriptionId", sub).put("type", "cart.updated")
+        .put("data", new JsonObject().put("total", 99.5).put("items", new JsonArray().add("sku-1")));
+    assertThat(browserEvent(cart).status()).isEqualTo(202);
+    assertThat(api.post("/v1/sites/" + site.id() + "/events", site.secretKey(), cart.copy().put("type", "order.completed")).status())
+        .isEqualTo(202);
+    assertThat(api.post("/v1/sites/" + site.id() + "/events", "pcsk_wrong", cart).status()).isEqualTo(401);
+    Reply unknown = browserEvent(cart.copy().put("subscriptionId", "unknownsubscription"));
+    assertThat(unknown.status()).isEqualTo(404);
+  }
+
+  @Test
+  void badEventsAreRefusedWithTheFieldNamed() {
+    String sub = subscribe();
+    assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "cart.exploded")).errorField()).isEqualTo("type");
+    assertThat(browserEvent(new JsonObject().put("type", "cart.updated")).errorField()).isEqualTo("subscriptionId");
+    assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "notification.clicked")).errorField())
+        .isEqualTo("data.campaignId");
+    assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "cart.updated")
+        .put("data", new JsonObject().put("blob", "x".repeat(5000)))).errorField()).isEqualTo("data");
+    assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "notification.clicked")
+        .put("data", new JsonObject().put("campaignId", "nosuchcampaign")).copy()).status()).isEqualTo(404);
+    Reply foreign = api.postWithHeaders("/v1/sites/" + site.id() + "/events",
+        Map.of("Origin", "https://evil.example", "Content-Type", "application/json"),
+        new JsonObject().put("subscriptionId", sub).put("type", "cart.updated").encode());
+    assertThat(foreign.status()).isEqualTo(403);
+  }
+
+  @Test
+  void thePageApiTagsUntagsIdentifiesAndUnsubscribes() {
+    String sub = subscribe("shoes", "sale");
+    Reply patched = api.postWithHeaders("/v1/sites/" + site.id() + "/subscriptions/" + sub,
+        Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json", "X-HTTP-Method-Override", "PATCH"), "{}");
+    assertThat(patched.status()).as("POST to a subscription is not a route").isEqualTo(404);
+
+    assertThat(api.patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, new JsonObject()
+        .put("tags", new JsonObject().put("add", new JsonArray().add("vip")).put("remove", new JsonArray().add("sale")))
+        .put("attributes", new JsonObject().put("customerId", "c-42"))).status()).isEqualTo(200);
+    JsonObject stored = api.get("/v1/sites/" + site.id() + "/subscriptions/" + sub, site.secretKey()).json();
+    assertThat(stored.getJsonArray("tags")).containsExactly("shoes", "vip");
+    assertThat(stored.getJsonObject("attributes").getString("customerId")).isEqualTo("c-42");
+    assertThat(stored.containsKey("keys")).isFalse();
+    assertThat(api.patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, new JsonObject()
+        .put("tags", new JsonObject().put("add", new JsonArray().add("bad tag")))).errorField()).isEqualTo("tags.add[0]");
+    assertThat(api.patch("/v1/sites/" + site.id() + "/subscriptions/unknownsubscription", new JsonObject()).status()).isEqualTo(404);
+
+    Reply pub = api.get("/v1/sites/" + site.id() + "/public", null);
+    assertThat(pub.json().getString("vapidPublicKey")).isEqualTo(site.vapidPublicKey());
+    assertThat(pub.json().containsKey("secretKey")).isFalse();
+
+    long before = api.get("/v1/sites/" + site.id(), site.secretKey()).json().getLong("subscriberCount");
+    assertThat(api.delete("/v1/sites/" + site.id() + "/subscriptions/" + sub).status()).isEqualTo(204);
+    assertThat(api.delete("/v1/sites/" + site.id() + "/subscriptions/" + sub).status()).isEqualTo(404);
+    assertThat(api.get("/v1/sites/" + site.id(), site.secretKey()).json().getLong("subscriberCount")).isEqualTo(before - 1);
+  }
+}
