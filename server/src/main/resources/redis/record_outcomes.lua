@@ -1,6 +1,6 @@
 -- Records how messages of one campaign ended, idempotently: a subscriber's progress moves only
--- forward (absent -> s1:<unit> -> r2 -> s2:<unit> ... -> accepted|failed|expired; see
--- mark_due.lua), and a counter moves only with it, so an outcome recorded twice (a unit re-run
+-- forward (q -> s1:<unit> -> r2 -> s2:<unit> ... -> accepted|failed|expired; see commit_scan.lua
+-- and mark_due.lua), and a counter moves only with it, so an outcome recorded twice (a unit re-run
 -- after a crash) counts once.
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
 -- KEYS[4] the campaign's failure reasons hash
@@ -28,6 +28,7 @@ local v = redis.call('HMGET', KEYS[1], 'scanDone', 'status', 'stat:targeted', 's
 if v[1] == '1' and v[2] == 'sending'
     and (tonumber(v[4]) or 0) + (tonumber(v[5]) or 0) + (tonumber(v[6]) or 0) >= (tonumber(v[3]) or 0) then
   redis.call('HSET', KEYS[1], 'status', 'completed', 'completedAt', ARGV[2])
+  redis.call('EXPIRE', KEYS[2], 2592000) -- progress is kept 30 days, for receipts and audits
   return 'completed'
 end
 return v[2]

@@ -52,16 +52,21 @@ public final class Main {
     Path file = dataDir.resolve("admin-token");
     try {
       if (Files.exists(file)) {
-        return Files.readString(file).trim();
+        String token = Files.readString(file).trim();
+        if (token.length() < 16) {
+          throw new IllegalStateException(file + " holds no usable admin token (16+ characters): delete it to have a new one made");
+        }
+        return token;
       }
       Files.createDirectories(dataDir);
       String token = io.pushcart.common.Ids.random(32);
-      Files.writeString(file, token + "\n");
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        // Created owner-only from the start: the secret is never readable by others, not even briefly.
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
-        // best effort on non-POSIX file systems
+        Files.createFile(file);
       }
+      Files.writeString(file, token + "\n");
       LOG.info("No PUSHCART_ADMIN_TOKEN set: generated one in " + file);
       return token;
     } catch (IOException e) {

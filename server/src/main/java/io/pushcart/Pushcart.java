@@ -2,6 +2,7 @@ package io.pushcart;
 
 import io.pushcart.api.ApiVerticle;
 import io.pushcart.config.Config;
+import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.webpush.CryptoProvider;
@@ -31,6 +32,10 @@ public final class Pushcart {
 
   /** Starts everything; blocks the calling thread (never an event loop) until the API listens. */
   public static Pushcart start(Config config, String adminToken, Clock clock) {
+    return start(config, adminToken, clock, DeliveryMetrics.NONE);
+  }
+
+  public static Pushcart start(Config config, String adminToken, Clock clock, DeliveryMetrics metrics) {
     Optional<EmbeddedRedis> embedded = config.redisUrl().isEmpty()
         ? Optional.of(EmbeddedRedis.start(config.dataDir())) : Optional.empty();
     String redisUrl = config.redisUrl().orElseGet(() -> embedded.get().url());
@@ -38,9 +43,10 @@ public final class Pushcart {
     Vertx vertx = Vertx.vertx();
     int cores = Runtime.getRuntime().availableProcessors();
     Future<?> deployed = vertx
-        .deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, clock),
+        .deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, metrics, clock),
             new DeploymentOptions().setInstances(config.deliveryInstances()))
-        .compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, redisUrl, adminToken, crypto, clock),
+        .compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, adminToken,
+                v -> Services.create(v, config, redisUrl, crypto, clock)),
             new DeploymentOptions().setInstances(cores)));
     try {
       deployed.toCompletionStage().toCompletableFuture().get();

@@ -1,22 +1,17 @@
 package io.pushcart.api;
 
+import io.pushcart.Services;
 import io.pushcart.api.Replies.Reply;
 import io.pushcart.campaign.CampaignService;
-import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.JsonFields;
 import io.pushcart.config.Config;
 import io.pushcart.event.EventService;
-import io.pushcart.event.EventStore;
 import io.pushcart.site.Site;
-import io.pushcart.redis.RedisConnector;
 import io.pushcart.site.SiteService;
-import io.pushcart.site.SiteStore;
-import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionService;
-import io.pushcart.subscription.SubscriptionStore;
-import io.pushcart.webpush.CryptoProvider;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -24,45 +19,41 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import java.time.Clock;
+import java.util.function.Function;
 
 /** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
 public final class ApiVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
 
   private final Config config;
-  private final String redisUrl;
   private final String adminToken;
-  private final CryptoProvider crypto;
-  private final Clock clock;
+  private final Function<io.vertx.core.Vertx, Services> wiring;
 
-  private Redis redis;
+  private Services services;
   private Auth auth;
   private SiteService sites;
   private SubscriptionService subscriptions;
   private CampaignService campaigns;
   private EventService events;
+  private Buffer openApi;
   private HttpServer server;
 
-  public ApiVerticle(Config config, String redisUrl, String adminToken, CryptoProvider crypto, Clock clock) {
+  /** {@code wiring} builds this verticle's services on its own Vert.x (and so its own Redis client). */
+  public ApiVerticle(Config config, String adminToken, Function<io.vertx.core.Vertx, Services> wiring) {
     this.config = config;
-    this.redisUrl = redisUrl;
     this.adminToken = adminToken;
-    this.crypto = crypto;
-    this.clock = clock;
+    this.wiring = wiring;
   }
 
   @Override
   public Future<?> start() {
-    redis = RedisConnector.create(vertx, config, redisUrl);
+    services = wiring.apply(vertx);
     auth = new Auth(adminToken);
-    sites = new SiteService(new SiteStore(redis), crypto, clock);
-    subscriptions = new SubscriptionService(new SubscriptionStore(redis), new EndpointPolicy(config.extraPushHosts()), clock);
-    campaigns = new CampaignService(new CampaignStore(redis), clock);
-    events = new EventService(new EventStore(redis), new SubscriptionStore(redis), clock);
+    sites = services.sites;
+    subscriptions = services.subscriptions;
+    campaigns = services.campaigns;
+    events = services.events;
+    openApi = OpenApiDocument.load();
 
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
@@ -93,7 +84,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server.close().transform(ar -> redis.close());
+    return server.close().transform(ar -> services.close());
   }
 
   private void health(RoutingContext ctx) {
@@ -102,14 +93,14 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Ready when Redis answers: a load balancer should not send traffic to an instance that cannot store it. */
   private void ready(RoutingContext ctx) {
-    redis.send(Request.cmd(Command.PING))
+    services.ping()
         .onSuccess(pong -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}"))
         .onFailure(err -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "redis unavailable").encode()));
   }
 
   private void openApi(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml");
+    ctx.response().putHeader("Content-Type", "application/yaml").end(openApi);
   }
 
   private void createSite(RoutingContext ctx) {

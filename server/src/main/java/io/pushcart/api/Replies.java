@@ -87,7 +87,6 @@ final class Replies {
   private static String codeFor(int status) {
     return switch (status) {
       case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
       case 413 -> "body_too_large";
       default -> "bad_request";
     };
@@ -96,7 +95,6 @@ final class Replies {
   private static String messageFor(int status) {
     return switch (status) {
       case 404 -> "no such resource; see /openapi.yaml for the API";
-      case 405 -> "this method is not allowed here; see /openapi.yaml";
       case 413 -> "the request body is larger than " + ApiVerticle.BODY_LIMIT + " bytes";
       default -> "bad request";
     };

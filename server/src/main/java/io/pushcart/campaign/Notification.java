@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * What the shopper sees: the fields of the Notifications API that the service worker passes to
- * {@code showNotification}. Rendered into the push payload by {@link #payload(String)}.
+ * {@code showNotification}. Rendered into the push payload by {@link #payload(String, String)}.
  */
 public record Notification(
     String title,
@@ -64,7 +64,7 @@ public record Notification(
           throw new URISyntaxException(v, "not http(s)");
         }
       } catch (URISyntaxException e) {
-        throw ClientError.invalid(f.path(name), f.path(name) + " must be an absolute https URL");
+        throw ClientError.invalid(f.path(name), f.path(name) + " must be an absolute http(s) URL");
       }
     });
     return value;

@@ -7,8 +7,7 @@ package io.pushcart.common;
  */
 public final class ClientError extends RuntimeException {
   public enum Kind {
-    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413),
-    UNSUPPORTED_MEDIA_TYPE(415), TOO_MANY_REQUESTS(429);
+    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), UNSUPPORTED_MEDIA_TYPE(415);
 
     public final int status;
 

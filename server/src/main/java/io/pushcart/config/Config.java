@@ -67,24 +67,37 @@ public record Config(
     return config;
   }
 
+  /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}. */
   private static PushHost parsePushHost(String value) {
     String v = value.trim().toLowerCase();
     if (v.contains("/") || v.isEmpty()) {
       throw new ConfigException("PUSHCART_PUSH_HOSTS: '" + value + "' is not host or host:port");
     }
-    int colon = v.lastIndexOf(':');
-    if (colon > 0 && !v.endsWith("]") && v.indexOf(':') == colon) {
-      try {
-        int port = Integer.parseInt(v.substring(colon + 1));
-        if (port < 1 || port > 65535) {
-          throw new NumberFormatException();
-        }
-        return new PushHost(v.substring(0, colon), port);
-      } catch (NumberFormatException e) {
-        throw new ConfigException("PUSHCART_PUSH_HOSTS: bad port in '" + value + "'");
+    String host = v;
+    String port = null;
+    if (v.startsWith("[")) {
+      int close = v.indexOf(']');
+      if (close < 0 || (close + 1 < v.length() && v.charAt(close + 1) != ':')) {
+        throw new ConfigException("PUSHCART_PUSH_HOSTS: '" + value + "' is not [address] or [address]:port");
       }
+      host = v.substring(1, close);
+      port = close + 1 < v.length() ? v.substring(close + 2) : null;
+    } else if (v.indexOf(':') > 0 && v.indexOf(':') == v.lastIndexOf(':')) {
+      host = v.substring(0, v.indexOf(':'));
+      port = v.substring(v.indexOf(':') + 1);
     }
-    return new PushHost(v.replace("[", "").replace("]", ""), PushHost.ANY_PORT);
+    if (port == null) {
+      return new PushHost(host, PushHost.ANY_PORT);
+    }
+    try {
+      int n = Integer.parseInt(port);
+      if (n < 1 || n > 65535) {
+        throw new NumberFormatException();
+      }
+      return new PushHost(host, n);
+    } catch (NumberFormatException e) {
+      throw new ConfigException("PUSHCART_PUSH_HOSTS: bad port in '" + value + "'");
+    }
   }
 
   private static String defaultInstanceId() {

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * A delivery worker: claims work units from the sites' streams and runs them. Several run per
  * instance (one per core by default), each on its own event loop with its own push client;
  * every instance sharing a Redis shares the work. Per-message crypto runs on the shared
- * {@code pushcart-crypto} worker pool (one thread per core): measured at ~60 µs a message, it
+ * {@code pushcart-crypto} worker pool (one thread per core): measured at ~90 µs a message, it
  * would otherwise hold the event loop that reads push-service responses.
  */
 public final class DeliveryVerticle extends VerticleBase {
@@ -41,6 +41,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Config config;
   private final String redisUrl;
   private final CryptoProvider crypto;
+  private final DeliveryMetrics metrics;
   private final Clock clock;
 
   private Redis redis;
@@ -57,6 +58,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private List<String> sites = List.of();
   private long sitesReadAt;
   private int nextSite;
+  private int nextClaimSite;
   private boolean polling;
   private boolean idleTimerSet;
   private boolean stopping;
@@ -64,10 +66,11 @@ public final class DeliveryVerticle extends VerticleBase {
   private record CachedCampaign(StoredCampaign campaign, long readAt) {
   }
 
-  public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, Clock clock) {
+  public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
     this.config = config;
     this.redisUrl = redisUrl;
     this.crypto = crypto;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -83,7 +86,7 @@ public final class DeliveryVerticle extends VerticleBase {
     send = new SendStep(redis, queue, new ProgressStore(redis), new SubscriptionStore(redis),
         new SiteSenders(new SiteStore(redis), crypto, clock), client, new OriginLimiter(perWorker),
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
-        cryptoWorkers, clock);
+        cryptoWorkers, metrics, clock);
     long claimIdle = config.claimIdleMillis();
     vertx.setPeriodic(Math.max(50, claimIdle / 3), id -> heartbeat());
     vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
@@ -158,10 +161,11 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private void run(WorkUnit unit) {
     held.put(unit.entryId(), unit);
-    Future<Void> done = campaign(unit.siteId(), unit.campaignId())
+    Future<Void> done = (unit instanceof WorkUnit.Unreadable ? Future.<StoredCampaign>succeededFuture(null)
+        : campaign(unit.siteId(), unit.campaignId()))
         .compose(campaign -> {
           if (campaign == null || campaign.status() != CampaignStatus.SENDING) {
-            return queue.ack(unit); // cancelled, completed or deleted: nothing to send
+            return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
           return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign) : send.run((WorkUnit.Send) unit, campaign);
         });
@@ -201,18 +205,23 @@ public final class DeliveryVerticle extends VerticleBase {
         .onFailure(err -> LOG.warning("heartbeat failed: " + err.getMessage())));
   }
 
+  /**
+   * Takes over units whose owner stopped heart-beating, within this worker's free capacity.
+   * One site per round, in turn; a unit claimed as shutdown begins is left pending for another
+   * instance.
+   */
   private void claimAbandoned() {
-    if (stopping) {
+    int room = UNITS_IN_FLIGHT - running.size();
+    if (stopping || room <= 0 || sites.isEmpty()) {
       return;
     }
-    for (String site : sites) {
-      queue.claimAbandoned(site, config.claimIdleMillis(), UNITS_IN_FLIGHT).onSuccess(units -> units.forEach(u -> {
-        if (!held.containsKey(u.entryId())) {
-          LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId());
-          run(u);
-        }
-      }));
-    }
+    String site = sites.get(nextClaimSite++ % sites.size());
+    queue.claimAbandoned(site, config.claimIdleMillis(), room).onSuccess(units -> units.forEach(u -> {
+      if (!stopping && !held.containsKey(u.entryId())) {
+        LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId());
+        run(u);
+      }
+    }));
   }
 
   private void moveDueRetries() {

@@ -35,6 +35,7 @@ final class PushClient {
         .setKeepAlive(true)
         .setIdleTimeout(120)
         .setHttp2ConnectionWindowSize(4 * 1024 * 1024);
+    ConscryptTls.options().ifPresent(options::setSslEngineOptions);
     // A few connections per origin: HTTP/2 multiplexes (FCM allows 100 streams per connection).
     PoolOptions pool = new PoolOptions().setHttp2MaxSize(4).setHttp1MaxSize(64).setMaxWaitQueueSize(-1);
     this.http = vertx.httpClientBuilder().with(options).with(pool).build();

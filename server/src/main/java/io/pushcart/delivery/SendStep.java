@@ -42,11 +42,12 @@ final class SendStep {
   private final RetryPolicy retries;
   private final EndpointPolicy endpoints;
   private final WorkerExecutor cryptoWorkers;
+  private final DeliveryMetrics metrics;
   private final Clock clock;
 
   SendStep(Redis redis, WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, RetryPolicy retries, EndpointPolicy endpoints,
-           WorkerExecutor cryptoWorkers, Clock clock) {
+           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
     this.redis = redis;
     this.queue = queue;
     this.progress = progress;
@@ -57,6 +58,7 @@ final class SendStep {
     this.retries = retries;
     this.endpoints = endpoints;
     this.cryptoWorkers = cryptoWorkers;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -119,7 +121,10 @@ final class SendStep {
             return null;
           }));
     }
-    return encrypted.compose(v -> Future.join(sends)).mapEmpty();
+    // Even when a chunk fails to encrypt, the sends already started are awaited: the unit must
+    // not end (and stop heart-beating) while its messages are still in flight.
+    Future<Void> allEncrypted = encrypted;
+    return allEncrypted.transform(ar -> Future.join(sends).transform(x -> allEncrypted)).mapEmpty();
   }
 
   /** Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target. */
@@ -151,7 +156,7 @@ final class SendStep {
     // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
     // of this unit would no longer send the message again.
     return limiter.acquire(origin)
-        .compose(v -> client.send(request)
+        .compose(v -> timedSend(origin, request)
             .map(response -> retries.classify(t.id(), unit.attempt(), response))
             .otherwise(err -> retries.onNetworkError(t.id(), unit.attempt(), err))
             .compose(outcome -> outcomes.add(outcome).map(outcome))
@@ -159,6 +164,13 @@ final class SendStep {
         .compose(outcome -> outcome.kind() == Outcome.Kind.EXPIRED
             ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
             : Future.<Void>succeededFuture());
+  }
+
+  private Future<PushResponse> timedSend(String origin, PushRequest request) {
+    long start = System.nanoTime();
+    return client.send(request)
+        .onSuccess(r -> metrics.answered(origin, r.status(), System.nanoTime() - start))
+        .onFailure(err -> metrics.networkError(origin, System.nanoTime() - start));
   }
 
   private static Urgency urgency(String wire) {

@@ -82,11 +82,12 @@ final class WorkQueue {
    * scan. False when the unit is no longer ours.
    */
   Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, String nextCursor, String now) {
-    return COMMIT_SCAN.run(redis,
-        List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId())),
-        List.of(GROUP, consumer, unit.entryId(), unit.campaignId(),
-            nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"),
-            String.valueOf(ids.size()), String.join(",", ids), now))
+    List<String> args = new ArrayList<>(ids.size() + 7);
+    args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(),
+        nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"), now));
+    args.addAll(ids);
+    return COMMIT_SCAN.run(redis, List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId()),
+            Keys.campaignProgress(unit.siteId(), unit.campaignId())), args)
         .map(r -> r.toLong() == 1L);
   }
 
@@ -109,9 +110,8 @@ final class WorkQueue {
     List<WorkUnit> out = new ArrayList<>();
     if (entries != null) {
       for (Response entry : entries) {
-        WorkUnit unit = entry == null ? null : WorkUnit.parse(siteId, entry);
-        if (unit != null) {
-          out.add(unit);
+        if (entry != null) {
+          out.add(WorkUnit.parse(siteId, entry));
         }
       }
     }

@@ -24,12 +24,23 @@ sealed interface WorkUnit {
   record Send(String siteId, String entryId, String campaignId, int attempt, List<String> ids) implements WorkUnit {
   }
 
-  /** From a stream entry {@code [id, [field, value, ...]]}; null for an entry we cannot read. */
+  /**
+   * An entry that cannot be run: deleted while pending (XAUTOCLAIM on Redis 6.2 reports it with
+   * no fields) or not in our format. It is acknowledged and dropped, never claimed round after round.
+   */
+  record Unreadable(String siteId, String entryId) implements WorkUnit {
+    @Override
+    public String campaignId() {
+      return "";
+    }
+  }
+
+  /** From a stream entry {@code [id, [field, value, ...]]}. */
   static WorkUnit parse(String siteId, Response entry) {
     String entryId = entry.get(0).toString();
     Response fields = entry.get(1);
     if (fields == null) {
-      return null; // deleted while pending: XAUTOCLAIM reports it with no fields
+      return new Unreadable(siteId, entryId);
     }
     String type = null;
     String campaign = null;
@@ -50,13 +61,17 @@ sealed interface WorkUnit {
       }
     }
     if (campaign == null || type == null) {
-      return null;
+      return new Unreadable(siteId, entryId);
     }
-    return switch (type) {
-      case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(driver), cursor);
-      case "send" -> new Send(siteId, entryId, campaign, Integer.parseInt(attempt),
-          ids.isEmpty() ? List.of() : Arrays.asList(ids.split(",")));
-      default -> null;
-    };
+    try {
+      return switch (type) {
+        case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(driver), cursor);
+        case "send" -> new Send(siteId, entryId, campaign, Integer.parseInt(attempt),
+            ids.isEmpty() ? List.of() : Arrays.asList(ids.split(",")));
+        default -> new Unreadable(siteId, entryId);
+      };
+    } catch (NumberFormatException e) {
+      return new Unreadable(siteId, entryId);
+    }
   }
 }

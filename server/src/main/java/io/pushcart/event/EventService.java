@@ -38,7 +38,10 @@ public final class EventService {
     if (type.receiptStat().isPresent()) {
       String campaignId = JsonFields.at(data, "data.").requiredString("campaignId", 64);
       return store.recordReceipt(site.id(), campaignId, type.receiptStat().get(), subscriptionId)
-          .compose(n -> n < 0 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId)) : Future.succeededFuture());
+          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
+              : n == -2 ? Future.failedFuture(ClientError.invalid("subscriptionId",
+                  "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
+              : Future.succeededFuture());
     }
     return subscriptions.exists(site.id(), subscriptionId).compose(exists -> exists
         ? store.append(site.id(), subscriptionId, type, data, clock.instant())

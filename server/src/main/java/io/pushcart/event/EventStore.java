@@ -23,9 +23,10 @@ public final class EventStore {
     this.redis = redis;
   }
 
-  /** 1 counted, 0 a repeat, -1 no such campaign. */
+  /** 1 counted, 0 a repeat, -1 no such campaign, -2 the campaign did not target the subscription. */
   public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId) {
-    return RECEIPT.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId)),
+    return RECEIPT.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
+            Keys.campaignProgress(siteId, campaignId)),
         List.of(stat, subscriptionId)).map(Response::toLong);
   }
 

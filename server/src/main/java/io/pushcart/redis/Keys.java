@@ -14,8 +14,6 @@ public final class Keys {
   public static final String SITES = PREFIX + "sites";
   /** SET of site ids whose work stream may hold units to claim; workers poll only these. */
   public static final String WORK_SITES = PREFIX + "work-sites";
-  /** Pub/sub channel that wakes idle delivery workers when work is added. */
-  public static final String WORK_CHANNEL = PREFIX + "work";
 
   private Keys() {
   }

@@ -52,7 +52,9 @@ final class SiteRules {
     if (!scheme.equals("https") && !(scheme.equals("http") && local)) {
       throw ClientError.invalid(field, field + " must use https (http only on localhost): " + value);
     }
-    return scheme + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    // Browsers send Origin without the scheme's default port, so it is dropped here too.
+    boolean defaultPort = uri.getPort() == -1 || (scheme.equals("https") ? uri.getPort() == 443 : uri.getPort() == 80);
+    return scheme + "://" + host + (defaultPort ? "" : ":" + uri.getPort());
   }
 
   /**

@@ -73,6 +73,11 @@ final class SubscriptionRequest {
         throw ClientError.invalid(field, "attribute names start with a letter and hold letters, digits and _ (at most 64)");
       }
       Object v = e.getValue();
+      // Redis's Lua cjson keeps 14 significant digits: a longer number (a numeric customer id)
+      // would come back changed, so it must be sent as a string.
+      if (v instanceof Number n && (Math.abs(n.doubleValue()) >= 1e14 || n.toString().replaceAll("[^0-9]", "").length() > 14)) {
+        throw ClientError.invalid(field, field + " has more than 14 digits: send it as a string");
+      }
       boolean scalar = v instanceof String s ? s.length() <= MAX_ATTRIBUTE_LENGTH : v instanceof Number || v instanceof Boolean;
       if (!scalar) {
         throw ClientError.invalid(field, field + " must be a string (at most " + MAX_ATTRIBUTE_LENGTH + " characters), a number or a boolean");

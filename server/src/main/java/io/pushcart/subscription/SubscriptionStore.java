@@ -1,5 +1,7 @@
 package io.pushcart.subscription;
 
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Tags;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
@@ -27,8 +29,17 @@ public final class SubscriptionStore {
     return UPSERT.run(redis,
         List.of(Keys.subscription(siteId, s.id()), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
         List.of(s.id(), s.endpoint(), s.p256dh(), s.auth(), now.toString(), new JsonArray(s.tags()).encode(),
-            s.attributes().encode(), Keys.tagPrefix(siteId)))
-        .map(r -> r.toLong() == 1L);
+            s.attributes().encode(), Keys.tagPrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)))
+        .map(r -> {
+          if (r.toLong() < 0) {
+            throw tooManyTags();
+          }
+          return r.toLong() == 1L;
+        });
+  }
+
+  private static ClientError tooManyTags() {
+    return ClientError.invalid("tags", "a subscription may carry at most " + Tags.MAX_PER_SUBSCRIPTION + " tags");
   }
 
   /** Adds and removes tags and merges attributes; false when there is no such subscription. */
@@ -36,8 +47,13 @@ public final class SubscriptionStore {
                                 JsonObject attributes, Instant now) {
     return UPDATE.run(redis, List.of(Keys.subscription(siteId, id)),
             List.of(id, new JsonArray(addTags).encode(), new JsonArray(removeTags).encode(), attributes.encode(),
-                now.toString(), Keys.tagPrefix(siteId)))
-        .map(r -> r.toLong() == 1L);
+                now.toString(), Keys.tagPrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)))
+        .map(r -> {
+          if (r.toLong() < 0) {
+            throw tooManyTags();
+          }
+          return r.toLong() == 1L;
+        });
   }
 
   /** Deletes the subscription if it still has this endpoint (any endpoint when empty); true when it did. */

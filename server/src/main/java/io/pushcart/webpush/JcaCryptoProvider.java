@@ -83,7 +83,7 @@ final class JcaCryptoProvider implements CryptoProvider {
 
   @Override
   public byte[] signSha256WithEcdsa(PrivateKey key, byte[] data) {
-    // Called about once an hour per push service (VapidSigner caches): no per-thread engine.
+    // Called about twice a day per site and push service (VapidSigner caches tokens): no per-thread engine.
     try {
       Signature signature = JcaEngines.signature(provider);
       signature.initSign(key, engines.get().random);

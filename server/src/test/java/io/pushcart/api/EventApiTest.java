@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.support.ApiClient;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.BrowserKeys;
+import io.pushcart.support.Poll;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
+import io.pushcart.testkit.LocalPushService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -17,13 +20,16 @@ import org.junit.jupiter.api.Test;
 
 /** Events from browsers and stores, and the page API's subscription changes. */
 class EventApiTest {
+  private static LocalPushService push;
   private static RunningPushcart server;
   private static ApiClient api;
   private static TestSite site;
 
   @BeforeAll
   static void start() {
-    server = RunningPushcart.start(Map.of());
+    push = new LocalPushService().verify(false).start();
+    server = RunningPushcart.start(Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
+        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
     api = server.api();
     site = TestSite.create(api);
   }
@@ -31,6 +37,7 @@ class EventApiTest {
   @AfterAll
   static void stop() {
     server.close();
+    push.close();
   }
 
   private static String subscribe(String... tags) {
@@ -46,16 +53,24 @@ class EventApiTest {
   }
 
   @Test
-  void receiptsCountOncePerSubscriberInTheCampaignStats() {
-    String sub = subscribe();
+  void receiptsCountOncePerTargetedSubscriberInTheCampaignStats() {
+    String reached = site.subscribe(push.newSubscriber().subscriptionJson().put("tags", new JsonArray().add("receipts")))
+        .json().getString("id");
+    String other = subscribe();
     String campaign = site.createCampaign(TestSite.campaignTo(new JsonObject().put("tags",
-        new JsonObject().put("any", new JsonArray().add("nobody-has-this"))))).json().getString("id");
+        new JsonObject().put("any", new JsonArray().add("receipts"))))).json().getString("id");
+    Poll.until(() -> site.campaign(campaign).json().getString("status"), "completed"::equals, Duration.ofSeconds(30),
+        "the campaign to complete");
     for (String type : new String[] {"notification.delivered", "notification.delivered", "notification.clicked", "notification.closed"}) {
-      Reply r = browserEvent(new JsonObject().put("subscriptionId", sub).put("type", type)
+      Reply r = browserEvent(new JsonObject().put("subscriptionId", reached).put("type", type)
           .put("data", new JsonObject().put("campaignId", campaign)));
       assertThat(r.status()).isEqualTo(202);
       assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(TestSite.ORIGIN);
     }
+    Reply notTargeted = browserEvent(new JsonObject().put("subscriptionId", other).put("type", "notification.clicked")
+        .put("data", new JsonObject().put("campaignId", campaign)));
+    assertThat(notTargeted.status()).isEqualTo(400);
+    assertThat(notTargeted.errorField()).isEqualTo("subscriptionId");
     JsonObject stats = site.campaign(campaign).json().getJsonObject("stats");
     assertThat(stats.getLong("delivered")).isEqualTo(1);
     assertThat(stats.getLong("clicked")).isEqualTo(1);

@@ -77,6 +77,9 @@ class SiteApiTest {
     assertThat(none.errorField()).isEqualTo("origins");
     Reply local = api.post("/v1/sites", RunningPushcart.ADMIN_TOKEN, site("mailto:ops@shoes.example", "http://localhost:3000"));
     assertThat(local.status()).isEqualTo(201);
+    // Browsers send Origin without a default port: https://x:443 must match "https://x".
+    Reply port = api.post("/v1/sites", RunningPushcart.ADMIN_TOKEN, site("mailto:ops@shoes.example", "HTTPS://Shoes.Example:443"));
+    assertThat(port.json().getJsonArray("origins")).containsExactly("https://shoes.example");
   }
 
   @Test

@@ -120,6 +120,23 @@ class SubscriptionApiTest {
     assertThat(zone.errorField()).isEqualTo("attributes.timezone");
     Reply nested = site.subscribe(subscription(fcm()).put("attributes", new JsonObject().put("cart", new JsonObject())));
     assertThat(nested.errorField()).isEqualTo("attributes.cart");
+    Reply longNumber = site.subscribe(subscription(fcm()).put("attributes", new JsonObject().put("customerId", 123456789012345678L)));
+    assertThat(longNumber.errorField()).isEqualTo("attributes.customerId");
+    assertThat(longNumber.errorMessage()).contains("as a string");
+
+    String endpoint = fcm();
+    JsonArray sixty = new JsonArray();
+    JsonArray fifty = new JsonArray();
+    for (int i = 0; i < 60; i++) {
+      sixty.add("a" + i);
+    }
+    for (int i = 0; i < 50; i++) {
+      fifty.add("b" + i);
+    }
+    assertThat(site.subscribe(subscription(endpoint).put("tags", sixty)).status()).isEqualTo(201);
+    Reply tooMany = site.subscribe(subscription(endpoint).put("tags", fifty));
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.errorMessage()).contains("at most 100 tags");
   }
 
   @Test

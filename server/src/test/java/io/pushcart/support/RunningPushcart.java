@@ -29,6 +29,10 @@ public final class RunningPushcart implements AutoCloseable {
   }
 
   public static RunningPushcart start(Map<String, String> extraEnv) {
+    return start(extraEnv, io.pushcart.delivery.DeliveryMetrics.NONE);
+  }
+
+  public static RunningPushcart start(Map<String, String> extraEnv, io.pushcart.delivery.DeliveryMetrics metrics) {
     try {
       Path dataDir = Files.createTempDirectory("pushcart-test");
       int port = freePort();
@@ -39,7 +43,7 @@ public final class RunningPushcart implements AutoCloseable {
       env.put("PUSHCART_ADMIN_TOKEN", ADMIN_TOKEN);
       env.putAll(extraEnv);
       Config config = Config.from(env);
-      return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, Clock.systemUTC()), port, dataDir);
+      return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, Clock.systemUTC(), metrics), port, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,54 @@
+package io.pushcart;
+
+import io.pushcart.campaign.CampaignService;
+import io.pushcart.campaign.CampaignStore;
+import io.pushcart.config.Config;
+import io.pushcart.event.EventService;
+import io.pushcart.event.EventStore;
+import io.pushcart.redis.RedisConnector;
+import io.pushcart.site.SiteService;
+import io.pushcart.site.SiteStore;
+import io.pushcart.subscription.EndpointPolicy;
+import io.pushcart.subscription.SubscriptionService;
+import io.pushcart.subscription.SubscriptionStore;
+import io.pushcart.webpush.CryptoProvider;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Clock;
+
+/**
+ * The services the HTTP API calls, wired to one Redis client. Built here so that the api
+ * package depends on services only, never on Redis.
+ */
+public final class Services {
+  private final Redis redis;
+  public final SiteService sites;
+  public final SubscriptionService subscriptions;
+  public final CampaignService campaigns;
+  public final EventService events;
+
+  private Services(Redis redis, Config config, CryptoProvider crypto, Clock clock) {
+    this.redis = redis;
+    SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
+    this.sites = new SiteService(new SiteStore(redis), crypto, clock);
+    this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
+    this.campaigns = new CampaignService(new CampaignStore(redis), clock);
+    this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
+  }
+
+  public static Services create(Vertx vertx, Config config, String redisUrl, CryptoProvider crypto, Clock clock) {
+    return new Services(RedisConnector.create(vertx, config, redisUrl), config, crypto, clock);
+  }
+
+  /** Succeeds when the store answers: what readiness means. */
+  public Future<Void> ping() {
+    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return redis.close();
+  }
+}

@@ -1,0 +1,173 @@
+package io.pushcart.bench;
+
+import io.pushcart.delivery.DeliveryMetrics;
+import io.pushcart.support.BulkSubscribe;
+import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TestSite;
+import io.pushcart.testkit.TestSubscriber;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end delivery benchmark: N subscribers registered through the API, one campaign to all
+ * of them, sent by a real Pushcart (embedded Redis, Conscrypt, HTTP/2) to a TLS HTTP/2 sink in
+ * another process on this machine. Prints messages/second, send latency percentiles and the
+ * server's peak heap. Not a test: run it by hand, see docs/benchmarks.md.
+ *
+ * <pre>
+ * mvn -B -q -pl server test-compile exec:exec@bench -Dbench.subscribers=100000
+ * </pre>
+ */
+public final class DeliveryBenchmark {
+  private DeliveryBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    Sink sink = Sink.start();
+    Latencies latencies = new Latencies(subscribers + 1024);
+    Map<String, String> env = new HashMap<>(Map.of(
+        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + sink.port,
+        "PUSHCART_PUSH_CA_FILE", sink.caFile));
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("PUSHCART_PUSH_CONCURRENCY") || k.startsWith("PUSHCART_DELIVERY_INSTANCES")) {
+        env.put(k, v);
+      }
+    });
+    try (RunningPushcart server = RunningPushcart.start(env, latencies)) {
+      TestSite site = TestSite.create(server.api());
+      long t0 = System.nanoTime();
+      List<JsonObject> bodies = TestSubscriber.batch(subscribers, TestSubscriber.generateKeyPair(), sink.pushBase)
+          .stream().map(TestSubscriber::subscriptionJson).toList();
+      BulkSubscribe.register(server.api().baseUrl(), site.id(), bodies);
+      double registerSeconds = (System.nanoTime() - t0) / 1e9;
+
+      System.gc();
+      resetHeapPeaks();
+      Instant start = Instant.now();
+      String id = site.createCampaign(TestSite.campaignTo("all")).json().getString("id");
+      JsonObject campaign = site.campaign(id).json();
+      while (!"completed".equals(campaign.getString("status"))) {
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        campaign = site.campaign(id).json();
+      }
+      Instant created = Instant.parse(campaign.getString("createdAt"));
+      Instant completed = Instant.parse(campaign.getString("completedAt"));
+      double seconds = Duration.between(created, completed).toNanos() / 1e9;
+      JsonObject stats = campaign.getJsonObject("stats");
+      long[] sorted = latencies.sorted();
+      System.out.printf("%n== Pushcart delivery benchmark ==%n");
+      System.out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(), cpuModel(),
+          System.getProperty("java.version"));
+      System.out.printf("subscribers registered through the API: %d in %.1f s (%.0f/s)%n", subscribers, registerSeconds,
+          subscribers / registerSeconds);
+      System.out.printf("campaign: targeted %d, accepted %d, failed %d, retried %d%n", stats.getLong("targeted"),
+          stats.getLong("accepted"), stats.getLong("failed"), stats.getLong("retried"));
+      System.out.printf("delivery: %.2f s from creation to completion = %.0f messages/s%n", seconds,
+          stats.getLong("accepted") / seconds);
+      System.out.printf("send latency (request to push-service answer): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+          percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+      System.out.printf("peak heap during the campaign (whole JVM: server and this driver): %d MiB%n", heapPeakBytes() >> 20);
+      System.out.printf("reproduce: mvn -B -q -pl server test-compile exec:exec@bench -Dbench.subscribers=%d%n", subscribers);
+      System.out.printf("(waited from %s)%n", start);
+    } finally {
+      sink.stop();
+    }
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+  }
+
+  private static void resetHeapPeaks() {
+    ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+        .forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  private static long heapPeakBytes() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+    } catch (Exception e) {
+      return "unknown CPU";
+    }
+  }
+
+  /** Send latencies, recorded from the event loops. */
+  static final class Latencies implements DeliveryMetrics {
+    private final long[] values;
+    private int size;
+
+    Latencies(int capacity) {
+      values = new long[capacity];
+    }
+
+    @Override
+    public synchronized void answered(String origin, int status, long nanos) {
+      if (size < values.length) {
+        values[size++] = nanos;
+      }
+    }
+
+    synchronized long[] sorted() {
+      long[] copy = Arrays.copyOf(values, size);
+      Arrays.sort(copy);
+      return copy;
+    }
+  }
+
+  /** The local push service in sink mode, in its own JVM so it does not share our heap or GC. */
+  private static final class Sink {
+    final Process process;
+    final int port;
+    final String caFile;
+    final String pushBase;
+
+    private Sink(Process process, int port, String caFile, String pushBase) {
+      this.process = process;
+      this.port = port;
+      this.caFile = caFile;
+      this.pushBase = pushBase;
+    }
+
+    static Sink start() throws Exception {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "io.pushcart.testkit.LocalPushService")
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Map<String, String> info = new HashMap<>();
+      String line;
+      while ((line = out.readLine()) != null && !line.startsWith("mode=")) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          info.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      return new Sink(p, Integer.parseInt(info.get("port")), info.get("ca-file"), info.get("push-base"));
+    }
+
+    void stop() throws Exception {
+      process.getOutputStream().close();
+      process.waitFor();
+    }
+  }
+}
