@@ -59,6 +59,7 @@ public final class DeliveryBenchmark {
       System.gc();
       resetHeapPeaks();
       Instant start = Instant.now();
+      System.out.println("campaign starting"); System.out.flush();
       String id = site.createCampaign(TestSite.campaignTo("all")).json().getString("id");
       JsonObject campaign = site.campaign(id).json();
       while (!"completed".equals(campaign.getString("status"))) {

@@ -34,19 +34,23 @@ public final class RunningPushcart implements AutoCloseable {
 
   public static RunningPushcart start(Map<String, String> extraEnv, io.pushcart.delivery.DeliveryMetrics metrics) {
     try {
-      Path dataDir = Files.createTempDirectory("pushcart-test");
-      int port = freePort();
-      Map<String, String> env = new HashMap<>();
-      env.put("PUSHCART_PORT", String.valueOf(port));
-      env.put("PUSHCART_HOST", "127.0.0.1");
-      env.put("PUSHCART_DATA_DIR", dataDir.toString());
-      env.put("PUSHCART_ADMIN_TOKEN", ADMIN_TOKEN);
-      env.putAll(extraEnv);
-      Config config = Config.from(env);
-      return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, Clock.systemUTC(), metrics), port, dataDir);
+      return start(Files.createTempDirectory("pushcart-test"), extraEnv, metrics);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Started on a given data directory: a second start on the same one finds what the first stored. */
+  public static RunningPushcart start(Path dataDir, Map<String, String> extraEnv, io.pushcart.delivery.DeliveryMetrics metrics) {
+    int port = freePort();
+    Map<String, String> env = new HashMap<>();
+    env.put("PUSHCART_PORT", String.valueOf(port));
+    env.put("PUSHCART_HOST", "127.0.0.1");
+    env.put("PUSHCART_DATA_DIR", dataDir.toString());
+    env.put("PUSHCART_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.putAll(extraEnv);
+    Config config = Config.from(env);
+    return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, Clock.systemUTC(), metrics), port, dataDir);
   }
 
   public static int freePort() {

@@ -71,6 +71,11 @@ public final class ServerProcess implements AutoCloseable {
     }, status -> status == 200, timeout, "server on port " + port + " to be healthy");
   }
 
+  /** The processes this server started (its embedded redis-server). */
+  public java.util.List<ProcessHandle> children() {
+    return process.children().toList();
+  }
+
   public ApiClient api() {
     return new ApiClient("http://127.0.0.1:" + port);
   }
