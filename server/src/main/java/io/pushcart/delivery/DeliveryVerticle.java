@@ -31,8 +31,11 @@ import java.util.logging.Logger;
  */
 public final class DeliveryVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(DeliveryVerticle.class.getName());
-  /** Units one worker runs at once: enough to overlap Redis round trips with sending. */
-  static final int UNITS_IN_FLIGHT = 4;
+  /**
+   * Units one worker runs at once: enough to overlap one unit's Redis round trips and its
+   * slowest answers with the others' sending.
+   */
+  static final int UNITS_IN_FLIGHT = Integer.getInteger("pushcart.unitsInFlight", 4);
   static final long IDLE_POLL_MS = 100;
   static final long RETRY_POLL_MS = 250;
   static final long SITES_REFRESH_MS = 2_000;

@@ -156,6 +156,11 @@ public final class LocalPushService implements AutoCloseable {
         .setUseAlpn(true)
         .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
         .setKeyCertOptions(certificates.keyCertOptions());
+    if (!verify) {
+      // Sink mode stands in for a push service's capacity in benchmarks: its TLS runs on
+      // BoringSSL like the server's, or the JDK's GCM on small records would be what we measure.
+      io.pushcart.delivery.ConscryptTls.options().ifPresent(options::setSslEngineOptions);
+    }
     Handler<HttpServerRequest> handler = verify ? this::handleVerified : this::handleSink;
     HttpServer first = vertx.createHttpServer(options).requestHandler(handler);
     servers.add(first);
