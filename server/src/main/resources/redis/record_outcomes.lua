@@ -5,18 +5,25 @@
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
 -- KEYS[4] the campaign's failure reasons hash
 -- ARGV[1] campaign id, [2] now (ISO-8601), then groups of five:
---   subscription id, outcome (accepted|failed|expired|retry), attempt, due epoch millis (retry), reason
+--   subscription id, outcome (accepted|failed|expired|retry|defer), attempt, due epoch millis
+--   (retry, defer), reason. 'defer' is a message not sent because its push service asked us to
+--   back off: it waits like a retry but keeps its attempt number.
 -- Returns the campaign status after recording.
 for i = 3, #ARGV, 5 do
   local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local state = redis.call('HGET', KEYS[2], id)
   local current = state and string.sub(state, 1, #attempt + 2) == ('s' .. attempt .. ':')
   if current then
-    if outcome == 'retry' then
-      local nextAttempt = tostring(tonumber(attempt) + 1)
+    if outcome == 'retry' or outcome == 'defer' then
+      local nextAttempt = attempt
+      if outcome == 'retry' then
+        nextAttempt = tostring(tonumber(attempt) + 1)
+        redis.call('HINCRBY', KEYS[1], 'stat:retried', 1)
+      else
+        redis.call('HINCRBY', KEYS[1], 'stat:deferred', 1)
+      end
       redis.call('HSET', KEYS[2], id, 'r' .. nextAttempt)
       redis.call('ZADD', KEYS[3], due, ARGV[1] .. '|' .. id .. '|' .. nextAttempt)
-      redis.call('HINCRBY', KEYS[1], 'stat:retried', 1)
     else
       redis.call('HSET', KEYS[2], id, outcome)
       redis.call('HINCRBY', KEYS[1], 'stat:' .. outcome, 1)

@@ -36,7 +36,8 @@ public record StoredCampaign(
         str(h, "createdAt"),
         opt(h, "completedAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
-            num(h, "stat:expired"), num(h, "stat:retried"), num(h, "stat:delivered"), num(h, "stat:clicked"),
+            num(h, "stat:expired"), num(h, "stat:retried"), num(h, "stat:deferred"), num(h, "stat:delivered"),
+            num(h, "stat:clicked"),
             num(h, "stat:closed")));
   }
 

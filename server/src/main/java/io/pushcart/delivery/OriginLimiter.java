@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Bounds the requests in flight to each push-service origin (FCM, Mozilla, Apple, WNS each get
- * their own budget), queueing the rest. Confined to one event loop: no locks.
+ * their own budget), queueing the rest, and remembers when an origin asked us to back off
+ * (429, WNS's 406 throttling, 503 with Retry-After). Confined to one event loop: no locks.
  */
 final class OriginLimiter {
   private final int maxInFlight;
@@ -20,6 +21,7 @@ final class OriginLimiter {
 
   private static final class Slot {
     int inFlight;
+    long pausedUntil;
     final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
   }
 
@@ -42,6 +44,18 @@ final class OriginLimiter {
     } else {
       slot.inFlight--;
     }
+  }
+
+  /** No new request to {@code origin} before {@code untilMillis} (keeps the later of two pauses). */
+  void pause(String origin, long untilMillis) {
+    Slot slot = slots.computeIfAbsent(origin, o -> new Slot());
+    slot.pausedUntil = Math.max(slot.pausedUntil, untilMillis);
+  }
+
+  /** When {@code origin} may be sent to again, or 0 when it is not paused at {@code nowMillis}. */
+  long pausedUntil(String origin, long nowMillis) {
+    Slot slot = slots.get(origin);
+    return slot == null || slot.pausedUntil <= nowMillis ? 0 : slot.pausedUntil;
   }
 
   int inFlight(String origin) {

@@ -1,12 +1,14 @@
 package io.pushcart.delivery;
 
 /**
- * How one message to one subscriber ended this attempt. {@code RETRY} carries when to try again;
+ * How one message to one subscriber ended this attempt. {@code RETRY} and {@code DEFER} carry when to try again;
  * {@code FAILED} carries a short reason (status and the push service's words), kept per campaign.
  */
 record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis, String reason) {
   enum Kind {
-    ACCEPTED("accepted"), FAILED("failed"), EXPIRED("expired"), RETRY("retry");
+    ACCEPTED("accepted"), FAILED("failed"), EXPIRED("expired"), RETRY("retry"),
+    /** Not sent: the push service asked us to back off. Waits like a retry, same attempt. */
+    DEFER("defer");
 
     final String wire;
 

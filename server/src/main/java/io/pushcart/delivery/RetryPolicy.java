@@ -46,6 +46,23 @@ final class RetryPolicy {
     return failed(subscriptionId, attempt, s + words);
   }
 
+  /**
+   * When the whole push service asked us to wait: a throttling answer (429, WNS's 406
+   * appthrottled) or any answer with Retry-After. 0 when it did not.
+   */
+  long backOffUntil(PushResponse r) {
+    boolean throttled = r.status() == 429 || (r.status() == 406 && "appthrottled".equalsIgnoreCase(r.wnsStatus()));
+    long retryAfter = retryAfterMillis(r.retryAfter());
+    if (!throttled && retryAfter == 0) {
+      return 0;
+    }
+    return clock.millis() + Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, BASE_DELAY_MS));
+  }
+
+  Outcome deferred(String subscriptionId, int attempt, long untilMillis) {
+    return new Outcome(subscriptionId, Outcome.Kind.DEFER, attempt, untilMillis, "");
+  }
+
   Outcome onNetworkError(String subscriptionId, int attempt, Throwable err) {
     return retry(subscriptionId, attempt, backoffMillis(attempt), "network: " + err.getClass().getSimpleName());
   }

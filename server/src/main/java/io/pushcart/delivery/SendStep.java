@@ -156,14 +156,29 @@ final class SendStep {
     // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
     // of this unit would no longer send the message again.
     return limiter.acquire(origin)
-        .compose(v -> timedSend(origin, request)
-            .map(response -> retries.classify(t.id(), unit.attempt(), response))
-            .otherwise(err -> retries.onNetworkError(t.id(), unit.attempt(), err))
+        .compose(v -> sendUnlessPaused(origin, t, request, unit.attempt())
             .compose(outcome -> outcomes.add(outcome).map(outcome))
             .onComplete(x -> limiter.release(origin)))
         .compose(outcome -> outcome.kind() == Outcome.Kind.EXPIRED
             ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
             : Future.<Void>succeededFuture());
+  }
+
+  /** The outcome of sending, or a deferral when the push service asked everyone to back off. */
+  private Future<Outcome> sendUnlessPaused(String origin, Target t, PushRequest request, int attempt) {
+    long paused = limiter.pausedUntil(origin, clock.millis());
+    if (paused > 0) {
+      return Future.succeededFuture(retries.deferred(t.id(), attempt, paused));
+    }
+    return timedSend(origin, request)
+        .map(response -> {
+          long backOff = retries.backOffUntil(response);
+          if (backOff > 0) {
+            limiter.pause(origin, backOff);
+          }
+          return retries.classify(t.id(), attempt, response);
+        })
+        .otherwise(err -> retries.onNetworkError(t.id(), attempt, err));
   }
 
   private Future<PushResponse> timedSend(String origin, PushRequest request) {
