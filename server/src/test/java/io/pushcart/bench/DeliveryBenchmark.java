@@ -67,7 +67,18 @@ public final class DeliveryBenchmark {
       latencies.clear();
       System.gc();
       resetHeapPeaks();
+      // BENCH_JFR=file.jfr records a profile of the measured campaign (JDK Flight Recorder).
+      jdk.jfr.Recording recording = null;
+      if (System.getenv("BENCH_JFR") != null) {
+        recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.setDestination(Path.of(System.getenv("BENCH_JFR")));
+        recording.start();
+      }
       JsonObject campaign = runCampaign(site, "all");
+      if (recording != null) {
+        recording.stop();
+        recording.close();
+      }
       Instant created = Instant.parse(campaign.getString("createdAt"));
       Instant completed = Instant.parse(campaign.getString("completedAt"));
       double seconds = Duration.between(created, completed).toNanos() / 1e9;
