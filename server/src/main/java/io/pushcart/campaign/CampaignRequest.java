@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,7 +64,7 @@ final class CampaignRequest {
   }
 
   private static Urgency urgency(String value) {
-    return Arrays.stream(Urgency.values()).filter(u -> u.headerValue().equals(value)).findFirst()
+    return Urgency.fromHeaderValue(value)
         .orElseThrow(() -> ClientError.invalid("urgency", "urgency must be one of very-low, low, normal, high"));
   }
 }

@@ -68,7 +68,7 @@ final class SendStep {
 
   Future<Void> run(WorkUnit.Send unit, StoredCampaign campaign) {
     OutcomeBuffer outcomes = new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock);
-    PushOptions options = new PushOptions(campaign.ttl(), urgency(campaign.urgency()), campaign.topic().orElse(null));
+    PushOptions options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL), campaign.topic().orElse(null));
     byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
     return progress.claimDue(unit)
         .compose(ids -> load(unit, ids))
@@ -186,14 +186,5 @@ final class SendStep {
     return client.send(request)
         .onSuccess(r -> metrics.answered(origin, r.status(), System.nanoTime() - start))
         .onFailure(err -> metrics.networkError(origin, System.nanoTime() - start));
-  }
-
-  private static Urgency urgency(String wire) {
-    for (Urgency u : Urgency.values()) {
-      if (u.headerValue().equals(wire)) {
-        return u;
-      }
-    }
-    return Urgency.NORMAL;
   }
 }

@@ -17,4 +17,14 @@ public enum Urgency {
   public String headerValue() {
     return headerValue;
   }
+
+  /** The urgency a header value names, if any. */
+  public static java.util.Optional<Urgency> fromHeaderValue(String value) {
+    for (Urgency u : values()) {
+      if (u.headerValue.equals(value)) {
+        return java.util.Optional.of(u);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }
