@@ -26,8 +26,15 @@ public final class Main {
       System.exit(2);
       return;
     }
-    String adminToken = config.adminToken().orElseGet(() -> generatedAdminToken(config.dataDir()));
-    Pushcart pushcart = Pushcart.start(config, adminToken, Clock.systemUTC());
+    Pushcart pushcart;
+    try {
+      String adminToken = config.adminToken().orElseGet(() -> generatedAdminToken(config.dataDir()));
+      pushcart = Pushcart.start(config, adminToken, Clock.systemUTC());
+    } catch (IllegalStateException e) {
+      System.err.println("pushcart: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping: finishing the work in hand");
       pushcart.close();

@@ -5,6 +5,10 @@ import io.pushcart.config.Config;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;
 import io.pushcart.redis.EmbeddedRedis;
+import io.pushcart.redis.RedisConnector;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.pushcart.webpush.CryptoProvider;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -42,12 +46,12 @@ public final class Pushcart {
     CryptoProvider crypto = CryptoProvider.best();
     Vertx vertx = Vertx.vertx();
     int cores = Runtime.getRuntime().availableProcessors();
-    Future<?> deployed = vertx
-        .deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, metrics, clock),
+    Future<?> deployed = checkRedis(vertx, config, redisUrl)
+        .compose(ok -> vertx.deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, metrics, clock),
             new DeploymentOptions().setInstances(config.deliveryInstances()))
         .compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, adminToken,
                 v -> Services.create(v, config, redisUrl, crypto, clock)),
-            new DeploymentOptions().setInstances(cores)));
+            new DeploymentOptions().setInstances(cores))));
     try {
       deployed.toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
@@ -57,6 +61,15 @@ public final class Pushcart {
       throw new IllegalStateException("Pushcart did not start: " + cause.getMessage(), cause);
     }
     return new Pushcart(vertx, embedded, redisUrl, crypto);
+  }
+
+  /** Fails start-up with a clear message when Redis cannot be reached or refuses us (wrong password). */
+  private static Future<Void> checkRedis(Vertx vertx, Config config, String redisUrl) {
+    Redis redis = RedisConnector.create(vertx, config, redisUrl);
+    return redis.send(Request.cmd(Command.PING)).<Void>mapEmpty()
+        .eventually(() -> redis.close())
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot use Redis at "
+            + Config.redactUrl(redisUrl) + ": " + err.getMessage(), err)));
   }
 
   public String redisUrl() {

@@ -42,6 +42,11 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** Starts redis-server on a free loopback port, persisting to {@code dataDir/redis}. Blocks until it is ready. */
   public static EmbeddedRedis start(Path dataDir) {
+    return start(dataDir, List.of());
+  }
+
+  /** As {@link #start(Path)}, with more redis-server arguments (tests: {@code --requirepass}). */
+  public static EmbeddedRedis start(Path dataDir, List<String> extraArgs) {
     try {
       Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
       Path binary = extractBinary(dataDir.resolve("bin"));
@@ -54,6 +59,7 @@ public final class EmbeddedRedis implements AutoCloseable {
           "--port", String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "yes",
           "--dir", redisDir.toString(), "--appendonly", "yes", "--appendfsync", "everysec",
           "--save", "", "--daemonize", "no", "--loglevel", "notice"));
+      command.addAll(extraArgs);
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       CompletableFuture<Process> started = new CompletableFuture<>();
       CompletableFuture<Void> ready = new CompletableFuture<>();
