@@ -1,20 +1,27 @@
--- Claims, for one run of one send unit, the subscribers it may send to: those queued by the
--- scan ('q', attempt 1) or waiting for exactly this attempt ('r<attempt>': a retry, or a message
--- deferred while its push service asked us to back off), and those this same
--- unit had already claimed (a re-run after its instance died: their messages may or may not
--- have gone out). Each is marked 's<attempt>:<unit entry id>' while its message is in flight.
--- KEYS[1] campaign progress hash
+-- Claims, for one run of one send unit, the subscribers it may send to, and returns what is
+-- needed to send to them, in one round trip. Claimed: those queued by the scan ('q', attempt 1)
+-- or waiting for exactly this attempt ('r<attempt>': a retry, or a message deferred while its
+-- push service asked us to back off), and those this same unit had already claimed (a re-run
+-- after its instance died: their messages may or may not have gone out). Each is marked
+-- 's<attempt>:<unit entry id>' while its message is in flight.
+-- KEYS[1] campaign progress hash, KEYS[2..] the subscription hashes, in the order of the ids
 -- ARGV[1] attempt, [2] unit entry id, [3..] subscription ids
--- Returns the ids claimed.
+-- Returns, for each claimed id, four values: id, endpoint, p256dh, auth ('' for the last three
+-- when the subscription no longer exists).
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
 local waiting = 'r' .. attempt
-local claimed = {}
+local out = {}
 for i = 3, #ARGV do
-  local state = redis.call('HGET', KEYS[1], ARGV[i])
+  local id = ARGV[i]
+  local state = redis.call('HGET', KEYS[1], id)
   if state == waiting or state == mark or (state == 'q' and attempt == '1') then
-    redis.call('HSET', KEYS[1], ARGV[i], mark)
-    claimed[#claimed + 1] = ARGV[i]
+    redis.call('HSET', KEYS[1], id, mark)
+    local sub = redis.call('HMGET', KEYS[i - 1], 'endpoint', 'p256dh', 'auth')
+    out[#out + 1] = id
+    out[#out + 1] = sub[1] or ''
+    out[#out + 1] = sub[2] or ''
+    out[#out + 1] = sub[3] or ''
   end
 end
-return claimed
+return out

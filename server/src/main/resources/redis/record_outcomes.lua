@@ -9,6 +9,10 @@
 --   (retry, defer), reason. 'defer' is a message not sent because its push service asked us to
 --   back off: it waits like a retry but keeps its attempt number.
 -- Returns the campaign status after recording.
+local counts = {}
+local function count(stat)
+  counts[stat] = (counts[stat] or 0) + 1
+end
 for i = 3, #ARGV, 5 do
   local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local state = redis.call('HGET', KEYS[2], id)
@@ -18,19 +22,21 @@ for i = 3, #ARGV, 5 do
       local nextAttempt = attempt
       if outcome == 'retry' then
         nextAttempt = tostring(tonumber(attempt) + 1)
-        redis.call('HINCRBY', KEYS[1], 'stat:retried', 1)
+        count('retried')
       else
-        redis.call('HINCRBY', KEYS[1], 'stat:deferred', 1)
+        count('deferred')
       end
       redis.call('HSET', KEYS[2], id, 'r' .. nextAttempt)
       redis.call('ZADD', KEYS[3], due, ARGV[1] .. '|' .. id .. '|' .. nextAttempt)
     else
       redis.call('HSET', KEYS[2], id, outcome)
-      redis.call('HINCRBY', KEYS[1], 'stat:' .. outcome, 1)
+      count(outcome)
       if outcome == 'failed' and reason ~= '' then redis.call('HINCRBY', KEYS[4], reason, 1) end
     end
   end
 end
+-- One increment per counter and batch, not per message.
+for stat, n in pairs(counts) do redis.call('HINCRBY', KEYS[1], 'stat:' .. stat, n) end
 local v = redis.call('HMGET', KEYS[1], 'scanDone', 'status', 'stat:targeted', 'stat:accepted', 'stat:failed', 'stat:expired')
 if v[1] == '1' and v[2] == 'sending'
     and (tonumber(v[4]) or 0) + (tonumber(v[5]) or 0) + (tonumber(v[6]) or 0) >= (tonumber(v[3]) or 0) then

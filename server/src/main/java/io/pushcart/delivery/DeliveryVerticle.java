@@ -86,7 +86,7 @@ public final class DeliveryVerticle extends VerticleBase {
     cryptoWorkers = vertx.createSharedWorkerExecutor("pushcart-crypto", Runtime.getRuntime().availableProcessors());
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
     scan = new ScanStep(redis, queue, clock);
-    send = new SendStep(redis, queue, new ProgressStore(redis), new SubscriptionStore(redis),
+    send = new SendStep(queue, new ProgressStore(redis), new SubscriptionStore(redis),
         new SiteSenders(new SiteStore(redis), crypto, clock), client, new OriginLimiter(perWorker),
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);

@@ -22,17 +22,34 @@ final class ProgressStore {
     this.redis = redis;
   }
 
+  /** A subscriber claimed for sending, with its subscription (empty strings when it is gone). */
+  record Claimed(String id, String endpoint, String p256dh, String auth) {
+    boolean gone() {
+      return endpoint.isEmpty();
+    }
+  }
+
   /**
-   * Claims the ids of a send unit that are still due for its attempt (see mark_due.lua); the
-   * others already have an outcome, a later retry, or belong to another unit.
+   * Claims the ids of a send unit that are still due for its attempt, and reads their
+   * subscriptions, in one script call (mark_due.lua); the others already have an outcome, a
+   * later retry, or belong to another unit.
    */
-  Future<List<String>> claimDue(WorkUnit.Send unit) {
+  Future<List<Claimed>> claimDue(WorkUnit.Send unit) {
+    List<String> keys = new ArrayList<>(unit.ids().size() + 1);
+    keys.add(Keys.campaignProgress(unit.siteId(), unit.campaignId()));
+    unit.ids().forEach(id -> keys.add(Keys.subscription(unit.siteId(), id)));
     List<String> args = new ArrayList<>(unit.ids().size() + 2);
     args.add(String.valueOf(unit.attempt()));
     args.add(unit.entryId());
     args.addAll(unit.ids());
-    return MARK_DUE.run(redis, List.of(Keys.campaignProgress(unit.siteId(), unit.campaignId())), args)
-        .map(claimed -> claimed.stream().map(Response::toString).toList());
+    return MARK_DUE.run(redis, keys, args).map(reply -> {
+      List<Claimed> claimed = new ArrayList<>(reply.size() / 4);
+      for (int i = 0; i + 3 < reply.size(); i += 4) {
+        claimed.add(new Claimed(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString(),
+            reply.get(i + 3).toString()));
+      }
+      return claimed;
+    });
   }
 
   /** Records outcomes; the campaign's status afterwards. */

@@ -2,7 +2,6 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.ClientError;
-import io.pushcart.redis.Keys;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -13,10 +12,6 @@ import io.pushcart.webpush.Urgency;
 import io.pushcart.webpush.VapidSigner;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,15 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends one unit's messages: claim the ids still due for this attempt (mark_due.lua), load the
- * subscriptions in one pipelined read, encrypt in chunks on the crypto workers, send with a
+ * Sends one unit's messages: claim the ids still due for this attempt and read their
+ * subscriptions (one mark_due.lua call), encrypt in chunks on the crypto workers, send with a
  * bounded number in flight per push service, and record every outcome before acknowledging.
  */
 final class SendStep {
   /** Messages encrypted per hand-off to a crypto worker: big enough to amortise the hop, small enough to start sending early. */
   static final int CHUNK = 64;
 
-  private final Redis redis;
   private final WorkQueue queue;
   private final ProgressStore progress;
   private final SubscriptionStore subscriptions;
@@ -45,10 +39,9 @@ final class SendStep {
   private final DeliveryMetrics metrics;
   private final Clock clock;
 
-  SendStep(Redis redis, WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
+  SendStep(WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, RetryPolicy retries, EndpointPolicy endpoints,
            WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
-    this.redis = redis;
     this.queue = queue;
     this.progress = progress;
     this.subscriptions = subscriptions;
@@ -71,37 +64,22 @@ final class SendStep {
     PushOptions options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL), campaign.topic().orElse(null));
     byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
     return progress.claimDue(unit)
-        .compose(ids -> load(unit, ids))
+        .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt())).toList())
         .compose(targets -> senders.forSite(unit.siteId())
             .compose(builder -> sendAll(unit, targets, builder, payload, options, outcomes)))
         .compose(v -> queue.ack(unit));
   }
 
-  private Future<List<Target>> load(WorkUnit.Send unit, List<String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HMGET)
-        .arg(Keys.subscription(unit.siteId(), id)).arg("endpoint").arg("p256dh").arg("auth")).toList();
-    return redis.batch(reads).map(rows -> {
-      List<Target> targets = new ArrayList<>(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
-        targets.add(target(ids.get(i), rows.get(i), unit.attempt()));
-      }
-      return targets;
-    });
-  }
-
-  private Target target(String id, Response row, int attempt) {
-    if (row == null || row.get(0) == null) {
+  private Target target(ProgressStore.Claimed c, int attempt) {
+    if (c.gone()) {
       // Gone since the audience was read (unsubscribed, or expired in another campaign).
-      return new Target(id, null, null, null, Outcome.of(id, Outcome.Kind.EXPIRED, attempt));
+      return new Target(c.id(), null, null, null, Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
     }
     try {
-      URI endpoint = endpoints.check(row.get(0).toString(), "endpoint");
-      return new Target(id, endpoint, Base64Url.decode(row.get(1).toString()), Base64Url.decode(row.get(2).toString()), null);
-    } catch (ClientError e) {
-      return new Target(id, null, null, null, new Outcome(id, Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
+      URI endpoint = endpoints.check(c.endpoint(), "endpoint");
+      return new Target(c.id(), endpoint, Base64Url.decode(c.p256dh()), Base64Url.decode(c.auth()), null);
+    } catch (ClientError | IllegalArgumentException e) {
+      return new Target(c.id(), null, null, null, new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
     }
   }
 

@@ -74,7 +74,10 @@ public final class DeliveryBenchmark {
         recording.setDestination(Path.of(System.getenv("BENCH_JFR")));
         recording.start();
       }
+      RedisInfo.command(server.redisUrl(), "CONFIG RESETSTAT");
+      CpuTimes before = CpuTimes.now(sink.process);
       JsonObject campaign = runCampaign(site, "all");
+      CpuTimes cpu = CpuTimes.now(sink.process).minus(before);
       if (recording != null) {
         recording.stop();
         recording.close();
@@ -95,6 +98,11 @@ public final class DeliveryBenchmark {
           stats.getLong("accepted") / seconds);
       System.out.printf("send latency (request to push-service answer): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
           percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+      long accepted = Math.max(1, stats.getLong("accepted"));
+      System.out.printf("CPU per message: Pushcart %.0f µs, its Redis %.0f µs, the sink %.0f µs (all cores, whole campaign)%n",
+          cpu.server / 1e3 / accepted, cpu.redis / 1e3 / accepted, cpu.sink / 1e3 / accepted);
+      System.out.println("Redis time by command during the campaign (INFO commandstats, top 6):");
+      RedisInfo.topCommands(server.redisUrl(), 6).forEach(line -> System.out.println("  " + line));
       System.out.printf("peak heap during the campaign (whole JVM: server and this driver): %d MiB%n", heapPeakBytes() >> 20);
       System.out.printf("reproduce: mvn -B -q -pl server test-compile exec:exec@bench -Dbench.subscribers=%d%n", subscribers);
     } finally {
@@ -133,6 +141,23 @@ public final class DeliveryBenchmark {
           .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
     } catch (Exception e) {
       return "unknown CPU";
+    }
+  }
+
+  /** CPU nanoseconds used so far by this JVM (Pushcart and this driver), its embedded Redis, and the sink. */
+  private record CpuTimes(long server, long redis, long sink) {
+    static CpuTimes now(Process sink) {
+      long redis = ProcessHandle.current().children().filter(p -> p.pid() != sink.pid())
+          .mapToLong(CpuTimes::cpu).sum();
+      return new CpuTimes(cpu(ProcessHandle.current()), redis, cpu(sink.toHandle()));
+    }
+
+    private static long cpu(ProcessHandle p) {
+      return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    CpuTimes minus(CpuTimes earlier) {
+      return new CpuTimes(server - earlier.server, redis - earlier.redis, sink - earlier.sink);
     }
   }
 

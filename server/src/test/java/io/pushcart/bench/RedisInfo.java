@@ -1,0 +1,48 @@
+package io.pushcart.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Redis's own view of the benchmark: INFO commandstats over a plain socket (inline commands). */
+final class RedisInfo {
+  private RedisInfo() {
+  }
+
+  /** Sends one inline command and returns the reply's lines. */
+  static List<String> command(String redisUrl, String command) {
+    URI uri = URI.create(redisUrl);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write((command + "\r\nQUIT\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      for (String line; (line = in.readLine()) != null; ) {
+        lines.add(line);
+      }
+      return lines;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** "cmdstat_evalsha:calls=..,usec=..,usec_per_call=.." lines, most time first. */
+  static List<String> topCommands(String redisUrl, int n) {
+    return command(redisUrl, "INFO commandstats").stream().filter(l -> l.startsWith("cmdstat_"))
+        .sorted(Comparator.comparingLong(RedisInfo::usec).reversed()).limit(n).toList();
+  }
+
+  private static long usec(String line) {
+    int at = line.indexOf("usec=");
+    return at < 0 ? 0 : Long.parseLong(line.substring(at + 5, line.indexOf(',', at)));
+  }
+}
