@@ -1,0 +1,386 @@
+'use strict';
+// Real Chromium (Debian's, headless) against the real Pushcart server: the soft prompt by
+// mouse and keyboard, the decline memory, and the worker showing a campaign and reporting it.
+// Chromium cannot reach its push service here (pushManager.subscribe() never settles), so the
+// worker tests hand it the push through DevTools (ServiceWorker.deliverPushMessage) and use a
+// stand-in subscription on a local push service; Firefox's test covers a real subscription.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startPushcart, startStore, until } = require('../support/servers');
+const { startFakePushService } = require('../support/fake-push-service');
+const { subscriberKeys } = require('../support/push-keys');
+const { launchChromium } = require('../support/chromium');
+
+// Records the snippet's events and every permission request (with whether it ran inside a
+// user activation, which Safari and Firefox require) from the first line of each document.
+const RECORDER = () => {
+  window.__events = [];
+  for (const name of ['prompt', 'accept', 'decline', 'subscribed', 'unsubscribed', 'error']) {
+    window.addEventListener('pushcart:' + name, (e) => window.__events.push({ name, detail: e.detail, at: performance.now() }));
+  }
+  window.__permissionCalls = [];
+  if (window.Notification) {
+    const original = Notification.requestPermission.bind(Notification);
+    Notification.requestPermission = (cb) => {
+      window.__permissionCalls.push({ userActivation: navigator.userActivation.isActive });
+      return original(cb);
+    };
+  }
+};
+
+let pushcart;
+let pushService;
+let store;
+let site;
+let browser;
+
+test.before(async () => {
+  pushService = await startFakePushService();
+  pushcart = await startPushcart({ pushHosts: [pushService.host] });
+  store = await startStore({ pushcart });
+  site = await pushcart.createSite([store.origin]);
+  store.options.site = site;
+  browser = await launchChromium();
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (store) await store.stop();
+  if (pushcart) await pushcart.stop();
+  if (pushService) await pushService.stop();
+});
+
+/** A fresh shopper: a new browser context (own storage and permissions). */
+async function shopper() {
+  return browser.createBrowserContext();
+}
+
+async function visit(context, dataset, path = '/') {
+  store.options.dataset = dataset;
+  const page = await context.newPage();
+  await page.evaluateOnNewDocument(RECORDER);
+  await page.goto(store.origin + path);
+  await page.waitForFunction(() => window.pushcart && window.pushcart.version, { timeout: 10000 });
+  return page;
+}
+
+const eventSeen = (page, name, timeout = 10000) =>
+  page.waitForFunction((n) => window.__events.find((e) => e.name === n), { timeout, polling: 50 }, name).then((h) => h.jsonValue());
+const focusedControl = (page) => page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-pushcart'));
+const promptShown = (page) => page.evaluate(() => !!document.querySelector('.pushcart-prompt'));
+
+test('the soft prompt appears after its delay, as an accessible dialog with focus on its question', async () => {
+  const context = await shopper();
+  try {
+    const page = await visit(context, 'data-delay="1"');
+    const prompt = await eventSeen(page, 'prompt');
+    // performance.now() counts from navigation start, which precedes the script's start.
+    assert.ok(prompt.at >= 1000, `shown ${prompt.at} ms after navigation start, not before its 1 s delay`);
+    const dialog = await page.evaluate(() => {
+      const d = document.querySelector('.pushcart-prompt');
+      return {
+        role: d.getAttribute('role'),
+        label: document.getElementById(d.getAttribute('aria-labelledby')).textContent,
+        description: document.getElementById(d.getAttribute('aria-describedby')).textContent,
+        visible: d.getBoundingClientRect().height > 0
+      };
+    });
+    assert.deepEqual({ role: dialog.role, visible: dialog.visible }, { role: 'dialog', visible: true });
+    assert.match(dialog.label, /deals/);
+    assert.match(dialog.description, /notification/);
+    assert.equal(await focusedControl(page), 'accept');
+  } finally {
+    await context.close();
+  }
+});
+
+test('Escape declines, and the declined shopper is not asked again on the next visit', async () => {
+  const context = await shopper();
+  try {
+    const page = await visit(context, 'data-delay="0"');
+    await page.waitForSelector('.pushcart-prompt', { timeout: 10000 });
+    await page.keyboard.press('Escape');
+    await eventSeen(page, 'decline');
+    assert.equal(await promptShown(page), false);
+    assert.equal((await page.evaluate(() => window.__permissionCalls)).length, 0);
+
+    const again = await visit(context, 'data-delay="0"'); // would prompt at once if allowed
+    assert.equal(await promptShown(again), false);
+    assert.equal(await again.evaluate(() => pushcart.prompt()), false, 'not even when the page asks');
+    assert.match((await again.evaluate(() => pushcart.state())).declinedUntil, /^\d{4}-/);
+  } finally {
+    await context.close();
+  }
+  const stranger = await shopper();
+  try {
+    const page = await visit(stranger, 'data-delay="0"');
+    assert.equal(await promptShown(page), true, 'another shopper is still asked');
+  } finally {
+    await stranger.close();
+  }
+});
+
+test('declining with the keyboard (Shift+Tab to "Not now", Enter) and with the mouse', async () => {
+  const keyboard = await shopper();
+  try {
+    const page = await visit(keyboard, 'data-delay="0"');
+    await page.waitForSelector('.pushcart-prompt');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    assert.equal(await focusedControl(page), 'decline');
+    await page.keyboard.press('Enter');
+    await eventSeen(page, 'decline');
+    assert.equal(await promptShown(page), false);
+  } finally {
+    await keyboard.close();
+  }
+  const mouse = await shopper();
+  try {
+    const page = await visit(mouse, 'data-trigger="manual"');
+    assert.equal(await promptShown(page), false, 'a manual trigger waits for the page');
+    await page.evaluate(() => pushcart.prompt());
+    await page.click('[data-pushcart="decline"]');
+    await eventSeen(page, 'decline');
+    const next = await visit(mouse, 'data-trigger="manual"');
+    assert.equal(await next.evaluate(() => pushcart.prompt()), false);
+  } finally {
+    await mouse.close();
+  }
+});
+
+for (const how of ['click', 'keyboard']) {
+  test(`accepting by ${how} asks the browser inside the user's gesture, then subscribes (timing out here)`, async () => {
+    // A browser of its own: an incognito context refuses push at once, a regular profile hangs
+    // in pushManager.subscribe() as a real shopper's Chromium without its push service would.
+    const own = await launchChromium();
+    const context = own.defaultBrowserContext();
+    try {
+      const page = await visit(context, 'data-delay="0"');
+      await page.waitForSelector('.pushcart-prompt');
+      // Headless Chromium answers "denied" to a real request; grant it as the shopper would.
+      await context.overridePermissions(store.origin, ['notifications']);
+      if (how === 'click') await page.click('[data-pushcart="accept"]');
+      else await page.keyboard.press('Enter');
+      await eventSeen(page, 'accept');
+      assert.deepEqual(await page.evaluate(() => window.__permissionCalls), [{ userActivation: true }]);
+      assert.equal(await promptShown(page), false);
+      // The page set subscribeTimeout: 3000; Chromium's push service is out of reach here.
+      const error = await eventSeen(page, 'error', 15000);
+      assert.match(error.detail.message, /pushManager\.subscribe\(\) timed out/);
+      const worker = await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r && r.active && r.active.scriptURL));
+      assert.equal(worker, store.origin + '/pushcart-worker.js');
+    } finally {
+      await own.close();
+    }
+  });
+}
+
+test('a browser "block" counts as a decline', async () => {
+  const context = await shopper();
+  try {
+    const page = await visit(context, 'data-delay="0"');
+    await page.waitForSelector('.pushcart-prompt');
+    await page.click('[data-pushcart="accept"]'); // headless Chromium denies
+    await eventSeen(page, 'decline');
+    assert.equal(await page.evaluate(() => Notification.permission), 'denied');
+    const next = await visit(context, 'data-delay="0"');
+    assert.equal(await promptShown(next), false);
+  } finally {
+    await context.close();
+  }
+});
+
+// ---- The worker ----
+//
+// What Chromium displays cannot be read back reliably here: with no desktop notification
+// service, a shown notification vanishes from getNotifications() at a random moment, even
+// for a three-line worker of no one's. So the tests watch the worker's calls to the real
+// showNotification (title, options, and whether Chromium accepted them) through DevTools,
+// and click and close by dispatching the events in the worker with the data it attached.
+
+/** Installed in the worker through DevTools: records every showNotification and its outcome. */
+const WATCH_SHOWS = () => {
+  self.__shown = [];
+  const original = self.registration.showNotification.bind(self.registration);
+  self.registration.showNotification = (title, options) => {
+    const entry = { title, options: JSON.parse(JSON.stringify(options || {})), outcome: 'pending' };
+    self.__shown.push(entry);
+    return original(title, options).then(
+      (v) => { entry.outcome = 'shown'; return v; },
+      (e) => { entry.outcome = `${e.name}: ${e.message}`; throw e; });
+  };
+};
+
+/**
+ * A shopper with notifications granted whose page registered the worker. Chromium cannot
+ * subscribe here, so a stand-in subscription (keys made in Node, endpoint on the local push
+ * service) is registered with the server, and the worker is handed its id the way the
+ * snippet does after a real subscribe (Cache Storage).
+ */
+async function grantedShopper(tag) {
+  const context = await shopper();
+  await context.overridePermissions(store.origin, ['notifications']);
+  const page = await context.newPage();
+  const cdp = await page.createCDPSession();
+  const registrations = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+  const versions = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
+  await cdp.send('ServiceWorker.enable');
+  store.options.dataset = 'data-trigger="manual"';
+  await page.evaluateOnNewDocument(RECORDER);
+  await page.goto(store.origin + '/');
+  await eventSeen(page, 'error', 15000); // the visit's re-sync: worker registered, subscribe refused
+  const registrationId = await until('the worker registration', () => {
+    const r = registrations.find((x) => !x.isDeleted && x.scopeURL === store.origin + '/');
+    const active = versions.find((v) => r && v.registrationId === r.registrationId && v.status === 'activated');
+    return active && r.registrationId;
+  });
+  await page.reload(); // now controlled by the worker, as a returning shopper's tab is
+  await page.waitForFunction(() => navigator.serviceWorker.controller, { timeout: 10000 });
+
+  const keys = subscriberKeys();
+  const endpoint = pushService.endpoint(tag);
+  const { id } = await pushcart.subscribe(site, { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, tags: [tag] });
+  await page.evaluate(async (config) => {
+    const cache = await caches.open('pushcart');
+    await cache.put('/__pushcart/config', new Response(JSON.stringify(config)));
+  }, { server: pushcart.url, site: site.id, id });
+  const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url() === store.origin + '/pushcart-worker.js'
+    && t.browserContext() === context);
+  const worker = await target.worker();
+  await worker.evaluate(WATCH_SHOWS);
+  return { context, page, cdp, registrationId, keys, id, worker, tag };
+}
+
+/** Sends a campaign to the shopper's tag, reads what reached the push service, and hands it to Chromium's worker. */
+async function pushCampaign(s, notification) {
+  const campaign = await pushcart.createCampaign(site, { name: `test ${s.tag}`, audience: { tags: { any: [s.tag] } }, notification });
+  const message = await pushService.message(s.tag);
+  assert.equal(message.headers['content-encoding'], 'aes128gcm');
+  const payload = s.keys.decrypt(message.body);
+  await pushcart.statsUntil(site, campaign.id, 'accepted 1', (st) => st.accepted === 1);
+  await deliver(s, payload);
+  return { campaign, payload: JSON.parse(payload) };
+}
+
+async function deliver(s, data) {
+  const before = await s.worker.evaluate(() => self.__shown.length);
+  await s.cdp.send('ServiceWorker.deliverPushMessage', { origin: store.origin, registrationId: s.registrationId, data });
+  return until('the worker to show a notification', () => s.worker.evaluate((n) => {
+    const e = self.__shown[n];
+    return e && e.outcome !== 'pending' && e;
+  }, before), 15000, 50);
+}
+
+/** Dispatches a notification event in the worker, with the data the worker attached to the notification it showed. */
+function dispatchInWorker(s, type, shown, action = '') {
+  return s.worker.evaluate((t, title, data, a) => {
+    const event = new Event(t);
+    event.notification = { title, data, close() {} };
+    event.action = a;
+    self.dispatchEvent(event);
+  }, type, shown.title, shown.options.data, action);
+}
+
+test('the worker shows the campaign the server sent, then its delivered receipt reaches the campaign stats', async () => {
+  const s = await grantedShopper('chromium-show');
+  try {
+    const { campaign, payload } = await pushCampaign(s, {
+      title: 'Flash sale: 50% off shoes', body: 'Two hours only', url: `${store.origin}/sale?utm_source=push`,
+      icon: `${store.origin}/icon.png`, image: `${store.origin}/shoes.jpg`, badge: `${store.origin}/badge.png`,
+      tag: 'shoe-sale', requireInteraction: true,
+      actions: [{ action: 'shop', title: 'Shop now', url: `${store.origin}/shoes` }, { action: 'later', title: 'Later' }]
+    });
+    assert.equal(payload.campaignId, campaign.id);
+    assert.equal(payload.siteId, site.id);
+    const [n] = await s.worker.evaluate(() => self.__shown);
+    assert.equal(n.outcome, 'shown', 'Chromium accepted the notification');
+    assert.equal(n.title, 'Flash sale: 50% off shoes');
+    assert.deepEqual(n.options, {
+      body: 'Two hours only', tag: 'shoe-sale', renotify: true, requireInteraction: true,
+      icon: `${store.origin}/icon.png`, image: `${store.origin}/shoes.jpg`, badge: `${store.origin}/badge.png`,
+      actions: [{ action: 'shop', title: 'Shop now' }, { action: 'later', title: 'Later' }],
+      data: {
+        url: `${store.origin}/sale?utm_source=push`, campaignId: campaign.id, siteId: site.id,
+        actions: [{ action: 'shop', url: `${store.origin}/shoes` }, { action: 'later', url: null }]
+      }
+    });
+    const stats = await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
+    assert.equal(stats.clicked, 0);
+  } finally {
+    await s.context.close();
+  }
+});
+
+test('a click takes the open store tab to the notification\'s url and counts the click; an action opens its own url', async () => {
+  const s = await grantedShopper('chromium-click');
+  try {
+    const url = `${store.origin}/sale?utm_source=push`;
+    const { campaign } = await pushCampaign(s, {
+      title: 'Back in stock', url, tag: 'stock',
+      actions: [{ action: 'cart', title: 'View cart', url: `${store.origin}/cart` }]
+    });
+    await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
+    const [shown] = await s.worker.evaluate(() => self.__shown);
+    // Without a real click Chromium refuses focus() and openWindow(); navigating the open tab
+    // works. Firefox's test makes a real click.
+    await dispatchInWorker(s, 'notificationclick', shown);
+    await s.page.waitForFunction((u) => location.href === u, { timeout: 10000 }, url);
+    await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
+    await dispatchInWorker(s, 'notificationclick', shown, 'cart');
+    await s.page.waitForFunction((u) => location.href === u, { timeout: 10000 }, `${store.origin}/cart`);
+  } finally {
+    await s.context.close();
+  }
+});
+
+test('closing the notification counts a close', async () => {
+  const s = await grantedShopper('chromium-close');
+  try {
+    const { campaign } = await pushCampaign(s, { title: 'Price drop', url: `${store.origin}/p/1` });
+    const [shown] = await s.worker.evaluate(() => self.__shown);
+    assert.equal(shown.options.tag, `pc-${campaign.id}`, 'the server tags by campaign when the marketer did not');
+    await dispatchInWorker(s, 'notificationclose', shown);
+    const stats = await pushcart.statsUntil(site, campaign.id, 'closed 1', (st) => st.closed === 1);
+    assert.equal(stats.clicked, 0);
+  } finally {
+    await s.context.close();
+  }
+});
+
+test('a push the worker cannot read still shows a notification', async () => {
+  const s = await grantedShopper('chromium-garbage');
+  try {
+    const n = await deliver(s, '\u0001not json');
+    assert.equal(n.outcome, 'shown');
+    assert.equal(n.title, '127.0.0.1');
+    assert.equal(n.options.renotify, true);
+    assert.equal(n.options.tag, 'pushcart');
+  } finally {
+    await s.context.close();
+  }
+});
+
+test('the demo store served by Pushcart loads the snippet, and its worker file is JavaScript', async () => {
+  const demoSite = await pushcart.createSite([pushcart.url]);
+  const worker = await fetch(`${pushcart.url}/demo/sw.js`, { redirect: 'manual' });
+  assert.equal(worker.status, 200);
+  assert.match(worker.headers.get('content-type'), /javascript/);
+  assert.match(await worker.text(), /importScripts\('\/sdk\/pushcart-sw\.js'\)/);
+  const context = await shopper();
+  try {
+    const page = await context.newPage();
+    await page.evaluateOnNewDocument(RECORDER);
+    await page.goto(`${pushcart.url}/demo/?site=${demoSite.id}`);
+    await page.waitForFunction(() => window.pushcart && window.pushcart.version, { timeout: 10000 });
+    await page.click('#ask');
+    await page.waitForSelector('.pushcart-prompt', { timeout: 10000 });
+    await page.click('[data-pushcart="decline"]');
+    await eventSeen(page, 'decline');
+    await page.waitForFunction(() => /pushcart:decline/.test(document.getElementById('log').textContent), { timeout: 10000 });
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,30 @@
+'use strict';
+// Debian's Firefox ESR, headless, in a fresh profile, driven over WebDriver BiDi
+// (puppeteer-core; no browser download), with its push service pointed at a local
+// autopush-protocol server (TOOLCHAIN.md lists these prefs).
+const puppeteer = require('puppeteer-core');
+
+const FIREFOX = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
+
+async function launchFirefox({ pushServerUrl }) {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 30000,
+    extraPrefsFirefox: {
+      'dom.push.serverURL': pushServerUrl,
+      'dom.push.testing.allowInsecureServerURL': true,
+      'dom.push.connection.enabled': true,
+      'dom.push.enabled': true,
+      'dom.push.testing.ignorePermission': true,
+      'permissions.default.desktop-notification': 1,
+      'alerts.useSystemBackend': false, // else showNotification fails with NS_ERROR_FAILURE here
+      'dom.serviceWorkers.enabled': true,
+      'dom.serviceWorkers.testing.enabled': true,
+      'dom.webnotifications.requireuserinteraction': false
+    }
+  });
+}
+
+module.exports = { launchFirefox };

@@ -1,0 +1,262 @@
+'use strict';
+// Registration, re-sync and the page API, against recording fakes of the browser and server.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const acorn = require('acorn');
+const { openPage, SITE_KEY, OTHER_KEY, SOURCE } = require('../support/fake-page');
+
+const API = JSON.parse(fs.readFileSync(path.join(__dirname, '../../api.json'), 'utf8'));
+// Objects made inside the page belong to jsdom's realm: compare their JSON.
+const plain = (v) => JSON.parse(JSON.stringify(v));
+const byMethod = (page, method, suffix) => page.calls.filter((c) => c.method === method && c.url.endsWith(suffix));
+
+async function subscribedPage(options = {}) {
+  const page = openPage({ permission: 'granted', ...options });
+  await page.next('subscribed');
+  await page.settle();
+  return page;
+}
+
+test('the page script parses as ES5, so an old browser reads it without a syntax error', () => {
+  assert.doesNotThrow(() => acorn.parse(SOURCE, { ecmaVersion: 5 }));
+});
+
+test('the public API is exactly the one pinned in api.json', () => {
+  const page = openPage();
+  const api = page.api;
+  const methods = Object.keys(api).filter((k) => typeof api[k] === 'function').sort();
+  const properties = Object.keys(api).filter((k) => typeof api[k] !== 'function').sort();
+  assert.deepEqual(methods, [...API.methods].sort());
+  assert.deepEqual(properties, [...API.properties].sort());
+  assert.equal(api.version, API.version);
+});
+
+test('docs/js-snippet.md documents every public method and event', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '../../../docs/js-snippet.md'), 'utf8');
+  for (const m of API.methods) assert.ok(doc.includes(`\`${m}`) || doc.includes(`'${m}'`), `docs mention ${m}`);
+  for (const e of API.events) assert.ok(doc.includes(e), `docs mention ${e}`);
+});
+
+test('an old browser without push runs the script without errors and the API answers "unsupported"', async () => {
+  const errors = [];
+  const page = openPage({ supported: false, queue: [['tag', 'shoes'], ['track', 'cart.updated', {}]], before: (w) => w.addEventListener('error', (e) => errors.push(e)) });
+  page.clock.tick(600000);
+  assert.equal(page.dialog(), null);
+  const state = await page.api.state();
+  assert.equal(state.supported, false);
+  assert.equal(state.permission, 'unsupported');
+  assert.equal(await page.api.subscribe(), null);
+  assert.deepEqual(errors, []);
+});
+
+test('calls queued before the script loaded are replayed in order, init first', async () => {
+  const page = openPage({
+    permission: 'granted',
+    dataset: 'data-site="WRONG" data-server="https://wrong.test"',
+    queue: [['tag', 'shoes'], ['init', { site: 'SITE', server: 'https://push.test' }], ['identify', 'cust-42']]
+  });
+  await page.next('subscribed');
+  await page.settle();
+  const post = byMethod(page, 'POST', '/subscriptions')[0];
+  assert.equal(post.url, 'https://push.test/v1/sites/SITE/subscriptions');
+  assert.deepEqual(post.body.tags, ['shoes']);
+  // The queued tag also PATCHes once the subscription exists: harmless, the server adds tags idempotently.
+  assert.deepEqual(byMethod(page, 'PATCH', '').map((c) => c.body), [{ tags: { add: ['shoes'] } }, { attributes: { customerId: 'cust-42' } }]);
+});
+
+test('a function pushed onto the queue is called with the API', async () => {
+  let got = null;
+  const page = openPage({ queue: [(pc) => { got = pc; }] });
+  assert.equal(got, page.api);
+  let later = null;
+  page.api.push((pc) => { later = pc; });
+  assert.equal(later, page.api);
+});
+
+test('loading the script twice keeps the first copy in charge', () => {
+  const page = openPage();
+  const first = page.api;
+  page.window.eval(SOURCE);
+  assert.equal(page.api, first);
+});
+
+test('the server origin defaults to the script\'s own origin', async () => {
+  const page = await subscribedPage();
+  assert.ok(page.calls.every((c) => c.url.startsWith('https://push.test/v1/sites/SITE/')));
+  assert.equal(page.calls[0].url, 'https://push.test/v1/sites/SITE/public');
+});
+
+test('subscribing registers the worker, subscribes with the site\'s VAPID key and registers with the server', async () => {
+  const page = openPage({ dataset: 'data-site="SITE" data-worker="/sw.js" data-scope="/shop/"', language: 'de-DE' });
+  await page.api.subscribe();
+  assert.deepEqual(plain(page.registerCalls[0]), { url: '/sw.js', opts: { scope: '/shop/', updateViaCache: 'none' } });
+  const options = page.push.subscribeCalls[0];
+  assert.equal(options.userVisibleOnly, true);
+  assert.equal(Buffer.from(options.applicationServerKey).toString('base64url'), SITE_KEY);
+  const post = byMethod(page, 'POST', '/subscriptions')[0];
+  assert.equal(post.headers['Content-Type'], 'application/json');
+  assert.deepEqual(Object.keys(post.body.keys).sort(), ['auth', 'p256dh']);
+  const a = post.body.attributes;
+  assert.equal(a.locale, 'de-DE');
+  assert.equal(a.browser, 'chrome');
+  assert.equal(a.device, 'desktop');
+  assert.equal(typeof a.timezone, 'string');
+  const state = await page.api.state();
+  assert.equal(state.subscribed, true);
+  assert.equal(state.permission, 'granted');
+});
+
+test('the worker gets the server, site, key and subscription id through Cache Storage', async () => {
+  const page = await subscribedPage({ queue: [['tag', 'vip']] });
+  const config = page.cache.get('/__pushcart/config');
+  const state = await page.api.state();
+  assert.equal(config.server, 'https://push.test');
+  assert.equal(config.site, 'SITE');
+  assert.equal(config.key, SITE_KEY);
+  assert.equal(config.id, state.subscriptionId);
+  assert.deepEqual(config.tags, ['vip']);
+});
+
+test('every visit re-syncs once per browser session, not on every page view', async () => {
+  const first = await subscribedPage();
+  assert.equal(byMethod(first, 'POST', '/subscriptions').length, 1);
+  const sub = first.push.sub;
+  const sameSession = openPage({ permission: 'granted', storage: first.storage(), session: first.session(),
+    before: () => {} });
+  sameSession.push.existing(sub.endpoint, SITE_KEY);
+  await sameSession.settle();
+  assert.equal(byMethod(sameSession, 'POST', '/subscriptions').length, 0);
+  const nextVisit = openPage({ permission: 'granted', storage: first.storage() });
+  nextVisit.push.existing(sub.endpoint, SITE_KEY);
+  await nextVisit.next('subscribed');
+  const posts = byMethod(nextVisit, 'POST', '/subscriptions');
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0].body.endpoint, sub.endpoint);
+  assert.equal(nextVisit.push.subscribeCalls.length, 0, 'the existing subscription is re-used');
+});
+
+test('a subscription made with another VAPID key is replaced and the old one deleted on the server', async () => {
+  const first = await subscribedPage();
+  const oldId = (await first.api.state()).subscriptionId;
+  const page = openPage({ permission: 'granted', storage: first.storage() });
+  const stale = page.push.existing('https://push.test/ep/old-key', OTHER_KEY);
+  // The record says this endpoint was made with the old key too.
+  await page.next('subscribed');
+  await page.settle();
+  assert.equal(stale.unsubscribed, true);
+  assert.equal(Buffer.from(page.push.subscribeCalls[0].applicationServerKey).toString('base64url'), SITE_KEY);
+  const deleted = byMethod(page, 'DELETE', '/subscriptions/' + oldId);
+  assert.equal(deleted.length, 1);
+});
+
+test('a browser that lost its subscription while permission stays granted is subscribed again without a prompt', async () => {
+  const first = await subscribedPage();
+  const page = openPage({ permission: 'granted', storage: first.storage() });
+  await page.next('subscribed');
+  assert.equal(page.push.subscribeCalls.length, 1);
+  assert.equal(page.permissionCalls.length, 0);
+});
+
+test('a subscribe() that never settles times out and reports an error', async () => {
+  const page = openPage({ permission: 'granted', dataset: 'data-site="SITE"', queue: [['init', { subscribeTimeout: 15000 }]] });
+  page.push.hang = true;
+  const error = page.next('error');
+  // Let the visit's re-sync reach pushManager.subscribe(), then pass the time.
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  page.clock.tick(15000);
+  const { message } = await error;
+  assert.match(message, /pushManager.subscribe\(\) timed out after 15000 ms/);
+  assert.equal((await page.api.state()).subscribed, false);
+});
+
+test('tag and untag before subscribing are kept and sent with the subscription', async () => {
+  const page = openPage();
+  assert.equal(await page.api.tag('shoes', ['sale', ' boots ']), false);
+  assert.equal(await page.api.untag('sale'), false);
+  assert.equal(byMethod(page, 'PATCH', '').length, 0);
+  await page.api.subscribe();
+  const post = byMethod(page, 'POST', '/subscriptions')[0];
+  assert.deepEqual(post.body.tags, ['shoes', 'boots']);
+});
+
+test('tag, untag, attributes and identify on a subscriber PATCH the subscription', async () => {
+  const page = await subscribedPage();
+  const id = (await page.api.state()).subscriptionId;
+  assert.equal(await page.api.tag('shoes'), true);
+  assert.equal(await page.api.untag('shoes', 'hats'), true);
+  assert.equal(await page.api.attributes({ tier: 'gold', visits: 3 }), true);
+  assert.equal(await page.api.identify(42), true);
+  const patches = byMethod(page, 'PATCH', '/subscriptions/' + id).map((c) => c.body);
+  assert.deepEqual(patches, [
+    { tags: { add: ['shoes'] } },
+    { tags: { remove: ['shoes', 'hats'] } },
+    { attributes: { tier: 'gold', visits: 3 } },
+    { attributes: { customerId: '42' } }
+  ]);
+  const state = await page.api.state();
+  assert.deepEqual(plain(state.tags), []);
+  assert.deepEqual(plain(state.attributes), { tier: 'gold', visits: 3, customerId: '42' });
+});
+
+test('track reports the three commerce events for the subscriber', async () => {
+  const page = await subscribedPage();
+  const id = (await page.api.state()).subscriptionId;
+  assert.equal(await page.api.track('cart.updated', { items: [{ sku: 'A1', qty: 2 }], total: 59.9 }), true);
+  assert.equal(await page.api.track('product.viewed', { sku: 'A1' }), true);
+  assert.equal(await page.api.track('order.completed'), true);
+  const events = byMethod(page, 'POST', '/events').map((c) => c.body);
+  assert.deepEqual(events, [
+    { subscriptionId: id, type: 'cart.updated', data: { items: [{ sku: 'A1', qty: 2 }], total: 59.9 } },
+    { subscriptionId: id, type: 'product.viewed', data: { sku: 'A1' } },
+    { subscriptionId: id, type: 'order.completed', data: {} }
+  ]);
+  await assert.rejects(page.api.track('cart.emptied'), /unknown event type/);
+});
+
+test('track without a subscription sends nothing', async () => {
+  const page = openPage();
+  assert.equal(await page.api.track('cart.updated', {}), false);
+  assert.equal(byMethod(page, 'POST', '/events').length, 0);
+});
+
+test('unsubscribe ends the browser subscription, deletes it on the server and is not undone by the next visit', async () => {
+  const page = await subscribedPage();
+  const id = (await page.api.state()).subscriptionId;
+  const sub = page.push.sub;
+  assert.equal(await page.api.unsubscribe(), true);
+  assert.equal(sub.unsubscribed, true);
+  assert.equal(byMethod(page, 'DELETE', '/subscriptions/' + id).length, 1);
+  assert.equal((await page.api.state()).subscribed, false);
+  const next = openPage({ permission: 'granted', storage: page.storage() });
+  next.clock.tick(600000);
+  await next.settle();
+  assert.equal(next.push.subscribeCalls.length, 0);
+  assert.equal(next.dialog(), null);
+  await next.api.subscribe();
+  assert.equal((await next.api.state()).subscribed, true, 'an explicit subscribe() opts in again');
+});
+
+test('a shopper who blocked notifications in the browser settings is deleted on the server', async () => {
+  const page = await subscribedPage();
+  const id = (await page.api.state()).subscriptionId;
+  const next = openPage({ permission: 'denied', storage: page.storage() });
+  await next.settle();
+  assert.equal(byMethod(next, 'DELETE', '/subscriptions/' + id).length, 1);
+  assert.equal((await next.api.state()).subscribed, false);
+});
+
+test('an unknown command is reported, not thrown into the store\'s page', async () => {
+  const page = openPage({ before: (w) => { w.console.error = () => {}; } });
+  await assert.rejects(page.api.push(['frobnicate']), /unknown command frobnicate/);
+});
+
+test('a server error on registration is surfaced as a pushcart:error event and a rejected promise', async () => {
+  const page = openPage({ before: (w) => { w.console.error = () => {}; } });
+  page.window.fetch = async (url) => ({ ok: false, status: 403, text: async () => '{"error":{"code":"forbidden"}}' });
+  const error = page.next('error');
+  await assert.rejects(page.api.subscribe(), (e) => e.status === 403);
+  assert.match((await error).message, /answered 403/);
+});

@@ -1,0 +1,201 @@
+'use strict';
+// The service worker: what it shows for a push, where a click goes, and its receipts.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { startWorker, deferred } = require('../support/fake-worker');
+
+const CONFIG = { v: '1.0.0', server: 'https://push.test', site: 'SITE', key: 'BKEY', id: 'cached-id', tags: ['vip'], attributes: { locale: 'en' } };
+const plain = (v) => JSON.parse(JSON.stringify(v));
+const idOf = (endpoint) => crypto.createHash('sha256').update(endpoint, 'utf8').digest().subarray(0, 16).toString('base64url');
+
+const PAYLOAD = {
+  title: 'Your cart misses you',
+  body: '2 items are waiting',
+  url: 'https://shop.test/cart?utm_source=push',
+  icon: 'https://shop.test/icon.png',
+  image: 'https://shop.test/cart.jpg',
+  badge: 'https://shop.test/badge.png',
+  tag: 'cart-reminder',
+  renotify: true,
+  requireInteraction: true,
+  actions: [
+    { action: 'checkout', title: 'Check out', url: 'https://shop.test/checkout' },
+    { action: 'later', title: 'Later' },
+    { action: 'third', title: 'Third' }
+  ],
+  campaignId: 'camp1',
+  siteId: 'SITE'
+};
+
+test('every listener is registered synchronously when the script is evaluated', () => {
+  const w = startWorker();
+  assert.deepEqual(Object.keys(w.listeners).sort(), ['notificationclick', 'notificationclose', 'push', 'pushsubscriptionchange']);
+});
+
+test('importing the script twice registers the listeners once', () => {
+  const w = startWorker();
+  const vm = require('node:vm');
+  vm.runInContext(require('../support/fake-worker').SOURCE, w.self);
+  assert.equal(w.listeners.push.length, 1);
+});
+
+test('a push shows the notification from the payload, with renotify on its tag', async () => {
+  const w = startWorker({ config: CONFIG });
+  await w.push(PAYLOAD);
+  assert.equal(w.shown.length, 1);
+  const { title, options } = w.shown[0];
+  assert.equal(title, 'Your cart misses you');
+  assert.deepEqual(plain(options), {
+    body: '2 items are waiting',
+    tag: 'cart-reminder',
+    renotify: true,
+    requireInteraction: true,
+    icon: 'https://shop.test/icon.png',
+    image: 'https://shop.test/cart.jpg',
+    badge: 'https://shop.test/badge.png',
+    actions: [{ action: 'checkout', title: 'Check out' }, { action: 'later', title: 'Later' }],
+    data: {
+      url: 'https://shop.test/cart?utm_source=push', campaignId: 'camp1', siteId: 'SITE',
+      actions: [{ action: 'checkout', url: 'https://shop.test/checkout' }, { action: 'later', url: null }, { action: 'third', url: null }]
+    }
+  });
+});
+
+test('the notification is shown before the delivered receipt is sent, and the receipt waits for it', async () => {
+  const gate = deferred();
+  const w = startWorker({ config: CONFIG, showGate: gate });
+  const done = w.push(PAYLOAD);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(w.fetches.length, 0, 'no network before the notification is shown');
+  gate.resolve();
+  await done;
+  assert.deepEqual(w.log.filter((l) => /^(show|fetch)/.test(l)), ['show Your cart misses you', 'fetch POST https://push.test/v1/sites/SITE/events']);
+  assert.deepEqual(w.fetches[0].body, { subscriptionId: idOf('https://push.test/ep/w1'), type: 'notification.delivered', data: { campaignId: 'camp1' } });
+});
+
+test('the subscription id in receipts is the server\'s: first 16 bytes of SHA-256 of the endpoint, base64url', async () => {
+  const w = startWorker({ config: CONFIG, endpoint: 'https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk…ü' });
+  await w.push(PAYLOAD);
+  assert.equal(w.fetches[0].body.subscriptionId, idOf('https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk…ü'));
+});
+
+test('without a live subscription the receipt uses the id the page stored', async () => {
+  const w = startWorker({ config: CONFIG, endpoint: null });
+  await w.push(PAYLOAD);
+  assert.equal(w.fetches[0].body.subscriptionId, 'cached-id');
+});
+
+test('an unreadable payload still shows a notification, with fallback text', async () => {
+  const w = startWorker({ config: CONFIG });
+  await w.push('\u0000not json');
+  await w.push(null);
+  await w.push({ body: 'no title' });
+  assert.deepEqual(w.shown.map((s) => s.title), ['shop.test', 'shop.test', 'shop.test']);
+  assert.equal(w.shown[0].options.body, '\u0000not json');
+  assert.equal(w.shown[0].options.renotify, true);
+  assert.equal(w.fetches.length, 0, 'no receipt without a campaign');
+});
+
+test('a browser without actions gets the notification without them', async () => {
+  const w = startWorker({ config: CONFIG, maxActions: 0 });
+  await w.push(PAYLOAD);
+  assert.equal(w.shown[0].options.actions, undefined);
+});
+
+test('an option the browser refuses costs the option, not the notification', async () => {
+  const w = startWorker({ config: CONFIG, refuse: (opts) => 'image' in opts });
+  await w.push(PAYLOAD);
+  assert.equal(w.shown.length, 1);
+  assert.equal(w.shown[0].title, 'Your cart misses you');
+  assert.equal(w.shown[0].options.body, '2 items are waiting');
+  assert.equal(w.fetches.length, 1, 'the receipt follows the fallback notification');
+});
+
+test('a network failure of the receipt does not fail the push event', async () => {
+  const w = startWorker({ config: CONFIG });
+  w.self.fetch = () => Promise.reject(new TypeError('offline'));
+  await w.push(PAYLOAD);
+  assert.equal(w.shown.length, 1);
+});
+
+test('a click focuses the open store tab and navigates it to the notification url', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/products/1', controlled: true }] });
+  const { n, click } = w.notification({ url: 'https://shop.test/cart', campaignId: 'camp1', siteId: 'SITE', actions: [] });
+  await click();
+  assert.equal(n.closed, true);
+  assert.deepEqual(w.log.filter((l) => /^(focus|navigate|openWindow)/.test(l)), ['focus https://shop.test/products/1', 'navigate https://shop.test/cart']);
+  assert.equal(w.opened.length, 0);
+  assert.deepEqual(w.fetches[0].body, { subscriptionId: idOf('https://push.test/ep/w1'), type: 'notification.clicked', data: { campaignId: 'camp1' } });
+});
+
+test('a click on an action opens that action\'s url, and the receipt names the action', async () => {
+  const w = startWorker({ config: CONFIG });
+  const { click } = w.notification({ url: 'https://shop.test/cart', campaignId: 'camp1', siteId: 'SITE',
+    actions: [{ action: 'checkout', url: '/checkout' }] }, 'checkout');
+  await click();
+  assert.deepEqual(w.opened, ['https://shop.test/checkout']);
+  assert.deepEqual(w.fetches[0].body.data, { campaignId: 'camp1', action: 'checkout' });
+});
+
+test('with no store tab open, a click opens a window; with no url, the store\'s start page', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://elsewhere.test/', controlled: false }] });
+  await w.notification({ url: 'https://shop.test/sale', campaignId: 'c', siteId: 'SITE' }).click();
+  await w.notification({ campaignId: 'c', siteId: 'SITE' }).click();
+  assert.deepEqual(w.opened, ['https://shop.test/sale', 'https://shop.test/']);
+});
+
+test('a tab this worker does not control is focused, then a window opens when it cannot be navigated', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/', controlled: false }] });
+  await w.notification({ url: 'https://shop.test/sale', campaignId: 'c', siteId: 'SITE' }).click();
+  assert.deepEqual(w.opened, ['https://shop.test/sale']);
+});
+
+test('the tab already showing the url is only focused', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/', controlled: true }, { url: 'https://shop.test/sale', controlled: true }] });
+  await w.notification({ url: 'https://shop.test/sale', campaignId: 'c', siteId: 'SITE' }).click();
+  assert.deepEqual(w.log.filter((l) => /^(focus|navigate|openWindow)/.test(l)), ['focus https://shop.test/sale']);
+});
+
+test('closing a notification sends the closed receipt', async () => {
+  const w = startWorker({ config: CONFIG });
+  await w.dispatch('notificationclose', { notification: { data: { campaignId: 'camp9', siteId: 'SITE' } } });
+  assert.deepEqual(w.fetches[0].body, { subscriptionId: idOf('https://push.test/ep/w1'), type: 'notification.closed', data: { campaignId: 'camp9' } });
+});
+
+test('without the page\'s config the worker shows but sends no receipt', async () => {
+  const w = startWorker();
+  await w.push(PAYLOAD);
+  assert.equal(w.shown.length, 1);
+  assert.equal(w.fetches.length, 0);
+});
+
+test('pushsubscriptionchange without a new subscription subscribes again with the site key and registers it', async () => {
+  const w = startWorker({ config: CONFIG, endpoint: null });
+  await w.dispatch('pushsubscriptionchange', { oldSubscription: null, newSubscription: null });
+  assert.deepEqual(plain(w.subscribeCalls), [{ userVisibleOnly: true, applicationServerKey: 'BKEY' }]);
+  const [post, del] = w.fetches;
+  assert.equal(post.url, 'https://push.test/v1/sites/SITE/subscriptions');
+  assert.deepEqual(post.body, { endpoint: 'https://push.test/ep/renewed', keys: { p256dh: 'P', auth: 'A' }, tags: ['vip'], attributes: { locale: 'en' } });
+  assert.equal(del.method, 'DELETE');
+  assert.equal(del.url, 'https://push.test/v1/sites/SITE/subscriptions/cached-id');
+  assert.equal(w.cache.get('/__pushcart/config').id, 'new-id');
+});
+
+test('pushsubscriptionchange with the new subscription registers that one', async () => {
+  const w = startWorker({ config: CONFIG });
+  const fresh = { endpoint: 'https://push.test/ep/given', toJSON: () => ({ endpoint: 'https://push.test/ep/given', keys: { p256dh: 'P2', auth: 'A2' } }) };
+  await w.dispatch('pushsubscriptionchange', { oldSubscription: null, newSubscription: fresh });
+  assert.equal(w.subscribeCalls.length, 0);
+  assert.equal(w.fetches[0].body.endpoint, 'https://push.test/ep/given');
+});
+
+test('a synthetic event that cannot waitUntil still gets its work done', async () => {
+  const w = startWorker({ config: CONFIG });
+  const n = { data: { url: 'https://shop.test/x', campaignId: 'c', siteId: 'SITE' }, close() {} };
+  for (const fn of w.listeners.notificationclick) {
+    fn({ notification: n, action: '', waitUntil() { throw new Error('InvalidStateError'); } });
+  }
+  for (let i = 0; i < 20 && w.opened.length === 0; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(w.opened, ['https://shop.test/x']);
+});
