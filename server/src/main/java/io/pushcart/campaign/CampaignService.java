@@ -42,6 +42,12 @@ public final class CampaignService {
         .orElseGet(() -> Future.failedFuture(ClientError.notFound("campaign " + campaignId))));
   }
 
+  /** The campaign as the API shows it: definition, status, stats and why messages failed. */
+  public Future<JsonObject> describe(String siteId, String campaignId) {
+    return find(siteId, campaignId).compose(c -> store.failureReasons(siteId, campaignId)
+        .map(reasons -> c.toJson().put("failures", reasons)));
+  }
+
   private Future<AudiencePlan> planFor(String siteId, Audience audience) {
     if (audience instanceof Audience.TagRule rule) {
       if (!rule.any().isEmpty()) {

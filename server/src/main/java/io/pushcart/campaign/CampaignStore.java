@@ -4,6 +4,7 @@ import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -49,6 +50,19 @@ public final class CampaignStore {
   public Future<Optional<StoredCampaign>> find(String siteId, String campaignId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(Keys.campaign(siteId, campaignId)))
         .map(hash -> hash == null || !hash.containsKey("id") ? Optional.empty() : Optional.of(StoredCampaign.of(hash)));
+  }
+
+  /** Why messages of this campaign failed: reason (status and the push service's words) → count. */
+  public Future<JsonObject> failureReasons(String siteId, String campaignId) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(Keys.campaignFailures(siteId, campaignId))).map(hash -> {
+      JsonObject reasons = new JsonObject();
+      if (hash != null) {
+        for (String reason : hash.getKeys()) {
+          reasons.put(reason, hash.get(reason).toLong());
+        }
+      }
+      return reasons;
+    });
   }
 
   /** Sizes of tag sets, to pick the smallest as the scan driver. */

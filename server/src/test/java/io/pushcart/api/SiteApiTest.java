@@ -118,6 +118,20 @@ class SiteApiTest {
   }
 
   @Test
+  void theSnippetIsServedCompressedAndAnswersHead() throws Exception {
+    java.net.http.HttpResponse<byte[]> gz = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/sdk/pushcart.js"))
+            .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(gz.statusCode()).isEqualTo(200);
+    assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+    java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/sdk/pushcart.js"))
+            .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(head.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void healthAndReadinessAnswer() {
     assertThat(api.get("/health", null).status()).isEqualTo(200);
     assertThat(api.get("/ready", null).json().getString("status")).isEqualTo("ready");

@@ -97,6 +97,9 @@ class CampaignDeliveryTest {
     assertThat(push.countFor(flaky.token())).isEqualTo(2);
     assertThat(push.countFor(down.token())).isEqualTo(3);
     assertThat(push.countFor(refused.token())).isEqualTo(1);
+    // Why they failed is kept, with the push service's own words.
+    assertThat(campaign.getJsonObject("failures").getLong("403 BadJwtToken")).isEqualTo(1);
+    assertThat(campaign.getJsonObject("failures").fieldNames()).anyMatch(r -> r.startsWith("gave up after 3 attempts, last 500"));
 
     // Every message that reached the push service is correct: decrypted, signed, with RFC 8030 headers.
     for (ReceivedPush p : push.received()) {
