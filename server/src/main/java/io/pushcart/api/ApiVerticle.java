@@ -60,7 +60,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(this::openApi);
-    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.sdk());
+    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
     router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.demo());
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);

@@ -1,5 +1,6 @@
 package io.pushcart.api;
 
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
@@ -11,6 +12,16 @@ final class StaticFiles {
   static final long SDK_MAX_AGE_SECONDS = 300;
 
   private StaticFiles() {
+  }
+
+  /**
+   * The SDK's URLs carry no version, so they must not be marked immutable (StaticHandler's
+   * default): a fixed snippet has to reach browsers within the max age. StaticHandler keeps a
+   * Cache-Control header that is already set.
+   */
+  static void sdkCacheControl(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "public, max-age=" + SDK_MAX_AGE_SECONDS);
+    ctx.next();
   }
 
   static StaticHandler sdk() {

@@ -124,6 +124,7 @@ class SiteApiTest {
             .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(gz.statusCode()).isEqualTo(200);
     assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+    assertThat(gz.headers().firstValue("Cache-Control")).contains("public, max-age=300");
     java.net.http.HttpResponse<Void> head = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/sdk/pushcart.js"))
             .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
