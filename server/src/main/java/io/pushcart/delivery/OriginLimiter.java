@@ -57,9 +57,4 @@ final class OriginLimiter {
     Slot slot = slots.get(origin);
     return slot == null || slot.pausedUntil <= nowMillis ? 0 : slot.pausedUntil;
   }
-
-  int inFlight(String origin) {
-    Slot slot = slots.get(origin);
-    return slot == null ? 0 : slot.inFlight;
-  }
 }

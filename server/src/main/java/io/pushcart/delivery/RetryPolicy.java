@@ -34,8 +34,7 @@ final class RetryPolicy {
     if (s == 404 || s == 410) {
       return Outcome.of(subscriptionId, Outcome.Kind.EXPIRED, attempt);
     }
-    boolean throttled = s == 429 || (s == 406 && r.wnsStatus() != null && r.wnsStatus().equalsIgnoreCase("appthrottled"));
-    if (throttled || s >= 500) {
+    if (throttled(r) || s >= 500) {
       long retryAfter = retryAfterMillis(r.retryAfter());
       if (retryAfter > MAX_RETRY_AFTER_MS) {
         return failed(subscriptionId, attempt, s + " Retry-After too far: " + r.retryAfter());
@@ -51,12 +50,16 @@ final class RetryPolicy {
    * appthrottled) or any answer with Retry-After. 0 when it did not.
    */
   long backOffUntil(PushResponse r) {
-    boolean throttled = r.status() == 429 || (r.status() == 406 && "appthrottled".equalsIgnoreCase(r.wnsStatus()));
     long retryAfter = retryAfterMillis(r.retryAfter());
-    if (!throttled && retryAfter == 0) {
+    if (!throttled(r) && retryAfter == 0) {
       return 0;
     }
     return clock.millis() + Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, BASE_DELAY_MS));
+  }
+
+  /** 429, or WNS's way of saying it: 406 with X-WNS-Status appthrottled (FIELD-NOTES). */
+  private static boolean throttled(PushResponse r) {
+    return r.status() == 429 || (r.status() == 406 && "appthrottled".equalsIgnoreCase(r.wnsStatus()));
   }
 
   Outcome deferred(String subscriptionId, int attempt, long untilMillis) {

@@ -31,9 +31,6 @@ final class WorkQueue {
     this.consumer = consumer;
   }
 
-  String consumer() {
-    return consumer;
-  }
 
   Future<List<String>> sitesWithWork() {
     return redis.send(Request.cmd(Command.SMEMBERS).arg(Keys.WORK_SITES))

@@ -32,10 +32,6 @@ public final class Keys {
     return site(siteId) + "sub:" + subscriptionId;
   }
 
-  /** Prefix of {@link #subscription}, for Lua scripts that build the key from an id. */
-  public static String subscriptionPrefix(String siteId) {
-    return site(siteId) + "sub:";
-  }
 
   /** SET of the ids of the site's subscriptions carrying this tag. */
   public static String tag(String siteId, String tag) {

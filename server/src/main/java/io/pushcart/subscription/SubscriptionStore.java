@@ -7,10 +7,13 @@ import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Subscriptions in Redis: a hash each, the site's set of ids, and a set per tag (docs/redis-keys.md). */
 public final class SubscriptionStore {
@@ -65,13 +68,13 @@ public final class SubscriptionStore {
   }
 
   /** The subscription as stored (without its keys), or empty. */
-  public Future<java.util.Optional<JsonObject>> find(String siteId, String subscriptionId) {
-    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
+  public Future<Optional<JsonObject>> find(String siteId, String subscriptionId) {
+    return redis.send(Request.cmd(Command.HGETALL)
         .arg(Keys.subscription(siteId, subscriptionId))).map(h -> {
           if (h == null || !h.containsKey("endpoint")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
           }
-          return java.util.Optional.of(new JsonObject().put("id", subscriptionId)
+          return Optional.of(new JsonObject().put("id", subscriptionId)
               .put("endpoint", h.get("endpoint").toString())
               .put("tags", new JsonArray(h.get("tags").toString()))
               .put("attributes", new JsonObject(h.get("attributes").toString()))
@@ -81,7 +84,7 @@ public final class SubscriptionStore {
   }
 
   public Future<Boolean> exists(String siteId, String subscriptionId) {
-    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EXISTS)
+    return redis.send(Request.cmd(Command.EXISTS)
         .arg(Keys.subscription(siteId, subscriptionId))).map(Response::toLong).map(n -> n == 1L);
   }
 }
