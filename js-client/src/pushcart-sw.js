@@ -151,12 +151,15 @@
 
   async function openOrFocus(url) {
     const target = new URL(url);
-    const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const tab = windows.find((c) => c.url === url) || windows.find((c) => new URL(c.url).origin === target.origin);
+    const there = (await clients.matchAll({ type: 'window', includeUncontrolled: true })).find((c) => c.url === url);
+    if (there) return there.focus().catch(() => there);
+    // Only a tab this worker controls can be navigated (navigate() refuses the others, e.g. one
+    // opened with Shift+Reload or outside the scope), and a click allows one window action:
+    // focusing a tab that then cannot be moved would leave the shopper on the wrong page.
+    const tab = (await clients.matchAll({ type: 'window' })).find((c) => new URL(c.url).origin === target.origin);
     if (!tab) return clients.openWindow(url);
     // Focus first: the permission to raise a window lasts only briefly after the click.
     const focused = await tab.focus().catch(() => tab);
-    if (tab.url === url) return focused;
     const moved = await (focused || tab).navigate(url).catch(() => null);
     return moved || clients.openWindow(url);
   }

@@ -4,12 +4,15 @@
 // Chromium cannot reach its push service here (pushManager.subscribe() never settles), so the
 // worker tests hand it the push through DevTools (ServiceWorker.deliverPushMessage) and use a
 // stand-in subscription on a local push service; Firefox's test covers a real subscription.
+// Chromium shows its notifications on a desktop notification service the test plays
+// (notification-daemon.js), where the test clicks and dismisses them as a shopper would.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startPushcart, startStore, until } = require('../support/servers');
 const { startFakePushService } = require('../support/fake-push-service');
 const { subscriberKeys } = require('../support/push-keys');
 const { launchChromium } = require('../support/chromium');
+const { startNotificationDaemon } = require('../support/notification-daemon');
 
 // Records the snippet's events and every permission request (with whether it ran inside a
 // user activation, which Safari and Firefox require) from the first line of each document.
@@ -33,14 +36,16 @@ let pushService;
 let store;
 let site;
 let browser;
+let desktop;
 
 test.before(async () => {
+  desktop = await startNotificationDaemon(); // before Chromium: it looks for the service at start
   pushService = await startFakePushService();
   pushcart = await startPushcart({ pushHosts: [pushService.host] });
   store = await startStore({ pushcart });
   site = await pushcart.createSite([store.origin]);
   store.options.site = site;
-  browser = await launchChromium();
+  browser = await launchChromium({ notifications: desktop });
 });
 
 test.after(async () => {
@@ -48,6 +53,7 @@ test.after(async () => {
   if (store) await store.stop();
   if (pushcart) await pushcart.stop();
   if (pushService) await pushService.stop();
+  if (desktop) await desktop.stop();
 });
 
 /** A fresh shopper: a new browser context (own storage and permissions). */
@@ -193,11 +199,10 @@ test('a browser "block" counts as a decline', async () => {
 
 // ---- The worker ----
 //
-// What Chromium displays cannot be read back reliably here: with no desktop notification
-// service, a shown notification vanishes from getNotifications() at a random moment, even
-// for a three-line worker of no one's. So the tests watch the worker's calls to the real
-// showNotification (title, options, and whether Chromium accepted them) through DevTools,
-// and click and close by dispatching the events in the worker with the data it attached.
+// The tests watch the worker's calls to the real showNotification through DevTools (every
+// option, and whether Chromium accepted it), read what Chromium put on the desktop from the
+// notification service, and click or dismiss it there: Chromium then dispatches the trusted
+// notificationclick or notificationclose, with the user activation a real click gives.
 
 /** Installed in the worker through DevTools: records every showNotification and its outcome. */
 const WATCH_SHOWS = () => {
@@ -216,10 +221,12 @@ const WATCH_SHOWS = () => {
  * A shopper with notifications granted whose page registered the worker. Chromium cannot
  * subscribe here, so a stand-in subscription (keys made in Node, endpoint on the local push
  * service) is registered with the server, and the worker is handed its id the way the
- * snippet does after a real subscribe (Cache Storage).
+ * snippet does after a real subscribe (Cache Storage). Each has a Chromium of its own: clicks
+ * on notifications of an incognito context (what shopper() makes) never reach its worker.
  */
 async function grantedShopper(tag) {
-  const context = await shopper();
+  const own = await launchChromium({ notifications: desktop });
+  const context = own.defaultBrowserContext();
   await context.overridePermissions(store.origin, ['notifications']);
   const page = await context.newPage();
   const cdp = await page.createCDPSession();
@@ -247,17 +254,17 @@ async function grantedShopper(tag) {
     const cache = await caches.open('pushcart');
     await cache.put('/__pushcart/config', new Response(JSON.stringify(config)));
   }, { server: pushcart.url, site: site.id, id });
-  const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url() === store.origin + '/pushcart-worker.js'
-    && t.browserContext() === context);
+  const target = await own.waitForTarget((t) => t.type() === 'service_worker' && t.url() === store.origin + '/pushcart-worker.js');
   const worker = await target.worker();
   await worker.evaluate(WATCH_SHOWS);
-  return { context, page, cdp, registrationId, keys, id, worker, tag };
+  return { browser: own, context, page, cdp, registrationId, keys, id, worker, tag, pushes: 0, close: () => own.close() };
 }
 
 /** Sends a campaign to the shopper's tag, reads what reached the push service, and hands it to Chromium's worker. */
 async function pushCampaign(s, notification) {
   const campaign = await pushcart.createCampaign(site, { name: `test ${s.tag}`, audience: { tags: { any: [s.tag] } }, notification });
-  const message = await pushService.message(s.tag);
+  const message = await pushService.message(s.tag, 20000, s.pushes);
+  s.pushes += 1;
   assert.equal(message.headers['content-encoding'], 'aes128gcm');
   const payload = s.keys.decrypt(message.body);
   await pushcart.statsUntil(site, campaign.id, 'accepted 1', (st) => st.accepted === 1);
@@ -272,16 +279,6 @@ async function deliver(s, data) {
     const e = self.__shown[n];
     return e && e.outcome !== 'pending' && e;
   }, before), 15000, 50);
-}
-
-/** Dispatches a notification event in the worker, with the data the worker attached to the notification it showed. */
-function dispatchInWorker(s, type, shown, action = '') {
-  return s.worker.evaluate((t, title, data, a) => {
-    const event = new Event(t);
-    event.notification = { title, data, close() {} };
-    event.action = a;
-    self.dispatchEvent(event);
-  }, type, shown.title, shown.options.data, action);
 }
 
 test('the worker shows the campaign the server sent, then its delivered receipt reaches the campaign stats', async () => {
@@ -310,43 +307,116 @@ test('the worker shows the campaign the server sent, then its delivered receipt 
     const stats = await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
     assert.equal(stats.clicked, 0);
   } finally {
-    await s.context.close();
+    await s.close();
   }
 });
 
-test('a click takes the open store tab to the notification\'s url and counts the click; an action opens its own url', async () => {
-  const s = await grantedShopper('chromium-click');
+/** What Chromium put on the desktop for the notification titled `title`. */
+const onDesktop = (title) => desktop.next((n) => n.summary === title);
+/** Whether the tab is the one in front (Chromium hides the other tabs of its window). */
+const inFront = (page) => page.evaluate(() => document.visibilityState === 'visible' && document.hasFocus());
+const storeTabs = async (s) => (await s.context.pages()).filter((p) => p.url().startsWith(store.origin)).length;
+/** Opens another tab in the shopper's browser and brings it to the front, hiding the store's tab. */
+async function otherTabInFront(s) {
+  const other = await s.context.newPage();
+  await other.goto(`${pushcart.url}/health`);
+  await other.bringToFront();
+  await s.page.waitForFunction(() => document.visibilityState === 'hidden', { timeout: 10000 });
+  return other;
+}
+
+test('with no store tab open, clicking the notification opens its url in a new window and counts the click', async () => {
+  const s = await grantedShopper('chromium-new-window');
   try {
-    const url = `${store.origin}/sale?utm_source=push`;
+    const url = `${store.origin}/sale?utm_source=push&c=new-window`;
+    const { campaign } = await pushCampaign(s, { title: 'Shoes are back', body: 'In your size', url });
+    const n = await onDesktop('Shoes are back');
+    assert.match(n.body, /In your size/);
+    await s.page.close(); // the shopper left the store
+    desktop.click(n);
+    const opened = await s.browser.waitForTarget((t) => t.url() === url, { timeout: 15000 });
+    assert.equal(opened.type(), 'page');
+    await desktop.closed(n);
+    const stats = await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
+    assert.equal(stats.delivered, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test('clicking brings the store\'s open tab to the front at the url; a button opens its own url; a tab already there is not reloaded', async () => {
+  const s = await grantedShopper('chromium-focus');
+  try {
+    const url = `${store.origin}/sale?utm_source=push&c=focus`;
     const { campaign } = await pushCampaign(s, {
       title: 'Back in stock', url, tag: 'stock',
       actions: [{ action: 'cart', title: 'View cart', url: `${store.origin}/cart` }]
     });
-    await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
-    const [shown] = await s.worker.evaluate(() => self.__shown);
-    // Without a real click Chromium refuses focus() and openWindow(); navigating the open tab
-    // works. Firefox's test makes a real click.
-    await dispatchInWorker(s, 'notificationclick', shown);
-    await s.page.waitForFunction((u) => location.href === u, { timeout: 10000 }, url);
+    const n = await onDesktop('Back in stock');
+    assert.deepEqual(n.actions.map((a) => a.label).filter((l) => l === 'View cart'), ['View cart']);
+    const other = await otherTabInFront(s);
+    desktop.click(n);
+    await s.page.waitForFunction((u) => location.href === u && document.visibilityState === 'visible', { timeout: 15000 }, url);
+    assert.equal(await inFront(s.page), true, 'the store tab was focused');
+    assert.equal(await other.evaluate(() => document.visibilityState), 'hidden');
+    assert.equal(await storeTabs(s), 1, 'no window was opened');
     await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
-    await dispatchInWorker(s, 'notificationclick', shown, 'cart');
-    await s.page.waitForFunction((u) => location.href === u, { timeout: 10000 }, `${store.origin}/cart`);
+
+    // The button: its own url, in the same tab.
+    await pushCampaign(s, {
+      title: 'Your cart is waiting', url: `${store.origin}/p/9`,
+      actions: [{ action: 'cart', title: 'View cart', url: `${store.origin}/cart` }]
+    });
+    const withButton = await onDesktop('Your cart is waiting');
+    await other.bringToFront();
+    await s.page.waitForFunction(() => document.visibilityState === 'hidden', { timeout: 10000 });
+    desktop.click(withButton, 'View cart');
+    await s.page.waitForFunction((u) => location.href === u && document.visibilityState === 'visible', { timeout: 15000 }, `${store.origin}/cart`);
+
+    // A tab already at the url is only brought to the front.
+    await s.page.evaluate(() => { window.__notReloaded = true; });
+    await pushCampaign(s, { title: 'Still in your cart', url: `${store.origin}/cart` });
+    const again = await onDesktop('Still in your cart');
+    await other.bringToFront();
+    await s.page.waitForFunction(() => document.visibilityState === 'hidden', { timeout: 10000 });
+    desktop.click(again);
+    await s.page.waitForFunction(() => document.visibilityState === 'visible', { timeout: 15000 });
+    assert.equal(await s.page.evaluate(() => window.__notReloaded), true);
+    assert.equal(await storeTabs(s), 1);
   } finally {
-    await s.context.close();
+    await s.close();
   }
 });
 
-test('closing the notification counts a close', async () => {
+test('a store tab the worker does not control is left alone: the click opens the url in a new window', async () => {
+  const s = await grantedShopper('chromium-uncontrolled');
+  try {
+    const url = `${store.origin}/sale?utm_source=push&c=uncontrolled`;
+    await pushCampaign(s, { title: 'Last day of the sale', url });
+    const n = await onDesktop('Last day of the sale');
+    await s.page.reload({ ignoreCache: true }); // Shift+Reload: the page bypasses the worker
+    assert.equal(await s.page.evaluate(() => navigator.serviceWorker.controller), null);
+    await otherTabInFront(s);
+    desktop.click(n);
+    const opened = await s.browser.waitForTarget((t) => t.url() === url, { timeout: 15000 });
+    assert.notEqual(await opened.page(), s.page);
+    assert.equal(s.page.url(), `${store.origin}/`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('dismissing the notification counts a close, not a click', async () => {
   const s = await grantedShopper('chromium-close');
   try {
     const { campaign } = await pushCampaign(s, { title: 'Price drop', url: `${store.origin}/p/1` });
     const [shown] = await s.worker.evaluate(() => self.__shown);
     assert.equal(shown.options.tag, `pc-${campaign.id}`, 'the server tags by campaign when the marketer did not');
-    await dispatchInWorker(s, 'notificationclose', shown);
+    desktop.dismiss(await onDesktop('Price drop'));
     const stats = await pushcart.statsUntil(site, campaign.id, 'closed 1', (st) => st.closed === 1);
     assert.equal(stats.clicked, 0);
   } finally {
-    await s.context.close();
+    await s.close();
   }
 });
 
@@ -359,7 +429,7 @@ test('a push the worker cannot read still shows a notification', async () => {
     assert.equal(n.options.renotify, true);
     assert.equal(n.options.tag, 'pushcart');
   } finally {
-    await s.context.close();
+    await s.close();
   }
 });
 

@@ -2,12 +2,15 @@
 // End to end in a real Firefox (Debian's ESR, headless): the store page's snippet subscribes
 // through a local autopush-protocol push service, registers with the real Pushcart server,
 // the server sends a campaign (RFC 8291 encrypted, VAPID signed), Firefox decrypts it itself,
-// the worker shows it, and the worker's delivered receipt reaches the campaign's stats.
+// the worker shows it, and the worker's delivered receipt reaches the campaign's stats. Its
+// notifications go to a desktop notification service the test plays (notification-daemon.js),
+// where the test clicks them as a shopper would: Firefox dispatches the notificationclick.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startPushcart, startStore, until } = require('../support/servers');
 const { startAutopush } = require('../support/autopush');
 const { launchFirefox } = require('../support/firefox');
+const { startNotificationDaemon } = require('../support/notification-daemon');
 
 const RECORDER = () => {
   window.__events = [];
@@ -24,8 +27,10 @@ let firefox;
 let page;
 let subscriptionId;
 let registerMessage;
+let desktop;
 
 test.before(async () => {
+  desktop = await startNotificationDaemon();
   autopush = await startAutopush();
   pushcart = await startPushcart({ pushHosts: [autopush.host] });
   store = await startStore({ pushcart, dataset: 'data-trigger="manual"' });
@@ -34,7 +39,7 @@ test.before(async () => {
   // A subscribe made before Firefox's push service has said hello is silently lost
   // (TOOLCHAIN.md): load the store only after the hello reached our server.
   const hello = autopush.next('hello', () => true, 60000);
-  firefox = await launchFirefox({ pushServerUrl: autopush.url });
+  firefox = await launchFirefox({ pushServerUrl: autopush.url, notifications: desktop });
   await hello;
 });
 
@@ -43,10 +48,20 @@ test.after(async () => {
   if (store) await store.stop();
   if (pushcart) await pushcart.stop();
   if (autopush) await autopush.stop();
+  if (desktop) await desktop.stop();
 });
 
 const eventSeen = (p, name, timeout = 20000) =>
   p.waitForFunction((n) => window.__events.find((e) => e.name === n), { timeout, polling: 100 }, name).then((h) => h.jsonValue());
+/** Sends a campaign to the shopper's tag and waits until Firefox acknowledged it (decrypted, worker ran). */
+async function sendCampaign(notification) {
+  const arrived = autopush.next('notification', (m) => m.channelID === registerMessage.channelID);
+  const campaign = await pushcart.createCampaign(site, { name: notification.title, audience: { tags: { any: ['boots'] } }, notification, urgency: 'high' });
+  const message = await arrived;
+  const ack = await autopush.next('ack', (u) => u.version === message.version);
+  assert.equal(ack.code, 100);
+  return campaign;
+}
 const b64url = (s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 test('Firefox subscribes through the snippet with the site\'s VAPID key, and the registration reaches the server', async () => {
@@ -115,6 +130,40 @@ test('a campaign sent by the server is decrypted and shown by Firefox, and the d
 
   const stats = await pushcart.statsUntil(site, campaign.id, 'delivered 1', (s) => s.delivered === 1);
   assert.deepEqual({ targeted: stats.targeted, accepted: stats.accepted, failed: stats.failed }, { targeted: 1, accepted: 1, failed: 0 });
+});
+
+test('clicking the shown notification takes the open store tab to its url, and the click reaches the stats', async () => {
+  assert.ok(page, 'needs the subscribed page of the first test');
+  const url = `${store.origin}/boots?utm_source=push`;
+  const campaign = await sendCampaign({ title: 'Boots: last pairs', body: 'Only 3 left', url, tag: 'boots-last' });
+  const n = await desktop.next((x) => x.summary === 'Boots: last pairs');
+  assert.equal(n.body, 'Only 3 left');
+  // A returning shopper's tab: controlled by the worker (the first visit's tab is not, and
+  // a worker can only navigate the tabs it controls).
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller && window.pushcart && window.pushcart.version, { timeout: 20000 });
+  desktop.click(n);
+  await page.waitForFunction((u) => location.href === u, { timeout: 20000 }, url);
+  await page.waitForFunction(() => window.pushcart && window.pushcart.version, { timeout: 20000 });
+  await desktop.closed(n);
+  const stats = await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
+  assert.equal(stats.delivered, 1);
+});
+
+test('with no store tab open, clicking a notification\'s button opens that button\'s url in a new window', async () => {
+  assert.ok(page, 'needs the subscribed page of the first test');
+  const campaign = await sendCampaign({
+    title: 'Your cart misses you', url: `${store.origin}/p/77`,
+    actions: [{ action: 'cart', title: 'Open cart', url: `${store.origin}/cart?from=push` }]
+  });
+  const n = await desktop.next((x) => x.summary === 'Your cart misses you');
+  await page.close(); // the shopper left the store
+  page = null;
+  desktop.click(n, 'Open cart');
+  const opened = await firefox.waitForTarget((t) => t.url() === `${store.origin}/cart?from=push`, { timeout: 20000 });
+  page = await opened.page();
+  await page.waitForFunction(() => window.pushcart && window.pushcart.version, { timeout: 20000 });
+  await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
 });
 
 test('unsubscribe ends the Firefox subscription at the push service and on the server', async () => {

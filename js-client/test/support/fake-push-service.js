@@ -23,11 +23,11 @@ async function startFakePushService() {
     host: `127.0.0.1:${port}`,
     endpoint: (name) => `http://127.0.0.1:${port}/push/${name}`,
     messages,
-    /** Resolves with the first message to `name` (already received or the next one). */
-    async message(name, timeoutMs = 20000) {
+    /** Resolves with the `index`-th message (from 0) to `name`, already received or to come. */
+    async message(name, timeoutMs = 20000, index = 0) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const m = messages.find((x) => x.path === `/push/${name}`);
+        const m = messages.filter((x) => x.path === `/push/${name}`)[index];
         if (m) return m;
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no push message for ${name} within ${timeoutMs} ms`);

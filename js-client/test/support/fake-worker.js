@@ -78,7 +78,8 @@ function startWorker(options = {}) {
     clients: {
       matchAll: (q) => {
         log.push('matchAll ' + JSON.stringify(q));
-        return Promise.resolve(windows);
+        // As in browsers: without includeUncontrolled, only the windows this worker controls.
+        return Promise.resolve(q && q.includeUncontrolled ? windows : windows.filter((w) => w.controlled));
       },
       openWindow: (url) => {
         log.push('openWindow ' + url);

@@ -145,10 +145,23 @@ test('with no store tab open, a click opens a window; with no url, the store\'s 
   assert.deepEqual(w.opened, ['https://shop.test/sale', 'https://shop.test/']);
 });
 
-test('a tab this worker does not control is focused, then a window opens when it cannot be navigated', async () => {
+test('a tab this worker does not control is left alone (it cannot be navigated): a window opens instead', async () => {
+  // A click allows one window action: focusing that tab first would leave the shopper on the wrong page.
   const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/', controlled: false }] });
   await w.notification({ url: 'https://shop.test/sale', campaignId: 'c', siteId: 'SITE' }).click();
-  assert.deepEqual(w.opened, ['https://shop.test/sale']);
+  assert.deepEqual(w.log.filter((l) => /^(focus|navigate|openWindow)/.test(l)), ['openWindow https://shop.test/sale']);
+});
+
+test('a tab the worker does not control but already at the url is focused', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/sale', controlled: false }] });
+  await w.notification({ url: 'https://shop.test/sale', campaignId: 'c', siteId: 'SITE' }).click();
+  assert.deepEqual(w.log.filter((l) => /^(focus|navigate|openWindow)/.test(l)), ['focus https://shop.test/sale']);
+});
+
+test('a store tab is not taken to another site\'s url: that opens in a new window', async () => {
+  const w = startWorker({ config: CONFIG, windows: [{ url: 'https://shop.test/', controlled: true }] });
+  await w.notification({ url: 'https://blog.test/lookbook', campaignId: 'c', siteId: 'SITE' }).click();
+  assert.deepEqual(w.log.filter((l) => /^(focus|navigate|openWindow)/.test(l)), ['openWindow https://blog.test/lookbook']);
 });
 
 test('the tab already showing the url is only focused', async () => {
