@@ -389,11 +389,25 @@
     });
   }
 
+  // Deletes this browser's subscription on the server. The worker may have replaced it since
+  // this page synced (pushsubscriptionchange): the id it registered last is deleted too.
   function forget() {
-    var id = state.s.id;
+    var ids = state.s ? [state.s.id] : [];
     state.s = null;
     save();
-    return request('DELETE', '/subscriptions/' + id)['catch'](function () {}).then(function () { return null; });
+    return workerSubscriptionId().then(function (id) {
+      if (id && indexOf(ids, id) < 0) ids.push(id);
+      var deletions = [];
+      for (var i = 0; i < ids.length; i++) deletions.push(request('DELETE', '/subscriptions/' + ids[i])['catch'](function () {}));
+      return P.all(deletions);
+    }).then(function () { return null; });
+  }
+
+  function workerSubscriptionId() {
+    if (!window.caches) return P.resolve(null);
+    return window.caches.open('pushcart').then(function (cache) { return cache.match(WORKER_CONFIG); })
+      .then(function (res) { return res ? res.json() : null; })
+      .then(function (config) { return config && config.id; }, function () { return null; });
   }
 
   function patch(body) {
@@ -582,9 +596,7 @@
         save();
         return registration().then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {
           return sub && sub.unsubscribe();
-        })['catch'](function () {}).then(function () {
-          return state.s ? forget() : null;
-        }).then(function () {
+        })['catch'](function () {}).then(forget).then(function () {
           emit('unsubscribed', {});
           return true;
         });

@@ -5,6 +5,7 @@
 // the worker shows it, and the worker's delivered receipt reaches the campaign's stats. Its
 // notifications go to a desktop notification service the test plays (notification-daemon.js),
 // where the test clicks them as a shopper would: Firefox dispatches the notificationclick.
+const crypto = require('node:crypto');
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startPushcart, startStore, until } = require('../support/servers');
@@ -164,6 +165,33 @@ test('with no store tab open, clicking a notification\'s button opens that butto
   page = await opened.page();
   await page.waitForFunction(() => window.pushcart && window.pushcart.version, { timeout: 20000 });
   await pushcart.statsUntil(site, campaign.id, 'clicked 1', (st) => st.clicked === 1);
+});
+
+test('when the push service voids the subscription, the worker\'s pushsubscriptionchange subscribes again and re-registers it', async () => {
+  assert.ok(page, 'needs the subscribed page of the first test');
+  const before = await pushcart.subscription(site, subscriptionId);
+  const hello = autopush.next('hello', (m) => !!m.uaid, 30000);
+  const registered = autopush.next('register', () => true, 30000);
+  autopush.forgetBrowsers();
+  await hello;
+  // No page is involved: Firefox fires pushsubscriptionchange in the worker, which subscribes
+  // with the site's key (from the page's last sync) and registers the new endpoint.
+  const again = await registered;
+  assert.notEqual(again.channelID, registerMessage.channelID);
+  assert.equal(b64url(again.key), site.vapidPublicKey);
+  const endpoint = `http://${autopush.host}/push/${again.channelID}`;
+  // The server's id of a subscription: base64url of the first 16 bytes of SHA-256(endpoint).
+  const freshId = crypto.createHash('sha256').update(endpoint).digest().subarray(0, 16).toString('base64url');
+  const fresh = await until('the new subscription on the server', () => pushcart.subscription(site, freshId));
+  assert.equal(fresh.endpoint, endpoint);
+  assert.deepEqual([...fresh.tags].sort(), [...before.tags].sort(), 'with the tags the page last sent');
+  assert.equal(fresh.attributes.customerId, 'cust-7');
+  await until('the old subscription to be deleted', () => pushcart.subscription(site, subscriptionId).then(() => false, (e) => /404/.test(e.message)));
+  registerMessage = again;
+  subscriptionId = fresh.id;
+  // And a campaign reaches the new subscription.
+  const campaign = await sendCampaign({ title: 'Still here', url: `${store.origin}/` });
+  await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
 });
 
 test('unsubscribe ends the Firefox subscription at the push service and on the server', async () => {

@@ -20,6 +20,7 @@ async function startAutopush() {
   const sockets = new Set();
   const log = [];
   const channels = new Map(); // channelID -> socket
+  let forgetBrowsers = false; // next hellos get a new UAID: the service lost its records
 
   const server = http.createServer((req, res) => {
     const m = /^\/push\/([0-9a-f-]+)$/.exec(req.url);
@@ -65,8 +66,16 @@ async function startAutopush() {
       log.push({ type: 'in', msg });
       switch (msg.messageType) {
         case 'hello':
-          socket.uaid = msg.uaid || crypto.randomUUID().replace(/-/g, '');
-          for (const id of msg.channelIDs || []) channels.set(id, socket);
+          if (forgetBrowsers && msg.uaid) {
+            // A new UAID tells the browser its subscriptions are gone: it drops them and fires
+            // pushsubscriptionchange in each worker (Mozilla's autopush protocol, "hello").
+            forgetBrowsers = false;
+            for (const id of msg.channelIDs || []) channels.delete(id);
+            socket.uaid = crypto.randomUUID().replace(/-/g, '');
+          } else {
+            socket.uaid = msg.uaid || crypto.randomUUID().replace(/-/g, '');
+            for (const id of msg.channelIDs || []) channels.set(id, socket);
+          }
           socket.send(JSON.stringify({ messageType: 'hello', uaid: socket.uaid, status: 200, use_webpush: true }));
           events.emit('hello', msg);
           break;
@@ -116,6 +125,12 @@ async function startAutopush() {
 
   return {
     url: `ws://127.0.0.1:${port}/`,
+    /** Drops every connection; the next browser to say hello is given a new UAID (its subscriptions are void). */
+    forgetBrowsers() {
+      forgetBrowsers = true;
+      channels.clear();
+      for (const s of sockets) s.terminate();
+    },
     host: `127.0.0.1:${endpointPort}`,
     log,
     next,

@@ -170,7 +170,7 @@ function openPage(options = {}) {
     w.caches = {
       open: () => Promise.resolve({
         put: async (url, res) => cache.set(url, JSON.parse(await res.text())),
-        match: async (url) => cache.get(url)
+        match: async (url) => (cache.has(url) ? { json: async () => cache.get(url) } : undefined)
       })
     };
   }

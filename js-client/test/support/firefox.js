@@ -17,6 +17,7 @@ async function launchFirefox({ pushServerUrl, notifications }) {
     extraPrefsFirefox: {
       'dom.push.serverURL': pushServerUrl,
       'dom.push.testing.allowInsecureServerURL': true,
+      'dom.push.retryBaseInterval': 200, // reconnect at once when a test drops the connection
       'dom.push.connection.enabled': true,
       'dom.push.enabled': true,
       'dom.push.testing.ignorePermission': true,

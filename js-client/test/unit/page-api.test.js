@@ -239,6 +239,18 @@ test('unsubscribe ends the browser subscription, deletes it on the server and is
   assert.equal((await next.api.state()).subscribed, true, 'an explicit subscribe() opts in again');
 });
 
+test('unsubscribe also deletes the subscription the worker registered after this page synced (pushsubscriptionchange)', async () => {
+  const page = await subscribedPage();
+  const id = (await page.api.state()).subscriptionId;
+  // What the worker does on pushsubscriptionchange: a new subscription, registered, its id in the worker's config.
+  const config = page.cache.get('/__pushcart/config');
+  page.cache.set('/__pushcart/config', { ...config, id: 'id-from-worker' });
+  page.push.existing('https://push.test/ep/after-change', config.key);
+  assert.equal(await page.api.unsubscribe(), true);
+  assert.equal(byMethod(page, 'DELETE', '/subscriptions/' + id).length, 1);
+  assert.equal(byMethod(page, 'DELETE', '/subscriptions/id-from-worker').length, 1);
+});
+
 test('a shopper who blocked notifications in the browser settings is deleted on the server', async () => {
   const page = await subscribedPage();
   const id = (await page.api.state()).subscriptionId;
