@@ -162,10 +162,14 @@
     return !declineActive(state.d, cfg.declineDays, now);
   }
 
-  /** iOS (iPad reports itself as a Mac with touch) in a Safari tab, where only home-screen apps can push (16.4+). */
+  /**
+   * iOS (iPad reports itself as a Mac with touch) in a browser tab, where only home-screen apps
+   * can push (16.4+). Not in an app's built-in browser (Instagram, Facebook, Gmail...): it has
+   * no "Add to Home Screen", and unlike Safari, Chrome, Edge and Firefox it sends no Safari/ token.
+   */
   function iosGuidance(ua, maxTouchPoints, standalone) {
     var ios = /iPad|iPhone|iPod/.test(ua) || (/Macintosh/.test(ua) && maxTouchPoints > 1);
-    if (!ios || standalone) return false;
+    if (!ios || standalone || !/ Safari\//.test(ua)) return false;
     var m = /OS (\d+)_(\d+)/.exec(ua) || /Version\/(\d+)\.(\d+)/.exec(ua);
     return !!m && (+m[1] > 16 || (+m[1] === 16 && +m[2] >= 4));
   }
@@ -502,11 +506,18 @@
         if (before && before.focus && document.documentElement.contains(before)) before.focus();
       }
     }
+    // Keys are the dialog's only while focus is in it (or nowhere): Escape in the store's own
+    // search field belongs to that field. Tab and Shift+Tab cycle between the buttons.
     function onKey(ev) {
+      var active = document.activeElement;
+      if (active && active !== document.body && !box.contains(active)) return;
       if (ev.key === 'Escape' || ev.key === 'Esc') {
         ev.preventDefault();
         close();
         decline();
+      } else if (ev.key === 'Tab' && !ios) {
+        ev.preventDefault();
+        (active === no ? yes : no).focus();
       }
     }
     no.addEventListener('click', function () { close(); decline(); });

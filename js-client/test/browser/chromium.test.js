@@ -135,6 +135,10 @@ test('declining with the keyboard (Shift+Tab to "Not now", Enter) and with the m
     await page.keyboard.press('Tab');
     await page.keyboard.up('Shift');
     assert.equal(await focusedControl(page), 'decline');
+    await page.keyboard.press('Tab'); // Tab cycles within the dialog
+    assert.equal(await focusedControl(page), 'accept');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedControl(page), 'decline');
     await page.keyboard.press('Enter');
     await eventSeen(page, 'decline');
     assert.equal(await promptShown(page), false);
@@ -152,6 +156,24 @@ test('declining with the keyboard (Shift+Tab to "Not now", Enter) and with the m
     assert.equal(await next.evaluate(() => pushcart.prompt()), false);
   } finally {
     await mouse.close();
+  }
+});
+
+test('Escape in the store\'s search field is left to the page: the prompt stays until the shopper answers', async () => {
+  const context = await shopper();
+  try {
+    const page = await visit(context, 'data-trigger="manual"');
+    await page.click('#search');
+    await page.keyboard.type('boots');
+    await page.evaluate(() => pushcart.prompt());
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search', 'typing is not interrupted');
+    await page.evaluate(() => document.getElementById('search').addEventListener('keydown', (e) => { window.__escapeSeen = !e.defaultPrevented; }));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.__escapeSeen), true);
+    assert.equal(await promptShown(page), true);
+    assert.equal((await page.evaluate(() => pushcart.state())).declinedUntil, null);
+  } finally {
+    await context.close();
   }
 });
 

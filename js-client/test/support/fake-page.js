@@ -208,8 +208,8 @@ function openPage(options = {}) {
         w.__inClick = false;
       }
     },
-    key(key, target) {
-      (target || w.document.activeElement || w.document.body).dispatchEvent(new w.KeyboardEvent('keydown', { key, bubbles: true }));
+    key(key, target, modifiers = {}) {
+      (target || w.document.activeElement || w.document.body).dispatchEvent(new w.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...modifiers }));
     },
     /** Resolves with the next pushcart:NAME event's detail. */
     next(name) {

@@ -46,6 +46,13 @@ test('iOS guidance only where a home-screen app could push: iOS 16.4+ outside st
   assert.equal(h.iosGuidance(ipad, 0, false), false, 'a real Mac');
 });
 
+test('no iOS guidance in an app\'s built-in browser, which cannot add to the Home Screen; Chrome on iOS can', () => {
+  const base = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+  assert.equal(h.iosGuidance(`${base} Instagram 321.0.2.19.109 (iPhone14,5; iOS 17_4; en_US)`, 5, false), false);
+  assert.equal(h.iosGuidance(`${base} [FBAN/FBIOS;FBAV/455.0.0.38.107;FBBV/600000000]`, 5, false), false);
+  assert.equal(h.iosGuidance(`${base.replace('Mobile/15E148', 'CriOS/124.0.6367.88 Mobile/15E148')} Safari/604.1`, 5, false), true);
+});
+
 test('browser and device are read from the user agent', () => {
   const cases = [
     ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Edg/130.0', 'edge', 'desktop'],

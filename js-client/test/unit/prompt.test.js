@@ -120,6 +120,33 @@ test('Escape declines', () => {
   assert.ok(page.state().d > 0);
 });
 
+test('Escape while the shopper types in the store\'s own field belongs to that field: the prompt stays', () => {
+  const page = openPage();
+  const search = page.document.getElementById('search');
+  search.focus();
+  page.clock.tick(5000);
+  assert.ok(page.dialog());
+  assert.equal(page.document.activeElement, search, 'typing is not interrupted');
+  let pageSawIt = null;
+  search.addEventListener('keydown', (e) => { pageSawIt = e.defaultPrevented; });
+  page.key('Escape', search);
+  assert.equal(pageSawIt, false, 'not swallowed by the prompt');
+  assert.ok(page.dialog());
+  assert.equal(page.state().d, undefined);
+});
+
+test('Tab and Shift+Tab cycle between the two buttons and do not leave the dialog', () => {
+  const page = openPage();
+  page.clock.tick(5000);
+  assert.equal(page.document.activeElement, page.button('accept'));
+  page.key('Tab');
+  assert.equal(page.document.activeElement, page.button('decline'));
+  page.key('Tab');
+  assert.equal(page.document.activeElement, page.button('accept'));
+  page.key('Tab', undefined, { shiftKey: true });
+  assert.equal(page.document.activeElement, page.button('decline'));
+});
+
 test('a shopper who declined is not asked again on later visits, nor by the page API', async () => {
   const first = openPage();
   first.clock.tick(5000);
