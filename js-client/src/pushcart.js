@@ -350,7 +350,7 @@
     var json = sub.toJSON();
     var previousId = state.s && state.s.id;
     var body = { endpoint: json.endpoint, keys: json.keys, tags: unique((cfg.tags || []).concat(state.t || [])), attributes: attributes() };
-    return request('POST', '/subscriptions', body).then(function (res) {
+    return send('POST', '/subscriptions', body).then(function (res) {
       state.s = { id: res.id, e: json.endpoint, k: key };
       delete state.u;
       save();
@@ -374,7 +374,7 @@
     })['catch'](function () {});
   }
 
-  /** On every visit: keep the server's copy of this browser's subscription current. */
+  /** Once per tab (sessionStorage): keep the server's copy of this browser's subscription current. */
   function resync() {
     var permission = window.Notification.permission;
     if (permission === 'denied' && state.s) return forget();
@@ -416,7 +416,26 @@
 
   function patch(body) {
     if (!state.s) return P.resolve(false);
-    return request('PATCH', '/subscriptions/' + state.s.id, body).then(function () { return true; });
+    return send('PATCH', '/subscriptions/' + state.s.id, body).then(function () { return true; });
+  }
+
+  // The server takes only zones its own tz database knows; a browser may name one it does not
+  // (a brand-new zone, "Etc/Unknown", a privacy mode's invention). No shopper is refused for that:
+  // the call is sent once more without the timezone. One the page set itself is also reported,
+  // and forgotten, so a stored bad value does not fail every later registration.
+  function send(method, path, body) {
+    return request(method, path, body)['catch'](function (err) {
+      var a = body.attributes, e = err.body && err.body.error;
+      if (err.status !== 400 || !e || e.field !== 'attributes.timezone' || !a || a.timezone === undefined) throw err;
+      if (merge(cfg.attributes, state.a || {}).timezone !== undefined) {
+        emit('error', { message: 'pushcart: timezone "' + a.timezone + '" refused, sent without it: ' + e.message });
+        if (state.a) delete state.a.timezone;
+        save();
+      }
+      body.attributes = a = merge(a, {});
+      delete a.timezone;
+      return request(method, path, body);
+    });
   }
 
   function fail(err) {

@@ -84,7 +84,10 @@ class FakePushManager {
   }
 }
 
-/** The Pushcart server as the page sees it: records every request, answers like the real one. */
+/**
+ * The Pushcart server as the page sees it: records every request, answers like the real one.
+ * `refuse(body)` may name a field to refuse the request for (400 invalid_field), as its validation does.
+ */
 function fakeServer(calls, opts) {
   return async (url, init = {}) => {
     const method = init.method || 'GET';
@@ -93,7 +96,11 @@ function fakeServer(calls, opts) {
     const u = new URL(url);
     let status = 200;
     let json = null;
-    if (method === 'GET' && u.pathname.endsWith('/public')) json = { id: 'SITE', name: 'Shop', vapidPublicKey: opts.siteKey };
+    const refused = opts.refuse && body && opts.refuse(body);
+    if (refused) {
+      status = 400;
+      json = { error: { code: 'invalid_field', field: refused, message: `${refused} is not valid` } };
+    } else if (method === 'GET' && u.pathname.endsWith('/public')) json = { id: 'SITE', name: 'Shop', vapidPublicKey: opts.siteKey };
     else if (method === 'POST' && u.pathname.endsWith('/subscriptions')) {
       json = { id: 'id-' + Buffer.from(body.endpoint).toString('base64url').slice(-12) };
       status = 201;
@@ -109,7 +116,8 @@ function fakeServer(calls, opts) {
 /**
  * Opens the store page and runs the snippet. `storage` carries localStorage from an earlier
  * page view (a reload), `session` the sessionStorage; `queue` is what the page pushed before
- * the script loaded; `supported: false` leaves the push APIs out (an old browser).
+ * the script loaded; `supported: false` leaves the push APIs out (an old browser); `timeZone`
+ * is the IANA name the browser reports.
  */
 function openPage(options = {}) {
   const o = {
@@ -141,6 +149,10 @@ function openPage(options = {}) {
   w.clearTimeout = (t) => clock.clearTimeout(t);
   Object.defineProperty(w.navigator, 'userAgent', { value: o.userAgent, configurable: true });
   Object.defineProperty(w.navigator, 'language', { value: o.language, configurable: true });
+  if (o.timeZone) {
+    const real = w.Intl;
+    w.Intl = Object.assign(Object.create(real), { DateTimeFormat: () => ({ resolvedOptions: () => ({ timeZone: o.timeZone }) }) });
+  }
   if (o.maxTouchPoints) Object.defineProperty(w.navigator, 'maxTouchPoints', { value: o.maxTouchPoints, configurable: true });
   if (o.supported) {
     const Notification = function Notification() {};

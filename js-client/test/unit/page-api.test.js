@@ -119,22 +119,22 @@ test('the worker gets the server, site, key and subscription id through Cache St
   assert.deepEqual(config.tags, ['vip']);
 });
 
-test('every visit re-syncs once per browser session, not on every page view', async () => {
+test('the re-sync runs once per tab (sessionStorage), not on every page view', async () => {
   const first = await subscribedPage();
   assert.equal(byMethod(first, 'POST', '/subscriptions').length, 1);
   const sub = first.push.sub;
-  const sameSession = openPage({ permission: 'granted', storage: first.storage(), session: first.session(),
+  const sameTab = openPage({ permission: 'granted', storage: first.storage(), session: first.session(),
     before: () => {} });
-  sameSession.push.existing(sub.endpoint, SITE_KEY);
-  await sameSession.settle();
-  assert.equal(byMethod(sameSession, 'POST', '/subscriptions').length, 0);
-  const nextVisit = openPage({ permission: 'granted', storage: first.storage() });
-  nextVisit.push.existing(sub.endpoint, SITE_KEY);
-  await nextVisit.next('subscribed');
-  const posts = byMethod(nextVisit, 'POST', '/subscriptions');
+  sameTab.push.existing(sub.endpoint, SITE_KEY);
+  await sameTab.settle();
+  assert.equal(byMethod(sameTab, 'POST', '/subscriptions').length, 0);
+  const newTab = openPage({ permission: 'granted', storage: first.storage() }); // localStorage shared, sessionStorage not
+  newTab.push.existing(sub.endpoint, SITE_KEY);
+  await newTab.next('subscribed');
+  const posts = byMethod(newTab, 'POST', '/subscriptions');
   assert.equal(posts.length, 1);
   assert.equal(posts[0].body.endpoint, sub.endpoint);
-  assert.equal(nextVisit.push.subscribeCalls.length, 0, 'the existing subscription is re-used');
+  assert.equal(newTab.push.subscribeCalls.length, 0, 'the existing subscription is re-used');
 });
 
 test('a subscription made with another VAPID key is replaced and the old one deleted on the server', async () => {
@@ -271,4 +271,54 @@ test('a server error on registration is surfaced as a pushcart:error event and a
   const error = page.next('error');
   await assert.rejects(page.api.subscribe(), (e) => e.status === 403);
   assert.match((await error).message, /answered 403/);
+});
+
+// The server knows only the zones of its own tz database (400 invalid_field attributes.timezone otherwise).
+const refuseTimezone = (body) => (body.attributes && 'timezone' in body.attributes ? 'attributes.timezone' : null);
+
+test('a browser timezone the server refuses is left out: registration is sent again without it and succeeds', async () => {
+  const page = openPage({ permission: 'granted', timeZone: 'Etc/Unknown', refuse: refuseTimezone });
+  await page.settle();
+  const posts = byMethod(page, 'POST', '/subscriptions');
+  assert.equal(posts.length, 2);
+  assert.equal(posts[0].body.attributes.timezone, 'Etc/Unknown');
+  assert.deepEqual(posts[1].body, { ...posts[0].body, attributes: { browser: 'chrome', device: 'desktop', locale: 'en-US' } });
+  assert.deepEqual(page.events.filter((e) => e.name === 'error'), [], 'the browser\'s own value is no error of the store\'s');
+  assert.deepEqual(page.events.filter((e) => e.name === 'subscribed').map((e) => e.detail.id), [(await page.api.state()).subscriptionId]);
+  assert.equal('timezone' in page.cache.get('/__pushcart/config').attributes, false, 'the worker re-registers without it too');
+});
+
+test('a timezone the page set that the server refuses is reported, and the shopper is subscribed without it', async () => {
+  const page = openPage({ refuse: refuseTimezone, queue: [['attributes', { timezone: 'Mars/Olympus', tier: 'gold' }]] });
+  await page.settle(); // the visit's re-sync has run (nothing to do yet), so only subscribe() registers
+  const error = page.next('error');
+  const id = await page.api.subscribe();
+  assert.ok(id);
+  assert.match((await error).message, /"Mars\/Olympus" refused.*attributes\.timezone is not valid/);
+  const posts = byMethod(page, 'POST', '/subscriptions');
+  assert.equal(posts.length, 2);
+  assert.equal(posts[1].body.attributes.timezone, undefined);
+  assert.equal(posts[1].body.attributes.tier, 'gold');
+  assert.deepEqual(plain((await page.api.state()).attributes), { tier: 'gold' }, 'forgotten, so later visits do not send it again');
+});
+
+test('an attribute update with a refused timezone is sent again without it and reported', async () => {
+  const page = await subscribedPage({ refuse: (body) => (body.attributes && body.attributes.timezone === 'Mars/Olympus' ? 'attributes.timezone' : null) });
+  const error = page.next('error');
+  assert.equal(await page.api.attributes({ timezone: 'Mars/Olympus', tier: 'gold' }), true);
+  assert.match((await error).message, /Mars\/Olympus/);
+  assert.deepEqual(byMethod(page, 'PATCH', '').map((c) => c.body), [
+    { attributes: { timezone: 'Mars/Olympus', tier: 'gold' } },
+    { attributes: { tier: 'gold' } }
+  ]);
+});
+
+test('a refused field other than the timezone is not retried: the registration fails and is reported', async () => {
+  const page = openPage({ refuse: (body) => (body.attributes && 'tier' in body.attributes ? 'attributes.tier' : null), queue: [['attributes', { tier: 'x'.repeat(999) }]] });
+  await page.settle();
+  const error = page.next('error');
+  await assert.rejects(page.api.subscribe(), (e) => e.status === 400);
+  assert.match((await error).message, /answered 400/);
+  assert.equal(byMethod(page, 'POST', '/subscriptions').length, 1);
+  assert.equal((await page.api.state()).subscribed, false);
 });
