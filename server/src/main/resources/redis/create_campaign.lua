@@ -1,11 +1,18 @@
--- Creates a campaign and enqueues its first fan-out unit, atomically: a campaign is never stored
--- without the work that sends it, nor the work without the campaign.
--- KEYS[1] campaign hash, KEYS[2] the site's campaign index (zset), KEYS[3] the site's work stream
--- ARGV[1] campaign id, [2] created epoch millis, [3] consumer group, [4..] field, value pairs
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+-- Creates a campaign and its first work, atomically: a campaign is never stored without what
+-- sends it, nor the work without the campaign. A campaign sent now gets its first scan unit in
+-- the work stream; a scheduled one gets its waves in the site's schedule (fire_due.lua).
+-- KEYS[1] campaign hash, KEYS[2] the site's campaign index (zset), KEYS[3] the site's work stream,
+-- KEYS[4] the site's schedule (zset)
+-- ARGV[1] campaign id, [2] created epoch millis, [3] consumer group, [4] number of waves to
+-- schedule n (0: send now), [5 .. 4+n] their due epoch millis, then field, value pairs
+local n = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5 + n))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 -- The group may exist already (BUSYGROUP): that is fine.
 pcall(redis.call, 'XGROUP', 'CREATE', KEYS[3], ARGV[3], '0', 'MKSTREAM')
--- Work unit format (delivery/WorkUnit.java): scan the audience's first driver set from cursor 0.
-redis.call('XADD', KEYS[3], '*', 'type', 'scan', 'campaign', ARGV[1], 'driver', '0', 'cursor', '0')
+if n == 0 then
+  -- Work unit format (delivery/WorkUnit.java): scan wave 0's first driver set from cursor 0.
+  redis.call('XADD', KEYS[3], '*', 'type', 'scan', 'campaign', ARGV[1], 'wave', '0', 'driver', '0', 'cursor', '0')
+end
+for i = 1, n do redis.call('ZADD', KEYS[4], ARGV[4 + i], ARGV[1] .. ':' .. (i - 1)) end
 return 1

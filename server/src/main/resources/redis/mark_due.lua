@@ -4,20 +4,23 @@
 -- push service asked us to back off), and those this same unit had already claimed (a re-run
 -- after its instance died: their messages may or may not have gone out). Each is marked
 -- 's<attempt>:<unit entry id>' while its message is in flight.
--- KEYS[1] campaign progress hash, KEYS[2..] the subscription hashes, in the order of the ids
+-- Nothing is claimed unless the campaign is sending: once cancelled, no new message goes out.
+-- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3..] the subscription hashes, in
+-- the order of the ids
 -- ARGV[1] attempt, [2] unit entry id, [3..] subscription ids
 -- Returns, for each claimed id, four values: id, endpoint, p256dh, auth ('' for the last three
 -- when the subscription no longer exists).
+if redis.call('HGET', KEYS[1], 'status') ~= 'sending' then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
 local waiting = 'r' .. attempt
 local out = {}
 for i = 3, #ARGV do
   local id = ARGV[i]
-  local state = redis.call('HGET', KEYS[1], id)
+  local state = redis.call('HGET', KEYS[2], id)
   if state == waiting or state == mark or (state == 'q' and attempt == '1') then
-    redis.call('HSET', KEYS[1], id, mark)
-    local sub = redis.call('HMGET', KEYS[i - 1], 'endpoint', 'p256dh', 'auth')
+    redis.call('HSET', KEYS[2], id, mark)
+    local sub = redis.call('HMGET', KEYS[i], 'endpoint', 'p256dh', 'auth')
     out[#out + 1] = id
     out[#out + 1] = sub[1] or ''
     out[#out + 1] = sub[2] or ''

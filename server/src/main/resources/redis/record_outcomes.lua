@@ -1,11 +1,11 @@
 -- Records how messages of one campaign ended, idempotently: a subscriber's progress moves only
--- forward (q -> s1:<unit> -> r2 -> s2:<unit> ... -> accepted|failed|expired; see commit_scan.lua
+-- forward (q -> s1:<unit> -> r2 -> s2:<unit> ... -> accepted|failed|expired|lapsed; see commit_scan.lua
 -- and mark_due.lua), and a counter moves only with it, so an outcome recorded twice (a unit re-run
 -- after a crash) counts once.
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
 -- KEYS[4] the campaign's failure reasons hash
 -- ARGV[1] campaign id, [2] now (ISO-8601), then groups of five:
---   subscription id, outcome (accepted|failed|expired|retry|defer), attempt, due epoch millis
+--   subscription id, outcome (accepted|failed|expired|lapsed|retry|defer), attempt, due epoch millis
 --   (retry, defer), reason. 'defer' is a message not sent because its push service asked us to
 --   back off: it waits like a retry but keeps its attempt number.
 -- Returns the campaign status after recording.
@@ -37,11 +37,4 @@ for i = 3, #ARGV, 5 do
 end
 -- One increment per counter and batch, not per message.
 for stat, n in pairs(counts) do redis.call('HINCRBY', KEYS[1], 'stat:' .. stat, n) end
-local v = redis.call('HMGET', KEYS[1], 'scanDone', 'status', 'stat:targeted', 'stat:accepted', 'stat:failed', 'stat:expired')
-if v[1] == '1' and v[2] == 'sending'
-    and (tonumber(v[4]) or 0) + (tonumber(v[5]) or 0) + (tonumber(v[6]) or 0) >= (tonumber(v[3]) or 0) then
-  redis.call('HSET', KEYS[1], 'status', 'completed', 'completedAt', ARGV[2])
-  redis.call('EXPIRE', KEYS[2], 2592000) -- progress is kept 30 days, for receipts and audits
-  return 'completed'
-end
-return v[2]
+return complete_if_done(KEYS[1], KEYS[2], ARGV[2])

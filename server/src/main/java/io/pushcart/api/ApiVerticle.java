@@ -2,8 +2,8 @@ package io.pushcart.api;
 
 import io.pushcart.Services;
 import io.pushcart.api.Replies.Reply;
+import io.pushcart.campaign.CampaignQuery;
 import io.pushcart.campaign.CampaignService;
-import io.pushcart.common.JsonFields;
 import io.pushcart.config.Config;
 import io.pushcart.event.EventService;
 import io.pushcart.site.Site;
@@ -66,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
+    router.patch("/v1/sites/:site").handler(this::updateSite);
     // Browser-facing: no secret, limited to the site's origins (CORS).
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
@@ -76,7 +77,10 @@ public final class ApiVerticle extends VerticleBase {
     // Marketers and the store's backend: the site's secret key.
     router.get("/v1/sites/:site/subscriptions/:subscription").handler(this::getSubscription);
     router.post("/v1/sites/:site/campaigns").handler(this::createCampaign);
+    router.get("/v1/sites/:site/campaigns").handler(this::listCampaigns);
     router.get("/v1/sites/:site/campaigns/:campaign").handler(this::getCampaign);
+    router.patch("/v1/sites/:site/campaigns/:campaign").handler(this::updateCampaign);
+    router.post("/v1/sites/:site/campaigns/:campaign/cancel").handler(this::cancelCampaign);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Replies::renderFailure);
 
@@ -109,16 +113,24 @@ public final class ApiVerticle extends VerticleBase {
 
   private void createSite(RoutingContext ctx) {
     auth.requireAdmin(ctx);
-    JsonFields f = JsonFields.of(Replies.jsonBody(ctx));
-    Replies.respond(ctx, sites.create(f.requiredString("name", 200), f.stringList("origins", 100, 300),
-            f.requiredString("vapidSubject", 300))
+    Replies.respond(ctx, sites.create(Replies.jsonBody(ctx))
         .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey()))));
   }
 
   private void getSite(RoutingContext ctx) {
-    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+    Replies.respond(ctx, secretSite(ctx)
         .compose(site -> sites.subscriberCount(site.id())
             .map(count -> Reply.ok(site.toJson().put("subscriberCount", count)))));
+  }
+
+  private void updateSite(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(site -> sites.update(site, Replies.jsonBody(ctx)))
+        .map(site -> Reply.ok(site.toJson())));
+  }
+
+  /** The site of a marketer or back-end call: the caller must hold its secret key. */
+  private Future<Site> secretSite(RoutingContext ctx) {
+    return sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx));
   }
 
   private void preflight(RoutingContext ctx) {
@@ -154,7 +166,7 @@ public final class ApiVerticle extends VerticleBase {
   /** From the store's backend (secret key) or a shopper's browser (the site's origins). */
   private void event(RoutingContext ctx) {
     Future<Site> site = Auth.bearer(ctx) != null
-        ? sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+        ? secretSite(ctx)
         : browserSite(ctx);
     Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx)))
         .map(v -> new Reply(202, new JsonObject().put("accepted", true))));
@@ -169,20 +181,42 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void getSubscription(RoutingContext ctx) {
-    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+    Replies.respond(ctx, secretSite(ctx)
         .compose(site -> subscriptions.find(site, ctx.pathParam("subscription")))
         .map(Reply::ok));
   }
 
   private void createCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
-        .compose(site -> campaigns.create(site, Replies.jsonBody(ctx)))
-        .map(created -> Reply.created(created.campaign().toJson().put("warnings", new JsonArray(created.warnings())))));
+    Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.create(site, Replies.jsonBody(ctx)))
+        .map(created -> Reply.created(withWarnings(created))));
+  }
+
+  private void listCampaigns(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.list(site, CampaignQuery.parse(
+            ctx.queryParams().get("status"), ctx.queryParams().get("kind"), ctx.queryParams().get("limit"),
+            ctx.queryParams().get("cursor"))))
+        .map(Reply::ok));
   }
 
   private void getCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, sites.authenticate(ctx.pathParam("site"), Auth.bearer(ctx))
+    Replies.respond(ctx, secretSite(ctx)
         .compose(site -> campaigns.describe(site.id(), ctx.pathParam("campaign")))
         .map(Reply::ok));
+  }
+
+  private void updateCampaign(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx)
+        .compose(site -> campaigns.update(site, ctx.pathParam("campaign"), Replies.jsonBody(ctx)))
+        .map(updated -> Reply.ok(withWarnings(updated))));
+  }
+
+  private void cancelCampaign(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx)
+        .compose(site -> campaigns.cancel(site, ctx.pathParam("campaign")))
+        .map(c -> Reply.ok(c.toJson())));
+  }
+
+  private static JsonObject withWarnings(CampaignService.Created created) {
+    return created.campaign().toJson().put("warnings", new JsonArray(created.warnings()));
   }
 }

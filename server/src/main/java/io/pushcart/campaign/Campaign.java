@@ -4,7 +4,7 @@ import io.pushcart.webpush.Urgency;
 import java.time.Instant;
 import java.util.Optional;
 
-/** A campaign as created: what to send, to whom, and how (RFC 8030 TTL, urgency, topic). */
+/** A campaign as created: what to send, to whom, how (RFC 8030 TTL, urgency, topic) and when. */
 public record Campaign(
     String id,
     String siteId,
@@ -16,5 +16,6 @@ public record Campaign(
     int ttl,
     Urgency urgency,
     Optional<String> topic,
+    Timing timing,
     Instant createdAt) {
 }

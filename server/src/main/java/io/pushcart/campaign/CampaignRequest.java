@@ -1,7 +1,6 @@
 package io.pushcart.campaign;
 
 import io.pushcart.common.ClientError;
-import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.webpush.Aes128GcmEncryptor;
 import io.pushcart.webpush.Topics;
@@ -13,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads and validates the body of {@code POST /v1/sites/{site}/campaigns}. */
+/**
+ * Reads and validates a campaign's definition: the body of {@code POST /v1/sites/{site}/campaigns},
+ * or a scheduled campaign's definition with a PATCH applied.
+ */
 final class CampaignRequest {
   /** FCM and Mozilla keep a message at most four weeks. */
   static final long MAX_TTL = 28L * 24 * 3600;
@@ -29,12 +31,12 @@ final class CampaignRequest {
   record Parsed(Campaign campaign, List<String> warnings) {
   }
 
-  static Parsed parse(String siteId, JsonObject body, Instant now) {
+  /** The fields a definition has; a PATCH may give any of them. */
+  static final List<String> FIELDS = List.of("name", "kind", "audience", "notification", "ttl", "urgency", "topic",
+      "sendAt", "localTime", "expiresAt");
+
+  static Parsed parse(String siteId, String id, JsonObject body, Instant now) {
     JsonFields f = JsonFields.of(body);
-    if (f.has("sendAt") || f.has("expiresAt") || f.has("localTime")) {
-      throw ClientError.invalid(f.has("sendAt") ? "sendAt" : f.has("expiresAt") ? "expiresAt" : "localTime",
-          "scheduling (sendAt, expiresAt, localTime) is not available yet: leave it out to send now");
-    }
     String name = f.requiredString("name", 200);
     CampaignKind kind = CampaignKind.parse(f.optionalString("kind", 32).orElse("custom"));
     if (!body.containsKey("audience")) {
@@ -47,7 +49,7 @@ final class CampaignRequest {
     // RFC 8030 §5.4: at most 32 URL-safe base64 characters; any other label is hashed into one.
     Optional<String> topic = f.optionalString("topic", 200).map(t -> Topics.isValid(t) ? t : Topics.derive(t));
 
-    String id = Ids.random(12);
+    Timing timing = Timing.parse(f, now);
     String payload = notification.payload(siteId, id);
     int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > Aes128GcmEncryptor.MAX_PLAINTEXT) {
@@ -59,7 +61,7 @@ final class CampaignRequest {
     if (bytes > WARN_PAYLOAD_BYTES) {
       warnings.add("the payload is " + bytes + " bytes; Firefox on Android refuses payloads above about 3 KB");
     }
-    return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, now),
+    return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, timing, now),
         List.copyOf(warnings));
   }
 

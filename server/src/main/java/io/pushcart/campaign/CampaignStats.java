@@ -5,22 +5,23 @@ import java.util.List;
 
 /**
  * A campaign's counters. {@code targeted}: messages the audience called for; then each ends as
- * {@code accepted} (the push service took it), {@code failed} (refused, or retries ran out) or
- * {@code expired} (the subscription is gone: 404/410, and it was deleted). {@code retried}
- * counts retry attempts; {@code deferred}, messages held back while their push service asked
- * us to back off. {@code delivered}, {@code clicked} and {@code closed} come from
- * service-worker receipts, once per subscriber.
+ * {@code accepted} (the push service took it), {@code failed} (refused, or retries ran out),
+ * {@code expired} (the subscription is gone: 404/410, and it was deleted) or {@code lapsed} (not
+ * sent because the campaign's {@code expiresAt} came first, or its local time had passed in the
+ * subscriber's zone). {@code retried} counts retry attempts; {@code deferred}, messages held back
+ * while their push service asked us to back off. {@code delivered}, {@code clicked} and
+ * {@code closed} come from service-worker receipts, once per subscriber.
  */
-public record CampaignStats(long targeted, long accepted, long failed, long expired, long retried,
+public record CampaignStats(long targeted, long accepted, long failed, long expired, long lapsed, long retried,
                             long deferred, long delivered, long clicked, long closed) {
   /** The hash fields, in the order of the record's components. */
   public static final List<String> FIELDS = List.of(
-      "stat:targeted", "stat:accepted", "stat:failed", "stat:expired", "stat:retried", "stat:deferred",
+      "stat:targeted", "stat:accepted", "stat:failed", "stat:expired", "stat:lapsed", "stat:retried", "stat:deferred",
       "stat:delivered", "stat:clicked", "stat:closed");
 
   public JsonObject toJson() {
     return new JsonObject().put("targeted", targeted).put("accepted", accepted).put("failed", failed)
-        .put("expired", expired).put("retried", retried).put("deferred", deferred)
+        .put("expired", expired).put("lapsed", lapsed).put("retried", retried).put("deferred", deferred)
         .put("delivered", delivered).put("clicked", clicked).put("closed", closed);
   }
 }

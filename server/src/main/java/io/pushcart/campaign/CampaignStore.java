@@ -9,15 +9,25 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
-/** Campaigns in Redis: a hash each (definition, status, stats) and the site's campaign index. */
+/**
+ * Campaigns in Redis: a hash each (definition, status, stats), the site's campaign index, and
+ * the site's schedule of waves not yet due (docs/redis-keys.md).
+ */
 public final class CampaignStore {
   /** The consumer group of the site's work stream that delivery workers read in. */
   public static final String WORK_GROUP = "delivery";
   private static final LuaScript CREATE = LuaScript.load("create_campaign");
+  private static final LuaScript RESCHEDULE = LuaScript.load("reschedule_campaign");
+  private static final LuaScript CANCEL = LuaScript.load("cancel_campaign");
+  /** The definition fields a rewrite may drop (given at creation, cleared by a PATCH). */
+  private static final List<String> OPTIONAL_FIELDS = List.of("topic", "sendAt", "localTime", "expiresAt", "expiresAtMs");
 
   private final Redis redis;
 
@@ -25,31 +35,124 @@ public final class CampaignStore {
     this.redis = redis;
   }
 
-  /** Stores the campaign with status sending and enqueues its fan-out. */
-  public Future<Void> createAndStart(Campaign c, AudiencePlan plan) {
-    List<String> fields = new ArrayList<>(List.of(
-        "id", c.id(), "name", c.name(), "kind", c.kind().wire,
-        "audience", Json.encode(c.audience().toJson()),
-        "notification", c.notification().toJson().encode(), "payload", c.payload(),
-        "ttl", String.valueOf(c.ttl()), "urgency", c.urgency().headerValue(),
-        "drivers", plan.driversJson(), "status", CampaignStatus.SENDING.wire(),
-        "createdAt", c.createdAt().toString(), "scanDone", "0"));
-    c.topic().ifPresent(t -> fields.addAll(List.of("topic", t)));
+  /**
+   * Stores the campaign: sending (its first scan unit enqueued) when {@code now}, else scheduled
+   * (its waves in the site's schedule).
+   */
+  public Future<Void> create(Campaign c, AudiencePlan plan, List<Wave> waves, boolean now) {
+    List<String> fields = definitionFields(c, plan, waves);
+    fields.addAll(List.of("status", (now ? CampaignStatus.SENDING : CampaignStatus.SCHEDULED).wire(),
+        "createdAt", c.createdAt().toString(), "scanDone", "0", "wavesLeft", String.valueOf(waves.size())));
+    if (now) {
+      fields.addAll(List.of("startedAt", c.createdAt().toString()));
+    }
     CampaignStats.FIELDS.forEach(f -> fields.addAll(List.of(f, "0")));
     List<String> args = new ArrayList<>(List.of(c.id(), String.valueOf(c.createdAt().toEpochMilli()), WORK_GROUP));
+    args.addAll(dueTimes(now ? List.of() : waves));
     args.addAll(fields);
     // The global work-site set is written first: should we stop between the two, a site is
     // polled that has no work, which is harmless; the reverse would strand the campaign.
     return redis.send(Request.cmd(Command.SADD).arg(Keys.WORK_SITES).arg(c.siteId()))
         .compose(v -> CREATE.run(redis, List.of(Keys.campaign(c.siteId(), c.id()),
-            Keys.site(c.siteId(), Keys.Part.CAMPAIGNS), Keys.site(c.siteId(), Keys.Part.WORK)), args))
+            Keys.site(c.siteId(), Keys.Part.CAMPAIGNS), Keys.site(c.siteId(), Keys.Part.WORK),
+            Keys.site(c.siteId(), Keys.Part.SCHEDULE)), args))
         .mapEmpty();
+  }
+
+  /**
+   * Replaces a scheduled campaign's definition and waves; the status that prevented it when it was
+   * no longer scheduled (empty string: the campaign is gone).
+   */
+  public Future<Optional<String>> reschedule(Campaign c, AudiencePlan plan, List<Wave> waves) {
+    List<String> fields = definitionFields(c, plan, waves);
+    fields.addAll(List.of("wavesLeft", String.valueOf(waves.size())));
+    List<String> args = new ArrayList<>(List.of(c.id()));
+    args.addAll(dueTimes(waves));
+    List<String> given = IntStream.range(0, fields.size() / 2).mapToObj(i -> fields.get(2 * i)).toList();
+    List<String> cleared = OPTIONAL_FIELDS.stream().filter(f -> !given.contains(f)).toList();
+    args.add(String.valueOf(cleared.size()));
+    args.addAll(cleared);
+    args.addAll(fields);
+    return RESCHEDULE.run(redis, List.of(Keys.campaign(c.siteId(), c.id()), Keys.site(c.siteId(), Keys.Part.SCHEDULE)), args)
+        .map(r -> "ok".equals(r.toString()) ? Optional.empty() : Optional.of(r.toString()));
+  }
+
+  /** Cancels a scheduled or sending campaign; otherwise the status that prevented it ('' when gone). */
+  public Future<Optional<String>> cancel(String siteId, String campaignId, Instant now) {
+    return CANCEL.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.site(siteId, Keys.Part.SCHEDULE),
+            Keys.campaignProgress(siteId, campaignId)), List.of(campaignId, now.toString()))
+        .map(r -> "ok".equals(r.toString()) ? Optional.empty() : Optional.of(r.toString()));
+  }
+
+  private static List<String> definitionFields(Campaign c, AudiencePlan plan, List<Wave> waves) {
+    List<String> fields = new ArrayList<>(List.of(
+        "id", c.id(), "name", c.name(), "kind", c.kind().wire,
+        "audience", Json.encode(c.audience().toJson()),
+        "notification", c.notification().toJson().encode(), "payload", c.payload(),
+        "ttl", String.valueOf(c.ttl()), "urgency", c.urgency().headerValue(),
+        "drivers", plan.driversJson(), "waves", Wave.encode(waves)));
+    c.topic().ifPresent(t -> fields.addAll(List.of("topic", t)));
+    Timing t = c.timing();
+    t.sendAt().ifPresent(at -> fields.addAll(List.of("sendAt", at.toString())));
+    t.localTime().ifPresent(time -> fields.addAll(List.of("localTime", t.localDate().map(d -> d + "T").orElse("") + time)));
+    t.expiresAt().ifPresent(at -> fields.addAll(List.of("expiresAt", at.toString(), "expiresAtMs", String.valueOf(at.toEpochMilli()))));
+    return fields;
+  }
+
+  /** The waves' count, then their due epoch millis (create_campaign.lua, reschedule_campaign.lua). */
+  private static List<String> dueTimes(List<Wave> waves) {
+    List<String> out = new ArrayList<>(List.of(String.valueOf(waves.size())));
+    waves.forEach(w -> out.add(String.valueOf(w.at().toEpochMilli())));
+    return out;
   }
 
   /** The campaign's stored fields, or empty when there is no such campaign. */
   public Future<Optional<StoredCampaign>> find(String siteId, String campaignId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(Keys.campaign(siteId, campaignId)))
-        .map(hash -> hash == null || !hash.containsKey("id") ? Optional.empty() : Optional.of(StoredCampaign.of(hash)));
+        .map(CampaignStore::parse);
+  }
+
+  /**
+   * Up to {@code count} of the site's campaigns, newest first, starting {@code skip} entries into
+   * those created at or before {@code beforeMillis}; each with its creation epoch millis.
+   */
+  public Future<List<Listed>> page(String siteId, long beforeMillis, long skip, int count) {
+    Request range = Request.cmd(Command.ZRANGE).arg(Keys.site(siteId, Keys.Part.CAMPAIGNS)).arg(beforeMillis).arg("-inf")
+        .arg("BYSCORE").arg("REV").arg("LIMIT").arg(skip).arg(count).arg("WITHSCORES");
+    return redis.send(range).compose(r -> {
+      List<String> ids = new ArrayList<>();
+      List<Long> scores = new ArrayList<>();
+      // RESP3 answers pairs, RESP2 a flat list.
+      for (int i = 0; i < r.size(); i++) {
+        Response e = r.get(i);
+        if (e.type() == ResponseType.MULTI) {
+          ids.add(e.get(0).toString());
+          scores.add(e.get(1).toDouble().longValue());
+        } else {
+          ids.add(e.toString());
+          scores.add(r.get(++i).toDouble().longValue());
+        }
+      }
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(List.<Listed>of());
+      }
+      List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HGETALL).arg(Keys.campaign(siteId, id))).toList();
+      return redis.batch(reads).map(hashes -> {
+        List<Listed> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+          out.add(new Listed(scores.get(i), parse(hashes.get(i))));
+        }
+        return out;
+      });
+    });
+  }
+
+  /** An entry of the site's campaign index: its creation time, and the campaign (empty if gone). */
+  public record Listed(long createdMillis, Optional<StoredCampaign> campaign) {
+  }
+
+  private static Optional<StoredCampaign> parse(Response hash) {
+    return hash == null || !hash.containsKey("id") ? Optional.empty() : Optional.of(StoredCampaign.of(hash));
   }
 
   /** Why messages of this campaign failed: reason (status and the push service's words) → count. */

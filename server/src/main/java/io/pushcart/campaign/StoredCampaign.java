@@ -1,9 +1,13 @@
 package io.pushcart.campaign;
 
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** A campaign as read back from its hash: definition, status and counters. */
 public record StoredCampaign(
@@ -17,12 +21,21 @@ public record StoredCampaign(
     String urgency,
     Optional<String> topic,
     String driversJson,
+    Optional<Instant> sendAt,
+    Optional<String> localTime,
+    Optional<Instant> expiresAt,
+    List<Wave> waves,
+    List<Optional<String>> wavesFiredAt,
     CampaignStatus status,
+    Optional<String> statusReason,
     String createdAt,
+    Optional<String> startedAt,
     Optional<String> completedAt,
+    Optional<String> cancelledAt,
     CampaignStats stats) {
 
   static StoredCampaign of(Response h) {
+    List<Wave> waves = Wave.decode(str(h, "waves"));
     return new StoredCampaign(
         str(h, "id"), str(h, "name"), str(h, "kind"),
         Json.decodeValue(str(h, "audience")),
@@ -32,13 +45,20 @@ public record StoredCampaign(
         str(h, "urgency"),
         opt(h, "topic"),
         str(h, "drivers"),
+        opt(h, "sendAt").map(Instant::parse),
+        opt(h, "localTime"),
+        opt(h, "expiresAt").map(Instant::parse),
+        waves,
+        IntStream.range(0, waves.size()).mapToObj(i -> opt(h, "wave:" + i + ":firedAt")).toList(),
         CampaignStatus.fromWire(str(h, "status")),
+        opt(h, "statusReason"),
         str(h, "createdAt"),
+        opt(h, "startedAt"),
         opt(h, "completedAt"),
+        opt(h, "cancelledAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
-            num(h, "stat:expired"), num(h, "stat:retried"), num(h, "stat:deferred"), num(h, "stat:delivered"),
-            num(h, "stat:clicked"),
-            num(h, "stat:closed")));
+            num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
+            num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed")));
   }
 
   /** The audience, for evaluation at send time. */
@@ -46,13 +66,38 @@ public record StoredCampaign(
     return new AudiencePlan(Audience.parse(audienceJson), AudiencePlan.parseDrivers(driversJson));
   }
 
-  public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("id", id).put("name", name).put("kind", kind)
-        .put("audience", audienceJson).put("notification", notification).put("ttl", ttl).put("urgency", urgency)
-        .put("status", status.wire()).put("createdAt", createdAt).put("stats", stats.toJson());
+  /** The definition as it was given (what a PATCH applies to). */
+  JsonObject definition() {
+    JsonObject json = new JsonObject().put("name", name).put("kind", kind).put("audience", audienceJson)
+        .put("notification", notification).put("ttl", ttl).put("urgency", urgency);
     topic.ifPresent(t -> json.put("topic", t));
-    completedAt.ifPresent(t -> json.put("completedAt", t));
+    sendAt.ifPresent(t -> json.put("sendAt", t.toString()));
+    localTime.ifPresent(t -> json.put("localTime", t));
+    expiresAt.ifPresent(t -> json.put("expiresAt", t.toString()));
     return json;
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = definition().put("id", id).put("status", status.wire()).put("createdAt", createdAt);
+    statusReason.ifPresent(r -> json.put("statusReason", r));
+    startedAt.ifPresent(t -> json.put("startedAt", t));
+    completedAt.ifPresent(t -> json.put("completedAt", t));
+    cancelledAt.ifPresent(t -> json.put("cancelledAt", t));
+    if (localTime.isPresent()) {
+      // Which instants the zones fall into, and which have been reached: stats grow wave by wave.
+      JsonArray list = new JsonArray();
+      for (int i = 0; i < waves.size(); i++) {
+        Wave w = waves.get(i);
+        JsonObject wave = new JsonObject().put("at", w.at().toString()).put("zones", w.zones().size());
+        if (w.late()) {
+          wave.put("late", true);
+        }
+        wavesFiredAt.get(i).ifPresent(t -> wave.put("firedAt", t));
+        list.add(wave);
+      }
+      json.put("waves", list);
+    }
+    return json.put("stats", stats.toJson());
   }
 
   private static String str(Response h, String field) {

@@ -7,7 +7,7 @@ package io.pushcart.common;
  */
 public final class ClientError extends RuntimeException {
   public enum Kind {
-    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), UNSUPPORTED_MEDIA_TYPE(415);
+    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415);
 
     public final int status;
 
@@ -33,6 +33,11 @@ public final class ClientError extends RuntimeException {
 
   public static ClientError notFound(String what) {
     return new ClientError(Kind.NOT_FOUND, "not_found", what + " not found", null);
+  }
+
+  /** The request is fine but the resource's state does not allow it now (a campaign already sent). */
+  public static ClientError conflict(String message) {
+    return new ClientError(Kind.CONFLICT, "conflict", message, null);
   }
 
   public static ClientError unauthorized(String message) {

@@ -38,6 +38,8 @@ public final class DeliveryVerticle extends VerticleBase {
   static final int UNITS_IN_FLIGHT = Integer.getInteger("pushcart.unitsInFlight", 4);
   static final long IDLE_POLL_MS = 100;
   static final long RETRY_POLL_MS = 250;
+  /** How late a scheduled wave may fire: the schedule is read this often. */
+  static final long SCHEDULE_POLL_MS = 250;
   static final long SITES_REFRESH_MS = 2_000;
   static final long CAMPAIGN_CACHE_MS = 1_000;
 
@@ -66,7 +68,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean idleTimerSet;
   private boolean stopping;
 
-  private record CachedCampaign(StoredCampaign campaign, long readAt) {
+  private record CachedCampaign(Future<StoredCampaign> campaign, long readAt) {
   }
 
   public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
@@ -94,6 +96,7 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(Math.max(50, claimIdle / 3), id -> heartbeat());
     vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
+    vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     pump();
     return Future.succeededFuture();
   }
@@ -102,7 +105,10 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    long waiting = vertx.setPeriodic(5_000, id -> LOG.info("stopping: waiting for " + held.size() + " work units to finish: "
+        + held.values().stream().map(u -> u.getClass().getSimpleName() + " " + u.entryId() + " of " + u.campaignId()).toList()));
     return Future.join(new ArrayList<>(running))
+        .onComplete(ar -> vertx.cancelTimer(waiting))
         .transform(ar -> client.close())
         .transform(ar -> redis.close())
         .transform(ar -> cryptoWorkers.close());
@@ -170,7 +176,9 @@ public final class DeliveryVerticle extends VerticleBase {
           if (campaign == null || campaign.status() != CampaignStatus.SENDING) {
             return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
-          return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign) : send.run((WorkUnit.Send) unit, campaign);
+          return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
+              : send.run((WorkUnit.Send) unit, campaign, () -> campaign(unit.siteId(), unit.campaignId())
+                  .map(c -> c != null && c.status() == CampaignStatus.SENDING));
         });
     running.add(done);
     done.onComplete(ar -> {
@@ -185,23 +193,29 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * The campaign, read at most once a {@link #CAMPAIGN_CACHE_MS} (every message asks whether its
+   * campaign is still sending); callers during a read share it. Null when it no longer exists.
+   */
   private Future<StoredCampaign> campaign(String siteId, String campaignId) {
     CachedCampaign cached = campaignCache.get(campaignId);
-    if (cached != null && clock.millis() - cached.readAt() < CAMPAIGN_CACHE_MS) {
-      return Future.succeededFuture(cached.campaign());
+    long age = cached == null ? -1 : clock.millis() - cached.readAt();
+    if (age >= 0 && age < CAMPAIGN_CACHE_MS) {
+      return cached.campaign();
     }
-    return campaigns.find(siteId, campaignId).map(found -> {
-      StoredCampaign c = found.orElse(null);
-      if (c == null) {
-        campaignCache.remove(campaignId);
-      } else {
-        campaignCache.put(campaignId, new CachedCampaign(c, clock.millis()));
+    Future<StoredCampaign> read = campaigns.find(siteId, campaignId).map(found -> found.orElse(null));
+    campaignCache.put(campaignId, new CachedCampaign(read, clock.millis()));
+    read.onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        campaignCache.computeIfPresent(campaignId, (id, c) -> c.campaign() == read ? null : c); // read again next time
       }
-      return c;
     });
+    return read;
   }
 
   private void heartbeat() {
+    long now = clock.millis();
+    campaignCache.values().removeIf(c -> now - c.readAt() > CAMPAIGN_CACHE_MS);
     Map<String, List<String>> bySite = new HashMap<>();
     held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
     bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
@@ -225,6 +239,22 @@ public final class DeliveryVerticle extends VerticleBase {
         run(u);
       }
     }));
+  }
+
+  /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
+  private void fireDueWaves() {
+    if (stopping) {
+      return;
+    }
+    for (String site : sites) {
+      queue.fireDue(site, clock.instant(), 100)
+          .onSuccess(n -> {
+            if (n > 0) {
+              pump();
+            }
+          })
+          .onFailure(err -> LOG.warning("firing scheduled campaigns failed: " + err.getMessage()));
+    }
   }
 
   private void moveDueRetries() {

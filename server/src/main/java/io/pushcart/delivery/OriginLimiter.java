@@ -23,6 +23,9 @@ final class OriginLimiter {
     int inFlight;
     long pausedUntil;
     final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
+    /** Releases not yet handed on, and whether a release is handing them on now (see {@link #release}). */
+    int released;
+    boolean handingOn;
   }
 
   Future<Void> acquire(String origin) {
@@ -36,13 +39,31 @@ final class OriginLimiter {
     return p.future();
   }
 
+  /**
+   * The permit passes straight to the next in line. Completing its promise may run a whole
+   * message synchronously (one that is not sent after all) and release again: that release is
+   * counted and handed on by the loop here, not by a nested call, so a long queue cannot
+   * overflow the stack.
+   */
   void release(String origin) {
     Slot slot = slots.get(origin);
-    Promise<Void> next = slot.waiting.poll();
-    if (next != null) {
-      next.complete(); // the permit passes straight to the next in line
-    } else {
-      slot.inFlight--;
+    slot.released++;
+    if (slot.handingOn) {
+      return;
+    }
+    slot.handingOn = true;
+    try {
+      while (slot.released > 0) {
+        slot.released--;
+        Promise<Void> next = slot.waiting.poll();
+        if (next != null) {
+          next.complete();
+        } else {
+          slot.inFlight--;
+        }
+      }
+    } finally {
+      slot.handingOn = false;
     }
   }
 

@@ -6,7 +6,10 @@ package io.pushcart.delivery;
  */
 record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis, String reason) {
   enum Kind {
-    ACCEPTED("accepted"), FAILED("failed"), EXPIRED("expired"), RETRY("retry"),
+    ACCEPTED("accepted"), FAILED("failed"), EXPIRED("expired"),
+    /** Not sent: the campaign's expiresAt came first (or would have, for a retry). */
+    LAPSED("lapsed"),
+    RETRY("retry"),
     /** Not sent: the push service asked us to back off. Waits like a retry, same attempt. */
     DEFER("defer");
 

@@ -35,7 +35,8 @@ final class ProgressStore {
    * later retry, or belong to another unit.
    */
   Future<List<Claimed>> claimDue(WorkUnit.Send unit) {
-    List<String> keys = new ArrayList<>(unit.ids().size() + 1);
+    List<String> keys = new ArrayList<>(unit.ids().size() + 2);
+    keys.add(Keys.campaign(unit.siteId(), unit.campaignId()));
     keys.add(Keys.campaignProgress(unit.siteId(), unit.campaignId()));
     unit.ids().forEach(id -> keys.add(Keys.subscription(unit.siteId(), id)));
     List<String> args = new ArrayList<>(unit.ids().size() + 2);

@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.AudiencePlan;
 import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.campaign.Wave;
 import io.pushcart.redis.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -10,15 +11,18 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One page of a campaign's audience: SSCAN a driver set from the unit's cursor, keep the
+ * One page of a campaign wave's audience: SSCAN a driver set from the unit's cursor, keep the
  * members the audience accepts, and commit them together with the next page's unit. Only one
- * page of ids is ever in memory.
+ * page of ids is ever in memory. The drivers are the audience's sets (a wave sent at one
+ * instant) or the time-zone sets of a local-time wave, whose members are then checked against
+ * the whole audience rule.
  */
 final class ScanStep {
   /** SSCAN's COUNT hint: about this many ids per send unit. */
@@ -34,30 +38,51 @@ final class ScanStep {
     this.clock = clock;
   }
 
+  /** What one wave scans, and how a member met in driver number {@code i} is accepted. */
+  private record WaveScan(List<String> driverKeys, AudiencePlan plan, boolean local, boolean late) {
+    boolean accepts(int driver, Set<String> tags) {
+      return local ? plan.audience().matches(tags) : plan.accepts(driver, tags);
+    }
+  }
+
   Future<Void> run(WorkUnit.Scan unit, StoredCampaign campaign) {
+    String site = unit.siteId();
     AudiencePlan plan = campaign.plan();
-    if (unit.driver() >= plan.drivers().size()) {
+    List<Wave> waves = campaign.waves();
+    Wave wave = unit.wave() < waves.size() ? waves.get(unit.wave()) : null;
+    List<String> keys = wave != null && wave.local()
+        ? wave.zones().stream().map(z -> Keys.zone(site, z)).toList()
+        : plan.drivers().stream().map(d -> d.map(tag -> Keys.tag(site, tag)).orElse(Keys.site(site, Keys.Part.SUBSCRIPTIONS))).toList();
+    if (unit.driver() >= keys.size() || (wave == null && unit.wave() > 0)) {
       return queue.ack(unit); // a unit we cannot place: never block the stream with it
     }
-    String site = unit.siteId();
-    String driverKey = plan.drivers().get(unit.driver())
-        .map(tag -> Keys.tag(site, tag))
-        .orElse(Keys.site(site, Keys.Part.SUBSCRIPTIONS));
-    Request scan = Request.cmd(Command.SSCAN).arg(driverKey).arg(unit.cursor()).arg("COUNT").arg(PAGE);
-    return redis.send(scan).compose(page -> {
+    WaveScan scan = new WaveScan(keys, plan, wave != null && wave.local(), wave != null && wave.late());
+    return page(unit, scan, unit.driver(), unit.cursor(), campaign);
+  }
+
+  /** Scans from driver {@code driver} at {@code cursor}; empty drivers (most zones) are passed in the same step. */
+  private Future<Void> page(WorkUnit.Scan unit, WaveScan scan, int driver, String cursor, StoredCampaign campaign) {
+    Request sscan = Request.cmd(Command.SSCAN).arg(scan.driverKeys().get(driver)).arg(cursor).arg("COUNT").arg(PAGE);
+    return redis.send(sscan).compose(page -> {
       String next = page.get(0).toString();
       List<String> members = page.get(1).stream().map(Response::toString).toList();
-      Integer nextDriver = !next.equals("0") ? Integer.valueOf(unit.driver())
-          : unit.driver() + 1 < plan.drivers().size() ? Integer.valueOf(unit.driver() + 1) : null;
-      String nextCursor = !next.equals("0") ? next : "0";
-      return accepted(site, plan, unit.driver(), members)
-          .compose(ids -> queue.commitScan(unit, ids, nextDriver, nextCursor, clock.instant().toString()))
+      boolean driverDone = next.equals("0");
+      boolean lastDriver = driver + 1 >= scan.driverKeys().size();
+      if (members.isEmpty() && driverDone && !lastDriver) {
+        return page(unit, scan, driver + 1, "0", campaign);
+      }
+      Integer nextDriver = !driverDone ? Integer.valueOf(driver) : lastDriver ? null : Integer.valueOf(driver + 1);
+      Instant now = clock.instant();
+      // Messages that may no longer go out are still counted, as lapsed: the stats say who was missed.
+      boolean lapse = scan.late() || campaign.expiresAt().filter(at -> !now.isBefore(at)).isPresent();
+      return accepted(unit.siteId(), scan, driver, members)
+          .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? "0" : next, lapse, now.toString()))
           .mapEmpty();
     });
   }
 
-  private Future<List<String>> accepted(String site, AudiencePlan plan, int driver, List<String> members) {
-    if (!plan.needsTags() || members.isEmpty()) {
+  private Future<List<String>> accepted(String site, WaveScan scan, int driver, List<String> members) {
+    if (!scan.plan().needsTags() || members.isEmpty()) {
       return Future.succeededFuture(members);
     }
     List<Request> reads = members.stream()
@@ -66,7 +91,7 @@ final class ScanStep {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
         Response tags = tagLists.get(i);
-        if (tags != null && plan.accepts(driver, tagSet(tags.toString()))) {
+        if (tags != null && scan.accepts(driver, tagSet(tags.toString()))) {
           ids.add(members.get(i));
         }
       }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Sends one unit's messages: claim the ids still due for this attempt and read their
@@ -59,18 +60,56 @@ final class SendStep {
   private record Target(String id, URI endpoint, byte[] p256dh, byte[] auth, Outcome settled) {
   }
 
-  Future<Void> run(WorkUnit.Send unit, StoredCampaign campaign) {
-    OutcomeBuffer outcomes = new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock);
+  /**
+   * One run of a send unit. {@code stillSending} answers (from a cache, cheaply) whether the
+   * campaign is still sending: asked as each message is about to leave, so that a cancelled
+   * campaign stops within a cache period. A message stopped so keeps its in-flight mark and no
+   * outcome: it was not sent.
+   */
+  Future<Void> run(WorkUnit.Send unit, StoredCampaign campaign, Supplier<Future<Boolean>> stillSending) {
     PushOptions options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL), campaign.topic().orElse(null));
     byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
+    Expiry expiry = campaign.expiresAt().map(at -> new Expiry(at.toEpochMilli())).orElse(Expiry.NEVER);
+    Run run = new Run(unit, expiry, new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock), stillSending);
     return progress.claimDue(unit)
-        .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt())).toList())
+        .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
         .compose(targets -> senders.forSite(unit.siteId())
-            .compose(builder -> sendAll(unit, targets, builder, payload, options, outcomes)))
+            .compose(builder -> sendAll(run, targets, builder, payload, options)))
         .compose(v -> queue.ack(unit));
   }
 
-  private Target target(ProgressStore.Claimed c, int attempt) {
+  /** What every message of one run shares. */
+  private record Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending) {
+  }
+
+  /**
+   * A campaign's {@code expiresAt} as the sender applies it: nothing goes out at or after it (nor
+   * with less than a second left, which TTL cannot express), each message's TTL is cut to the
+   * seconds left, and a retry or deferral that would fall after it is not made.
+   */
+  record Expiry(long atMillis) {
+    static final Expiry NEVER = new Expiry(Long.MAX_VALUE);
+
+    /** Seconds left at {@code now}; below 1 the message lapses. */
+    long secondsLeft(long now) {
+      return atMillis == Long.MAX_VALUE ? Long.MAX_VALUE : (atMillis - now) / 1000;
+    }
+
+    Outcome lapsed(String id, int attempt) {
+      return Outcome.of(id, Outcome.Kind.LAPSED, attempt);
+    }
+
+    /** A retry or deferral due at or after expiry lapses instead. */
+    Outcome check(Outcome o) {
+      boolean waits = o.kind() == Outcome.Kind.RETRY || o.kind() == Outcome.Kind.DEFER;
+      return waits && o.retryAtMillis() >= atMillis ? lapsed(o.subscriptionId(), o.attempt()) : o;
+    }
+  }
+
+  private Target target(ProgressStore.Claimed c, int attempt, Expiry expiry) {
+    if (expiry.secondsLeft(clock.millis()) < 1) {
+      return new Target(c.id(), null, null, null, expiry.lapsed(c.id(), attempt));
+    }
     if (c.gone()) {
       // Gone since the audience was read (unsubscribed, or expired in another campaign).
       return new Target(c.id(), null, null, null, Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
@@ -83,8 +122,8 @@ final class SendStep {
     }
   }
 
-  private Future<Void> sendAll(WorkUnit.Send unit, List<Target> targets, PushRequestBuilder builder, byte[] payload,
-                               PushOptions options, OutcomeBuffer outcomes) {
+  private Future<Void> sendAll(Run run, List<Target> targets, PushRequestBuilder builder, byte[] payload,
+                               PushOptions options) {
     List<Future<Void>> sends = new ArrayList<>(targets.size());
     Future<Void> encrypted = Future.succeededFuture();
     for (int from = 0; from < targets.size(); from += CHUNK) {
@@ -94,7 +133,7 @@ final class SendStep {
       encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builder, payload, options), false)
           .map(requests -> {
             for (int i = 0; i < chunk.size(); i++) {
-              sends.add(sendOne(chunk.get(i), requests.get(i), unit, outcomes));
+              sends.add(sendOne(chunk.get(i), requests.get(i), run));
             }
             return null;
           }));
@@ -123,32 +162,43 @@ final class SendStep {
   }
 
   /** Completes when the message's outcome is recorded (and a gone subscription deleted). */
-  private Future<Void> sendOne(Target t, PushRequest request, WorkUnit.Send unit, OutcomeBuffer outcomes) {
+  private Future<Void> sendOne(Target t, PushRequest request, Run run) {
+    int attempt = run.unit().attempt();
     if (t.settled() != null) {
-      return outcomes.add(t.settled());
+      return run.outcomes().add(t.settled());
     }
     if (request == null) {
-      return outcomes.add(new Outcome(t.id(), Outcome.Kind.FAILED, unit.attempt(), 0, "subscription keys unusable"));
+      return run.outcomes().add(new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable"));
     }
     String origin = VapidSigner.originOf(t.endpoint());
     // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
     // of this unit would no longer send the message again.
     return limiter.acquire(origin)
-        .compose(v -> sendUnlessPaused(origin, t, request, unit.attempt())
-            .compose(outcome -> outcomes.add(outcome).map(outcome))
+        .compose(v -> run.stillSending().get()
+            .compose(sending -> sending ? sendUnlessPaused(origin, t, request, attempt, run.expiry()) : Future.succeededFuture())
+            .compose(outcome -> outcome == null ? Future.succeededFuture() : run.outcomes().add(outcome).map(outcome))
             .onComplete(x -> limiter.release(origin)))
-        .compose(outcome -> outcome.kind() == Outcome.Kind.EXPIRED
-            ? subscriptions.deleteIfEndpoint(unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
+        .compose(outcome -> outcome != null && outcome.kind() == Outcome.Kind.EXPIRED
+            ? subscriptions.deleteIfEndpoint(run.unit().siteId(), t.id(), t.endpoint().toString()).mapEmpty()
             : Future.<Void>succeededFuture());
   }
 
-  /** The outcome of sending, or a deferral when the push service asked everyone to back off. */
-  private Future<Outcome> sendUnlessPaused(String origin, Target t, PushRequest request, int attempt) {
-    long paused = limiter.pausedUntil(origin, clock.millis());
-    if (paused > 0) {
-      return Future.succeededFuture(retries.deferred(t.id(), attempt, paused));
+  /**
+   * The outcome of sending, or a deferral when the push service asked everyone to back off, or a
+   * lapse when the campaign expired meanwhile. The TTL is set here, as the message leaves.
+   */
+  private Future<Outcome> sendUnlessPaused(String origin, Target t, PushRequest request, int attempt, Expiry expiry) {
+    long now = clock.millis();
+    long left = expiry.secondsLeft(now);
+    if (left < 1) {
+      return Future.succeededFuture(expiry.lapsed(t.id(), attempt));
     }
-    return timedSend(origin, request)
+    long paused = limiter.pausedUntil(origin, now);
+    if (paused > 0) {
+      return Future.succeededFuture(expiry.check(retries.deferred(t.id(), attempt, paused)));
+    }
+    PushRequest sent = left < Integer.MAX_VALUE && left < request.ttlSeconds() ? request.withTtl((int) left) : request;
+    return timedSend(origin, sent)
         .map(response -> {
           long backOff = retries.backOffUntil(response);
           if (backOff > 0) {
@@ -156,7 +206,8 @@ final class SendStep {
           }
           return retries.classify(t.id(), attempt, response);
         })
-        .otherwise(err -> retries.onNetworkError(t.id(), attempt, err));
+        .otherwise(err -> retries.onNetworkError(t.id(), attempt, err))
+        .map(expiry::check);
   }
 
   private Future<PushResponse> timedSend(String origin, PushRequest request) {

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,7 @@ final class WorkQueue {
   private static final String GROUP = CampaignStore.WORK_GROUP;
   private static final LuaScript COMMIT_SCAN = LuaScript.load("commit_scan");
   private static final LuaScript CLAIM_RETRIES = LuaScript.load("claim_retries");
+  private static final LuaScript FIRE_DUE = LuaScript.load("fire_due");
   private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
 
   private final Redis redis;
@@ -75,17 +77,26 @@ final class WorkQueue {
   }
 
   /**
-   * Commits a scan step (see commit_scan.lua): the ids found, the next page or the end of the
-   * scan. False when the unit is no longer ours.
+   * Commits a scan step (see commit_scan.lua): the ids found (queued to send, or lapsed when
+   * {@code lapse}), the next page or the end of the wave's scan. False when the unit is no longer ours.
    */
-  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, String nextCursor, String now) {
-    List<String> args = new ArrayList<>(ids.size() + 7);
-    args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(),
-        nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"), now));
+  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, String nextCursor, boolean lapse,
+                             String now) {
+    List<String> args = new ArrayList<>(ids.size() + 9);
+    args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(), String.valueOf(unit.wave()),
+        nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"), now,
+        lapse ? "1" : ""));
     args.addAll(ids);
     return COMMIT_SCAN.run(redis, List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId()),
             Keys.campaignProgress(unit.siteId(), unit.campaignId())), args)
         .map(r -> r.toLong() == 1L);
+  }
+
+  /** Turns the site's scheduled waves that are due into scan units (fire_due.lua); how many fired. */
+  Future<Long> fireDue(String siteId, Instant now, int max) {
+    return FIRE_DUE.run(redis, List.of(Keys.site(siteId, Keys.Part.SCHEDULE), stream(siteId)),
+            List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)))
+        .map(Response::toLong);
   }
 
   /** Moves due retries into the work stream; how many moved. */

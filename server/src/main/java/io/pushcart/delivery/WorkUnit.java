@@ -8,7 +8,7 @@ import java.util.List;
  * One entry of a site's work stream. A campaign's fan-out is a chain of {@link Scan} units
  * (each reads one SSCAN page of the audience and enqueues the next page) that produce
  * {@link Send} units (the ids of one page, sent together). The same fields are written by
- * create_campaign.lua, commit_scan.lua and claim_retries.lua.
+ * create_campaign.lua, fire_due.lua, commit_scan.lua and claim_retries.lua.
  */
 sealed interface WorkUnit {
   String siteId();
@@ -17,7 +17,8 @@ sealed interface WorkUnit {
 
   String campaignId();
 
-  record Scan(String siteId, String entryId, String campaignId, int driver, String cursor) implements WorkUnit {
+  /** One page of wave {@code wave}'s scan: its driver set number {@code driver}, from {@code cursor}. */
+  record Scan(String siteId, String entryId, String campaignId, int wave, int driver, String cursor) implements WorkUnit {
   }
 
   /** {@code attempt} is 1 for first sends, n for the n-th try of a retry. */
@@ -44,6 +45,7 @@ sealed interface WorkUnit {
     }
     String type = null;
     String campaign = null;
+    String wave = "0";
     String driver = "0";
     String cursor = "0";
     String attempt = "1";
@@ -53,6 +55,7 @@ sealed interface WorkUnit {
       switch (fields.get(i).toString()) {
         case "type" -> type = value;
         case "campaign" -> campaign = value;
+        case "wave" -> wave = value;
         case "driver" -> driver = value;
         case "cursor" -> cursor = value;
         case "attempt" -> attempt = value;
@@ -65,7 +68,7 @@ sealed interface WorkUnit {
     }
     try {
       return switch (type) {
-        case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(driver), cursor);
+        case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(wave), Integer.parseInt(driver), cursor);
         case "send" -> new Send(siteId, entryId, campaign, Integer.parseInt(attempt),
             ids.isEmpty() ? List.of() : Arrays.asList(ids.split(",")));
         default -> new Unreadable(siteId, entryId);

@@ -43,9 +43,27 @@ public final class Keys {
     return site(siteId) + "tag:";
   }
 
+  /**
+   * SET of the ids of the site's subscriptions in this IANA time zone (attribute
+   * {@code timezone}); the empty zone holds those without one.
+   */
+  public static String zone(String siteId, String zoneId) {
+    return zonePrefix(siteId) + zoneId;
+  }
+
+  /** Prefix of {@link #zone}, for Lua scripts that build the key from a zone. */
+  public static String zonePrefix(String siteId) {
+    return site(siteId) + "zone:";
+  }
+
   /** HASH: a campaign's definition, status and stats counters. */
   public static String campaign(String siteId, String campaignId) {
-    return site(siteId) + "campaign:" + campaignId;
+    return campaignPrefix(siteId) + campaignId;
+  }
+
+  /** Prefix of {@link #campaign}, for Lua scripts that build the key from a campaign id. */
+  public static String campaignPrefix(String siteId) {
+    return site(siteId) + "campaign:";
   }
 
   /** HASH: subscription id → how far this campaign's message to it got (exactly-once bookkeeping). */
@@ -73,6 +91,8 @@ public final class Keys {
     CAMPAIGNS("campaigns"),
     /** STREAM: delivery work units, consumed by the group {@code delivery}. */
     WORK("work"),
+    /** ZSET: {@code campaignId:wave} of the waves of scheduled campaigns, scored by due epoch millis. */
+    SCHEDULE("schedule"),
     /** ZSET: retries waiting for their time, scored by due epoch millis. */
     RETRIES("retries"),
     /** STREAM: commerce events (cart, order, product view), capped, for the automations. */

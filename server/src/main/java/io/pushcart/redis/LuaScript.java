@@ -20,6 +20,7 @@ import java.util.List;
  * Scripts are how a multi-key change on one site's slot stays atomic.
  */
 public final class LuaScript {
+  private static final String LIB = read("lib");
   private final String name;
   private final String source;
   private final String sha1;
@@ -30,13 +31,18 @@ public final class LuaScript {
     this.sha1 = sha1(source);
   }
 
+  /** The script {@code name}, with the shared functions of {@code lib.lua} in front. */
   public static LuaScript load(String name) {
+    return new LuaScript(name, LIB + read(name));
+  }
+
+  private static String read(String name) {
     String path = "redis/" + name + ".lua";
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("missing script " + path);
       }
-      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

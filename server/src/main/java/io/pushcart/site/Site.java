@@ -3,10 +3,12 @@ package io.pushcart.site;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
- * A store using Pushcart. The VAPID private key and the hash of the secret API key are held here
+ * A store using Pushcart. {@code timezone} is where local-time campaigns place subscribers that
+ * have no time zone of their own. The VAPID private key and the hash of the secret API key are held here
  * but never rendered: {@link #toJson()} shows only what the site's owner may read back.
  */
 public record Site(
@@ -14,10 +16,13 @@ public record Site(
     String name,
     List<String> origins,
     String vapidSubject,
+    ZoneId timezone,
     String vapidPublicKey,
     String vapidPrivateKey,
     String secretKeyHash,
     Instant createdAt) {
+  /** A new site's time zone until its owner sets one. */
+  public static final ZoneId UTC = ZoneId.of("UTC");
 
   public boolean allowsOrigin(String origin) {
     return origin != null && origins.contains(origin.toLowerCase());
@@ -29,6 +34,7 @@ public record Site(
         .put("name", name)
         .put("origins", new JsonArray(origins))
         .put("vapidSubject", vapidSubject)
+        .put("timezone", timezone.getId())
         .put("vapidPublicKey", vapidPublicKey)
         .put("createdAt", createdAt.toString());
   }

@@ -5,13 +5,19 @@ import io.pushcart.common.Ids;
 import io.pushcart.webpush.CryptoProvider;
 import io.pushcart.webpush.VapidKeys;
 import io.vertx.core.Future;
+import io.pushcart.common.JsonFields;
+import io.pushcart.common.TimeZones;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Optional;
 import java.util.List;
 
 /** Creating sites and checking who may act for one. */
 public final class SiteService {
   /** Secret API keys start with this, so a leaked one is recognisable in a scan of code or logs. */
   static final String SECRET_PREFIX = "pcsk_";
+  static final List<String> UPDATABLE = List.of("name", "origins", "vapidSubject", "timezone");
 
   private final SiteStore store;
   private final CryptoProvider crypto;
@@ -31,14 +37,43 @@ public final class SiteService {
     }
   }
 
-  public Future<Created> create(String name, List<String> origins, String vapidSubject) {
-    List<String> normalized = SiteRules.origins(origins);
+  /** {@code POST /v1/sites}: {@code {name, origins, vapidSubject, timezone}}. */
+  public Future<Created> create(JsonObject body) {
+    JsonFields f = JsonFields.of(body);
+    String name = f.requiredString("name", 200);
+    List<String> origins = SiteRules.origins(f.stringList("origins", 100, 300));
+    String vapidSubject = f.requiredString("vapidSubject", 300);
     SiteRules.checkVapidSubject(vapidSubject);
+    ZoneId timezone = timezone(f).orElse(Site.UTC);
     VapidKeys keys = VapidKeys.generate(crypto);
     String secret = SECRET_PREFIX + Ids.random(32);
-    Site site = new Site(Ids.random(12), name, normalized, vapidSubject,
+    Site site = new Site(Ids.random(12), name, origins, vapidSubject, timezone,
         keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), clock.instant());
     return store.create(site).map(v -> new Created(site, secret));
+  }
+
+  /**
+   * {@code PATCH /v1/sites/{site}}: the fields given replace the stored ones. Keys and the secret
+   * stay as they are.
+   */
+  public Future<Site> update(Site site, JsonObject body) {
+    JsonFields f = JsonFields.of(body);
+    for (String field : body.fieldNames()) {
+      if (!UPDATABLE.contains(field)) {
+        throw ClientError.invalid(field, "a site's " + field + " cannot be changed; PATCH takes " + String.join(", ", UPDATABLE));
+      }
+    }
+    String name = f.optionalString("name", 200).orElse(site.name());
+    List<String> origins = body.containsKey("origins") ? SiteRules.origins(f.stringList("origins", 100, 300)) : site.origins();
+    String vapidSubject = f.optionalString("vapidSubject", 300).orElse(site.vapidSubject());
+    SiteRules.checkVapidSubject(vapidSubject);
+    Site updated = new Site(site.id(), name, origins, vapidSubject, timezone(f).orElse(site.timezone()),
+        site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.createdAt());
+    return store.update(updated).map(updated);
+  }
+
+  private static Optional<ZoneId> timezone(JsonFields f) {
+    return f.optionalString("timezone", 64).map(tz -> TimeZones.check(tz, "timezone"));
   }
 
   /** The site, when it exists; a 404 otherwise. For browser-facing calls that need no secret. */

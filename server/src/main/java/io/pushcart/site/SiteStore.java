@@ -8,6 +8,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,7 @@ public final class SiteStore {
         .arg("name").arg(site.name())
         .arg("origins").arg(new JsonArray(site.origins()).encode())
         .arg("vapidSubject").arg(site.vapidSubject())
+        .arg("timezone").arg(site.timezone().getId())
         .arg("vapidPublicKey").arg(site.vapidPublicKey())
         .arg("vapidPrivateKey").arg(site.vapidPrivateKey())
         .arg("secretKeyHash").arg(site.secretKeyHash())
@@ -32,6 +34,15 @@ public final class SiteStore {
     return redis.send(hset)
         .compose(ok -> redis.send(Request.cmd(Command.SADD).arg(Keys.SITES).arg(site.id())))
         .mapEmpty();
+  }
+
+  /** Rewrites the fields a site's owner may change (name, origins, VAPID subject, time zone). */
+  public Future<Void> update(Site site) {
+    return redis.send(Request.cmd(Command.HSET).arg(Keys.site(site.id(), Keys.Part.RECORD))
+        .arg("name").arg(site.name())
+        .arg("origins").arg(new JsonArray(site.origins()).encode())
+        .arg("vapidSubject").arg(site.vapidSubject())
+        .arg("timezone").arg(site.timezone().getId())).mapEmpty();
   }
 
   public Future<Optional<Site>> find(String siteId) {
@@ -54,6 +65,7 @@ public final class SiteStore {
         hash.get("name").toString(),
         origins,
         hash.get("vapidSubject").toString(),
+        hash.containsKey("timezone") ? ZoneId.of(hash.get("timezone").toString()) : Site.UTC,
         hash.get("vapidPublicKey").toString(),
         hash.get("vapidPrivateKey").toString(),
         hash.get("secretKeyHash").toString(),

@@ -4,11 +4,10 @@ import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.common.Tags;
+import io.pushcart.common.TimeZones;
 import io.pushcart.webpush.Base64Url;
 import io.pushcart.webpush.P256;
 import io.vertx.core.json.JsonObject;
-import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -84,12 +83,7 @@ final class SubscriptionRequest {
       }
     }
     if (attributes.containsKey("timezone")) {
-      Object tz = attributes.getValue("timezone");
-      try {
-        ZoneId.of(String.valueOf(tz));
-      } catch (DateTimeException e) {
-        throw ClientError.invalid("attributes.timezone", "attributes.timezone must be an IANA time zone such as Europe/Berlin: " + tz);
-      }
+      TimeZones.check(attributes.getValue("timezone"), "attributes.timezone");
     }
     return attributes;
   }

@@ -12,14 +12,14 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Subscriptions in Redis: a hash each, the site's set of ids, and a set per tag (docs/redis-keys.md). */
 public final class SubscriptionStore {
-  private static final LuaScript UPSERT = LuaScript.load("upsert_subscription");
+  private static final LuaScript SAVE = LuaScript.load("save_subscription");
   private static final LuaScript DELETE = LuaScript.load("delete_subscription");
-  private static final LuaScript UPDATE = LuaScript.load("update_subscription");
 
   private final Redis redis;
 
@@ -29,33 +29,29 @@ public final class SubscriptionStore {
 
   /** Creates or refreshes; true when the endpoint was already known. */
   public Future<Boolean> upsert(String siteId, Subscription s, Instant now) {
-    return UPSERT.run(redis,
-        List.of(Keys.subscription(siteId, s.id()), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
-        List.of(s.id(), s.endpoint(), s.p256dh(), s.auth(), now.toString(), new JsonArray(s.tags()).encode(),
-            s.attributes().encode(), Keys.tagPrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)))
-        .map(r -> {
-          if (r.toLong() < 0) {
-            throw tooManyTags();
-          }
-          return r.toLong() == 1L;
-        });
-  }
-
-  private static ClientError tooManyTags() {
-    return ClientError.invalid("tags", "a subscription may carry at most " + Tags.MAX_PER_SUBSCRIPTION + " tags");
+    return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth()), s.tags(), List.of(), s.attributes(), now)
+        .map(r -> r == 1L);
   }
 
   /** Adds and removes tags and merges attributes; false when there is no such subscription. */
   public Future<Boolean> update(String siteId, String id, List<String> addTags, List<String> removeTags,
                                 JsonObject attributes, Instant now) {
-    return UPDATE.run(redis, List.of(Keys.subscription(siteId, id)),
-            List.of(id, new JsonArray(addTags).encode(), new JsonArray(removeTags).encode(), attributes.encode(),
-                now.toString(), Keys.tagPrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)))
+    return save(siteId, id, List.of("", "", ""), addTags, removeTags, attributes, now).map(r -> r != 0L);
+  }
+
+  /** save_subscription.lua; {@code keys} is endpoint, p256dh, auth (empty for a change). */
+  private Future<Long> save(String siteId, String id, List<String> keys, List<String> addTags, List<String> removeTags,
+                            JsonObject attributes, Instant now) {
+    List<String> args = new ArrayList<>(List.of(id));
+    args.addAll(keys);
+    args.addAll(List.of(now.toString(), new JsonArray(addTags).encode(), new JsonArray(removeTags).encode(),
+        attributes.encode(), Keys.tagPrefix(siteId), Keys.zonePrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)));
+    return SAVE.run(redis, List.of(Keys.subscription(siteId, id), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)), args)
         .map(r -> {
           if (r.toLong() < 0) {
-            throw tooManyTags();
+            throw ClientError.invalid("tags", "a subscription may carry at most " + Tags.MAX_PER_SUBSCRIPTION + " tags");
           }
-          return r.toLong() == 1L;
+          return r.toLong();
         });
   }
 
@@ -63,7 +59,7 @@ public final class SubscriptionStore {
   public Future<Boolean> deleteIfEndpoint(String siteId, String subscriptionId, String endpoint) {
     return DELETE.run(redis,
         List.of(Keys.subscription(siteId, subscriptionId), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS)),
-        List.of(subscriptionId, Keys.tagPrefix(siteId), endpoint))
+        List.of(subscriptionId, Keys.tagPrefix(siteId), Keys.zonePrefix(siteId), endpoint))
         .map(r -> r.toLong() == 1L);
   }
 

@@ -20,6 +20,18 @@ public record PushRequest(URI endpoint, Map<String, String> headers, byte[] body
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
+  /** The TTL header's value (RFC 8030 §5.2). */
+  public int ttlSeconds() {
+    return Integer.parseInt(headers.get("TTL"));
+  }
+
+  /** The same message with a shorter TTL: what is left of a campaign's time when it is sent. */
+  public PushRequest withTtl(int seconds) {
+    Map<String, String> changed = new LinkedHashMap<>(headers);
+    changed.put("TTL", Integer.toString(seconds));
+    return new PushRequest(endpoint, changed, body);
+  }
+
   /** Header names and body size only: the Authorization token and the body stay out of logs. */
   @Override
   public String toString() {

@@ -2,6 +2,7 @@ package io.pushcart.support;
 
 import io.pushcart.Pushcart;
 import io.pushcart.config.Config;
+import io.pushcart.delivery.DeliveryMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -29,10 +30,10 @@ public final class RunningPushcart implements AutoCloseable {
   }
 
   public static RunningPushcart start(Map<String, String> extraEnv) {
-    return start(extraEnv, io.pushcart.delivery.DeliveryMetrics.NONE);
+    return start(extraEnv, DeliveryMetrics.NONE);
   }
 
-  public static RunningPushcart start(Map<String, String> extraEnv, io.pushcart.delivery.DeliveryMetrics metrics) {
+  public static RunningPushcart start(Map<String, String> extraEnv, DeliveryMetrics metrics) {
     try {
       return start(Files.createTempDirectory("pushcart-test"), extraEnv, metrics);
     } catch (IOException e) {
@@ -41,7 +42,12 @@ public final class RunningPushcart implements AutoCloseable {
   }
 
   /** Started on a given data directory: a second start on the same one finds what the first stored. */
-  public static RunningPushcart start(Path dataDir, Map<String, String> extraEnv, io.pushcart.delivery.DeliveryMetrics metrics) {
+  public static RunningPushcart start(Path dataDir, Map<String, String> extraEnv, DeliveryMetrics metrics) {
+    return start(dataDir, extraEnv, metrics, Clock.systemUTC());
+  }
+
+  /** Reading time from {@code clock}: a {@link TestClock} moves it for scheduling tests. */
+  public static RunningPushcart start(Path dataDir, Map<String, String> extraEnv, DeliveryMetrics metrics, Clock clock) {
     int port = freePort();
     Map<String, String> env = new HashMap<>();
     env.put("PUSHCART_PORT", String.valueOf(port));
@@ -50,7 +56,7 @@ public final class RunningPushcart implements AutoCloseable {
     env.put("PUSHCART_ADMIN_TOKEN", ADMIN_TOKEN);
     env.putAll(extraEnv);
     Config config = Config.from(env);
-    return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, Clock.systemUTC(), metrics), port, dataDir);
+    return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, clock, metrics), port, dataDir);
   }
 
   public static int freePort() {

@@ -28,6 +28,24 @@ public record TestSite(String id, String secretKey, String vapidPublicKey, ApiCl
     return api.get("/v1/sites/" + id + "/campaigns/" + campaignId, secretKey);
   }
 
+  public ApiClient.Reply updateCampaign(String campaignId, JsonObject patch) {
+    return api.patch("/v1/sites/" + id + "/campaigns/" + campaignId, secretKey, patch);
+  }
+
+  public ApiClient.Reply cancelCampaign(String campaignId) {
+    return api.post("/v1/sites/" + id + "/campaigns/" + campaignId + "/cancel", secretKey, new JsonObject());
+  }
+
+  /** {@code GET .../campaigns} with this query string (may be empty). */
+  public ApiClient.Reply listCampaigns(String query) {
+    return api.get("/v1/sites/" + id + "/campaigns" + (query.isEmpty() ? "" : "?" + query), secretKey);
+  }
+
+  /** The campaign's status and stats once {@code done} holds of it. */
+  public JsonObject awaitCampaign(String campaignId, java.util.function.Predicate<JsonObject> done, String what) {
+    return Poll.until(() -> campaign(campaignId).json(), done, java.time.Duration.ofSeconds(60), what);
+  }
+
   /** A minimal valid campaign body to {@code audience}. */
   public static JsonObject campaignTo(Object audience) {
     return new JsonObject().put("name", "Flash sale").put("kind", "flash_sale").put("audience", audience)

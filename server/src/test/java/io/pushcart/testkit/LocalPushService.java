@@ -73,7 +73,7 @@ public final class LocalPushService implements AutoCloseable {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final TestCertificates certificates;
-  private final Clock clock = Clock.systemUTC();
+  private Clock clock = Clock.systemUTC();
 
   private final ResponseScript script = new ResponseScript();
   private final ArrivalCounter arrivals = new ArrivalCounter();
@@ -118,6 +118,16 @@ public final class LocalPushService implements AutoCloseable {
   public LocalPushService verify(boolean verify) {
     requireNotStarted();
     this.verify = verify;
+    return this;
+  }
+
+  /**
+   * The time this push service lives in: when a request arrived, and whether a VAPID token has
+   * expired. A test that moves the server's clock moves this one with it.
+   */
+  public LocalPushService clock(Clock clock) {
+    requireNotStarted();
+    this.clock = clock;
     return this;
   }
 
