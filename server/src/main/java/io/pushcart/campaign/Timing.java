@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -32,6 +33,8 @@ public record Timing(Optional<Instant> sendAt, Optional<LocalTime> localTime, Op
                      Optional<Instant> expiresAt) {
   /** A sendAt this close behind the clock means "now" (clocks differ); further back is a mistake. */
   static final Duration PAST_TOLERANCE = Duration.ofSeconds(60);
+  /** How far ahead a campaign may be planned: further is a typo (a year, not a date), and TTLs end sooner anyway. */
+  static final Duration MAX_AHEAD = Duration.ofDays(366);
   private static final Pattern LOCAL = Pattern.compile("(?:(\\d{4}-\\d{2}-\\d{2})T)?([01]\\d|2[0-3]):([0-5]\\d)");
 
   static Timing parse(JsonFields f, Instant now) {
@@ -63,6 +66,9 @@ public record Timing(Optional<Instant> sendAt, Optional<LocalTime> localTime, Op
       }
     }
     Optional<Instant> expiresAt = f.optionalString("expiresAt", 64).map(v -> instant(v, "expiresAt"));
+    notTooFar(sendAt, "sendAt", now);
+    notTooFar(expiresAt, "expiresAt", now);
+    notTooFar(date.map(d -> d.atStartOfDay(ZoneOffset.UTC).toInstant()), "localTime", now);
     return new Timing(sendAt, time, date, expiresAt);
   }
 
@@ -132,6 +138,12 @@ public record Timing(Optional<Instant> sendAt, Optional<LocalTime> localTime, Op
     sendAt.ifPresent(t -> json.put("sendAt", t.toString()));
     localTime.ifPresent(t -> json.put("localTime", localDate.map(d -> d + "T").orElse("") + t));
     expiresAt.ifPresent(t -> json.put("expiresAt", t.toString()));
+  }
+
+  private static void notTooFar(Optional<Instant> at, String field, Instant now) {
+    if (at.isPresent() && at.get().isAfter(now.plus(MAX_AHEAD))) {
+      throw ClientError.invalid(field, field + " is more than " + MAX_AHEAD.toDays() + " days ahead: " + at.get());
+    }
   }
 
   private static Instant instant(String value, String field) {

@@ -42,6 +42,9 @@ public final class DeliveryVerticle extends VerticleBase {
   static final long SCHEDULE_POLL_MS = 250;
   static final long SITES_REFRESH_MS = 2_000;
   static final long CAMPAIGN_CACHE_MS = 1_000;
+  /** How often, and after how long idle, consumers of dead instances are removed from the groups. */
+  static final long PRUNE_EVERY_MS = 10 * 60_000;
+  static final long PRUNE_IDLE_MS = 60 * 60_000;
 
   private final Config config;
   private final String redisUrl;
@@ -97,6 +100,7 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
+    vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneConsumers());
     pump();
     return Future.succeededFuture();
   }
@@ -254,6 +258,18 @@ public final class DeliveryVerticle extends VerticleBase {
             }
           })
           .onFailure(err -> LOG.warning("firing scheduled campaigns failed: " + err.getMessage()));
+    }
+  }
+
+  private void pruneConsumers() {
+    for (String site : sites) {
+      queue.pruneConsumers(site, PRUNE_IDLE_MS)
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("removed " + n + " idle consumers of dead instances from site " + site + "'s work group");
+            }
+          })
+          .onFailure(err -> LOG.warning("pruning consumers failed: " + err.getMessage()));
     }
   }
 

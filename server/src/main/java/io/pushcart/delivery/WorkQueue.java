@@ -107,6 +107,27 @@ final class WorkQueue {
         .map(Response::toLong);
   }
 
+  /**
+   * Deletes the group's consumers that hold no pending unit and have not read for
+   * {@code idleMillis}: each process start adds consumers, and dead ones would otherwise stay
+   * listed forever. A live consumer reads every few hundred milliseconds (and XREADGROUP would
+   * recreate it anyway). How many were deleted.
+   */
+  Future<Integer> pruneConsumers(String siteId, long idleMillis) {
+    String stream = stream(siteId);
+    return redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(GROUP)).compose(consumers -> {
+      List<Future<Response>> deletions = new ArrayList<>();
+      for (Response c : consumers) {
+        String name = c.get("name").toString();
+        if (!name.equals(consumer) && c.get("pending").toLong() == 0 && c.get("idle").toLong() > idleMillis) {
+          deletions.add(redis.send(Request.cmd(Command.XGROUP).arg("DELCONSUMER").arg(stream).arg(GROUP).arg(name)));
+        }
+      }
+      return Future.all(deletions).map(deletions.size());
+    }).recover(err -> isNoGroup(err) || (err.getMessage() != null && err.getMessage().startsWith("ERR no such key"))
+        ? Future.succeededFuture(0) : Future.failedFuture(err));
+  }
+
   private Future<Void> createGroup(String stream) {
     return redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(GROUP).arg("0").arg("MKSTREAM"))
         .<Void>mapEmpty()

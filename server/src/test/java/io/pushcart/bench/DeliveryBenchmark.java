@@ -125,17 +125,17 @@ public final class DeliveryBenchmark {
     return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
   }
 
-  private static void resetHeapPeaks() {
+  static void resetHeapPeaks() {
     ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
         .forEach(MemoryPoolMXBean::resetPeakUsage);
   }
 
-  private static long heapPeakBytes() {
+  static long heapPeakBytes() {
     return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
         .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
           .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
@@ -189,7 +189,7 @@ public final class DeliveryBenchmark {
   }
 
   /** The local push service in sink mode, in its own JVM so it does not share our heap or GC. */
-  private static final class Sink {
+  static final class Sink {
     final Process process;
     final int port;
     final String caFile;

@@ -99,6 +99,9 @@ class ScheduleApiTest {
     assertRefused(with(b -> b.put("localTime", "2026-02-30T10:00")), "localTime", "no such date");
     assertRefused(with(b -> b.put("localTime", "2026-11-20T10:00")), "localTime", "already passed in every time zone");
     assertRefused(inAnHour().put("localTime", "10:00"), "localTime", "not both");
+    assertRefused(with(b -> b.put("sendAt", "+999999999-12-31T23:59:59Z")), "sendAt", "days ahead");
+    assertRefused(with(b -> b.put("expiresAt", "2030-01-01T00:00:00Z")), "expiresAt", "days ahead");
+    assertRefused(with(b -> b.put("localTime", "9999-01-01T10:00")), "localTime", "days ahead");
   }
 
   @Test
