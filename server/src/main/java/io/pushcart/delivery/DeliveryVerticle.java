@@ -17,8 +17,10 @@ import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,6 +63,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private CampaignStore campaigns;
 
   private final Map<String, WorkUnit> held = new HashMap<>();
+  /** Units in hand that another instance has taken over: we stalled; their remaining messages are its to send. */
+  private final Set<String> lost = new HashSet<>();
   private final List<Future<Void>> running = new ArrayList<>();
   private final Map<String, CachedCampaign> campaignCache = new HashMap<>();
   private List<String> sites = List.of();
@@ -181,13 +185,14 @@ public final class DeliveryVerticle extends VerticleBase {
             return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
           return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
-              : send.run((WorkUnit.Send) unit, campaign, () -> campaign(unit.siteId(), unit.campaignId())
-                  .map(c -> c != null && c.status() == CampaignStatus.SENDING));
+              : send.run((WorkUnit.Send) unit, campaign, () -> lost.contains(unit.entryId()) ? Future.succeededFuture(false)
+                  : campaign(unit.siteId(), unit.campaignId()).map(c -> c != null && c.status() == CampaignStatus.SENDING));
         });
     running.add(done);
     done.onComplete(ar -> {
       running.remove(done);
       held.remove(unit.entryId());
+      lost.remove(unit.entryId());
       if (ar.failed()) {
         // Left pending: after the claim time some instance (maybe this one) takes it over.
         LOG.log(Level.WARNING, "work unit " + unit.entryId() + " of campaign " + unit.campaignId() + " failed: "
@@ -223,6 +228,12 @@ public final class DeliveryVerticle extends VerticleBase {
     Map<String, List<String>> bySite = new HashMap<>();
     held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
     bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
+        .onSuccess(taken -> taken.stream().filter(held::containsKey).forEach(id -> {
+          if (lost.add(id)) {
+            LOG.warning("work unit " + id + " was taken over by another instance (this one stalled longer than "
+                + "PUSHCART_CLAIM_IDLE_MS): it stops sending it");
+          }
+        }))
         .onFailure(err -> LOG.warning("heartbeat failed: " + err.getMessage())));
   }
 

@@ -24,6 +24,7 @@ final class WorkQueue {
   private static final LuaScript CLAIM_RETRIES = LuaScript.load("claim_retries");
   private static final LuaScript FIRE_DUE = LuaScript.load("fire_due");
   private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
+  private static final LuaScript ACK = LuaScript.load("ack_unit");
 
   private final Redis redis;
   private final String consumer;
@@ -58,22 +59,26 @@ final class WorkQueue {
         .recover(err -> isNoGroup(err) ? Future.succeededFuture(List.of()) : Future.failedFuture(err));
   }
 
-  /** Resets the idle time of units we are still working on, so nobody claims them from us. */
-  Future<Void> heartbeat(String siteId, List<String> entryIds) {
+  /**
+   * Resets the idle time of units we are still working on, so nobody claims them from us; the
+   * ones another instance has claimed meanwhile (we stalled past the claim time).
+   */
+  Future<List<String>> heartbeat(String siteId, List<String> entryIds) {
     if (entryIds.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
     List<String> args = new ArrayList<>(List.of(GROUP, consumer));
     args.addAll(entryIds);
-    return HEARTBEAT.run(redis, List.of(stream(siteId)), args).mapEmpty();
+    return HEARTBEAT.run(redis, List.of(stream(siteId)), args)
+        .map(lost -> lost.stream().map(Response::toString).toList());
   }
 
-  /** Done with a unit: acknowledged and removed, so the stream stays as small as the work left. */
+  /**
+   * Done with a unit: acknowledged and removed, so the stream stays as small as the work left;
+   * unless another instance has taken it over (ack_unit.lua), whose it then is to finish.
+   */
   Future<Void> ack(WorkUnit unit) {
-    String stream = stream(unit.siteId());
-    return redis.batch(List.of(
-        Request.cmd(Command.XACK).arg(stream).arg(GROUP).arg(unit.entryId()),
-        Request.cmd(Command.XDEL).arg(stream).arg(unit.entryId()))).mapEmpty();
+    return ACK.run(redis, List.of(stream(unit.siteId())), List.of(GROUP, consumer, unit.entryId())).mapEmpty();
   }
 
   /**

@@ -22,6 +22,33 @@ class WorkQueueTest {
   }
 
   @Test
+  void aStalledOwnerLearnsItsUnitWasTakenOverAndCannotAcknowledgeIt() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (EmbeddedRedis embedded = EmbeddedRedis.start(Files.createTempDirectory("work-queue"))) {
+      Redis redis = Redis.createClient(vertx, embedded.url());
+      String site = "siteBBBBBBBB";
+      String stream = Keys.site(site, Keys.Part.WORK);
+      await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(CampaignStore.WORK_GROUP).arg("0").arg("MKSTREAM")));
+      await(redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("send").arg("campaign").arg("c1")
+          .arg("attempt").arg("1").arg("ids").arg("a,b")));
+      WorkQueue stalled = new WorkQueue(redis, "stalled");
+      WorkUnit unit = await(stalled.readNew(site, 1)).get(0);
+      assertThat(await(stalled.heartbeat(site, List.of(unit.entryId())))).as("still its own").isEmpty();
+
+      WorkQueue other = new WorkQueue(redis, "other");
+      assertThat(await(other.claimAbandoned(site, 0, 10))).extracting(WorkUnit::entryId).containsExactly(unit.entryId());
+      assertThat(await(stalled.heartbeat(site, List.of(unit.entryId())))).containsExactly(unit.entryId());
+      await(stalled.ack(unit));
+      assertThat(await(redis.send(Request.cmd(Command.XLEN).arg(stream))).toLong()).as("left for its new owner").isEqualTo(1);
+      await(other.ack(unit));
+      assertThat(await(redis.send(Request.cmd(Command.XLEN).arg(stream))).toLong()).isZero();
+      redis.close();
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
   void consumersOfDeadInstancesAreRemovedUnlessTheyStillHoldWork() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedRedis embedded = EmbeddedRedis.start(Files.createTempDirectory("work-queue"))) {
