@@ -1,5 +1,9 @@
 package io.pushcart.delivery;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.pushcart.config.Config;
 import io.pushcart.webpush.PushRequest;
 import io.vertx.core.Future;
@@ -7,11 +11,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * The thin I/O half of sending (the pure half is webpush's PushRequestBuilder): one pooled
@@ -38,7 +44,33 @@ final class PushClient {
     ConscryptTls.options().ifPresent(options::setSslEngineOptions);
     // A few connections per origin: HTTP/2 multiplexes (FCM allows 100 streams per connection).
     PoolOptions pool = new PoolOptions().setHttp2MaxSize(4).setHttp1MaxSize(64).setMaxWaitQueueSize(-1);
-    this.http = vertx.httpClientBuilder().with(options).with(pool).build();
+    this.http = vertx.httpClientBuilder().with(options).with(pool)
+        .withConnectHandler(PushClient::consolidateFlushes).build();
+  }
+
+  /**
+   * One flush per event-loop task instead of one per request on an HTTP/2 connection. Vert.x
+   * flushes after every request written outside a read of that connection, and ours are written
+   * from crypto-pool and Redis callbacks: each request became its own TLS record (a Conscrypt
+   * wrap) and its own socket write. Deferring the flush to the end of the task lets the requests
+   * started in that task share records and one write. HTTP/1.1 connections carry one request at
+   * a time and are left alone.
+   *
+   * <p>Reaches into Vert.x internals ({@code ConnectionBase}, the Netty pipeline): if a Vert.x
+   * upgrade moves the class this stops compiling; if it changes the pipeline, this stops
+   * consolidating (sending still works, one flush per request as before).
+   */
+  private static void consolidateFlushes(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    ChannelHandlerContext http2 = pipeline.context(Http2ConnectionHandler.class);
+    if (http2 != null && pipeline.get(FlushConsolidationHandler.class) == null) {
+      // Between TLS and the HTTP/2 codec, so the codec's own flushes are consolidated too.
+      pipeline.addBefore(http2.name(), "flush-consolidation",
+          new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    }
   }
 
   Future<PushResponse> send(PushRequest request) {
