@@ -22,7 +22,12 @@ public interface CryptoProvider {
   /** A fresh P-256 key pair (RFC 8291 §3.1: a new one for every message). */
   KeyPair generateKeyPair();
 
-  /** A public key for a 65-byte uncompressed point, validated with {@link P256#isOnCurve}. */
+  /**
+   * A public key for a 65-byte uncompressed point, checked to be on P-256 (as
+   * {@link P256#isOnCurve} does, by us or by the provider).
+   *
+   * @throws IllegalArgumentException for anything else
+   */
   ECPublicKey publicKey(byte[] point65);
 
   /** A private key for a 32-byte big-endian scalar {@code d}. */

@@ -1,7 +1,9 @@
 package io.pushcart.webpush;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,40 @@ class CryptoProviderTest {
     assertThat(crypto.ecdh(a.getPrivate(), crypto.publicKey(bPub)))
         .hasSize(32)
         .isEqualTo(other.ecdh(b.getPrivate(), other.publicKey(aPub)));
+  }
+
+  /**
+   * Conscrypt's publicKey leaves the curve check to BoringSSL (JcaCryptoProvider): this pins
+   * down that every provider still refuses each kind of bad point, as the
+   * IllegalArgumentException that SendStep counts as a failed message.
+   */
+  @ParameterizedTest
+  @MethodSource("providers")
+  void everyKindOfBadSubscriberKeyIsRefused(CryptoProvider crypto) {
+    byte[] valid = Rfc8291Vector.b(Rfc8291Vector.UA_PUBLIC);
+    byte[] offCurve = valid.clone();
+    offCurve[64] ^= 1;
+    // A curve point with x < 2^256 − p: x + p fits in 32 bytes and satisfies the equation mod p.
+    BigInteger x = BigInteger.ONE;
+    BigInteger y = null;
+    for (; y == null; x = x.add(BigInteger.ONE)) {
+      y = P256Test.sqrtModP(x.pow(3).subtract(x.multiply(BigInteger.valueOf(3))).add(P256.B).mod(P256.P));
+    }
+    x = x.subtract(BigInteger.ONE);
+    BigInteger all = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+    byte[] compressedPrefix = valid.clone();
+    compressedPrefix[0] = 2;
+    byte[] hybridPrefix = valid.clone();
+    hybridPrefix[0] = 6;
+    List<byte[]> bad = List.of(offCurve, P256Test.point(x.add(P256.P), y), P256Test.point(x, y.add(P256.P).mod(all.add(BigInteger.ONE))),
+        P256Test.point(x, P256.P), P256Test.point(BigInteger.ZERO, BigInteger.ZERO), P256Test.point(all, all),
+        compressedPrefix, hybridPrefix, java.util.Arrays.copyOf(valid, 64), java.util.Arrays.copyOf(valid, 66), new byte[0]);
+    assertThat(crypto.publicKey(P256Test.point(x, y))).isNotNull();
+    Aes128GcmEncryptor encryptor = new Aes128GcmEncryptor(crypto);
+    for (byte[] point : bad) {
+      assertThatThrownBy(() -> crypto.publicKey(point)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> encryptor.encrypt(new byte[10], point, new byte[16])).isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @ParameterizedTest
