@@ -37,7 +37,10 @@ class CrashRecoveryTest {
           "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
           "PUSHCART_PUSH_CA_FILE", push.caFile().toString(),
           "PUSHCART_PUSH_CONCURRENCY", String.valueOf(CONCURRENCY),
-          "PUSHCART_CLAIM_IDLE_MS", "2000");
+          // Long enough that a live instance starved of CPU on a small machine (two servers, Redis
+          // and this JVM share its cores) is not taken for dead: that takeover repeats more than
+          // the in-flight bound (architecture.md, "How several instances share work").
+          "PUSHCART_CLAIM_IDLE_MS", "5000");
       ServerProcess doomed = ServerProcess.start("doomed", env);
       try (ServerProcess survivor = ServerProcess.start("survivor", env)) {
         ApiClient api = doomed.api();

@@ -35,7 +35,7 @@ class ScheduledCampaignProcessesTest {
           "PUSHCART_REDIS_URL", redis.url(),
           "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
           "PUSHCART_PUSH_CA_FILE", push.caFile().toString(),
-          "PUSHCART_CLAIM_IDLE_MS", "2000");
+          "PUSHCART_CLAIM_IDLE_MS", "5000");
       ServerProcess doomed = ServerProcess.start("doomed", env);
       try (ServerProcess survivor = ServerProcess.start("survivor", env)) {
         TestSite site = TestSite.create(doomed.api());
