@@ -61,6 +61,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private PushClient client;
   private WorkerExecutor cryptoWorkers;
   private CampaignStore campaigns;
+  private SharedPauses pauses;
 
   private final Map<String, WorkUnit> held = new HashMap<>();
   /** Units in hand that another instance has taken over: we stalled; their remaining messages are its to send. */
@@ -94,15 +95,19 @@ public final class DeliveryVerticle extends VerticleBase {
     client = new PushClient(vertx, config);
     cryptoWorkers = vertx.createSharedWorkerExecutor("pushcart-crypto", Runtime.getRuntime().availableProcessors());
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
+    OriginLimiter limiter = new OriginLimiter(perWorker);
+    pauses = new SharedPauses(redis, limiter, clock);
     scan = new ScanStep(redis, queue, clock);
     send = new SendStep(queue, new ProgressStore(redis), new SubscriptionStore(redis),
-        new SiteSenders(new SiteStore(redis), crypto, clock), client, new OriginLimiter(perWorker),
+        new SiteSenders(new SiteStore(redis), crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
     long claimIdle = config.claimIdleMillis();
     vertx.setPeriodic(Math.max(50, claimIdle / 3), id -> heartbeat());
     vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
+    vertx.setPeriodic(RETRY_POLL_MS, id -> pauses.refresh()
+        .onFailure(err -> LOG.warning("reading push-service pauses failed: " + err.getMessage())));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneConsumers());
     pump();

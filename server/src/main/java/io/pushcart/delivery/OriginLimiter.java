@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,6 +72,11 @@ final class OriginLimiter {
   void pause(String origin, long untilMillis) {
     Slot slot = slots.computeIfAbsent(origin, o -> new Slot());
     slot.pausedUntil = Math.max(slot.pausedUntil, untilMillis);
+  }
+
+  /** The push-service origins this limiter has seen. */
+  List<String> origins() {
+    return List.copyOf(slots.keySet());
   }
 
   /** When {@code origin} may be sent to again, or 0 when it is not paused at {@code nowMillis}. */

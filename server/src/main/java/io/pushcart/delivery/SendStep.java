@@ -34,6 +34,7 @@ final class SendStep {
   private final SiteSenders senders;
   private final PushClient client;
   private final OriginLimiter limiter;
+  private final SharedPauses pauses;
   private final RetryPolicy retries;
   private final EndpointPolicy endpoints;
   private final WorkerExecutor cryptoWorkers;
@@ -41,7 +42,7 @@ final class SendStep {
   private final Clock clock;
 
   SendStep(WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
-           PushClient client, OriginLimiter limiter, RetryPolicy retries, EndpointPolicy endpoints,
+           PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
            WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
     this.queue = queue;
     this.progress = progress;
@@ -49,6 +50,7 @@ final class SendStep {
     this.senders = senders;
     this.client = client;
     this.limiter = limiter;
+    this.pauses = pauses;
     this.retries = retries;
     this.endpoints = endpoints;
     this.cryptoWorkers = cryptoWorkers;
@@ -202,7 +204,7 @@ final class SendStep {
         .map(response -> {
           long backOff = retries.backOffUntil(response);
           if (backOff > 0) {
-            limiter.pause(origin, backOff);
+            pauses.pause(origin, backOff);
           }
           return retries.classify(t.id(), attempt, response);
         })

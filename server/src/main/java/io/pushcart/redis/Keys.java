@@ -5,7 +5,7 @@ package io.pushcart.redis;
  *
  * <p>All keys of one site carry the hash tag {@code {siteId}}, so whatever one operation (or one
  * Lua script) touches lies on one Redis Cluster slot. Site and campaign ids are base64url, which
- * never contains a brace. Only {@link #SITES} and {@link #WORK_SITES} are global.
+ * never contains a brace. Only {@link #SITES}, {@link #WORK_SITES} and {@link #originPause} are global.
  */
 public final class Keys {
   private static final String PREFIX = "pc:";
@@ -14,6 +14,14 @@ public final class Keys {
   public static final String SITES = PREFIX + "sites";
   /** SET of site ids whose work stream may hold units to claim; workers poll only these. */
   public static final String WORK_SITES = PREFIX + "work-sites";
+
+  /**
+   * STRING: epoch millis until which a push-service origin asked everyone to back off, expiring
+   * then. Global: a push service is shared by every site.
+   */
+  public static String originPause(String origin) {
+    return PREFIX + "pause:" + origin;
+  }
 
   private Keys() {
   }
