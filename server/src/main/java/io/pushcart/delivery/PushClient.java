@@ -7,17 +7,23 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.pushcart.config.Config;
 import io.pushcart.webpush.PushRequest;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The thin I/O half of sending (the pure half is webpush's PushRequestBuilder): one pooled
@@ -28,8 +34,11 @@ import io.vertx.core.net.impl.ConnectionBase;
 final class PushClient {
   /** A push service that takes longer than this to answer one message is treated as a network error. */
   static final long REQUEST_TIMEOUT_MS = 30_000;
+  /** Distinct header sets kept converted; a campaign uses one per push service, so this is plenty. */
+  private static final int MAX_HEADER_SETS = 64;
 
   private final HttpClientAgent http;
+  private final Map<Map<String, String>, MultiMap> headerSets = new ConcurrentHashMap<>();
 
   PushClient(Vertx vertx, Config config) {
     HttpClientOptions options = new HttpClientOptions()
@@ -74,18 +83,44 @@ final class PushClient {
   }
 
   Future<PushResponse> send(PushRequest request) {
+    URI endpoint = request.endpoint();
+    // From the parsed URI, as setAbsoluteURI would from the string: that parses it again with java.net.URL.
+    boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
+    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(request.endpoint().toString())
+        .setHost(endpoint.getHost())
+        .setPort(endpoint.getPort() != -1 ? endpoint.getPort() : https ? 443 : 80)
+        .setSsl(https)
+        .setURI(endpoint.getRawQuery() == null ? path : path + "?" + endpoint.getRawQuery())
         .setFollowRedirects(false)
-        .setTimeout(REQUEST_TIMEOUT_MS);
-    request.headers().forEach(options::putHeader);
+        .setTimeout(REQUEST_TIMEOUT_MS)
+        .setHeaders(headers(request.headers()));
     // The body is read inside the send's continuation: chained one step later, a fast response
     // can finish before its body handler is set (eclipse-vertx/vert.x#4705).
     return http.request(options)
         .compose(req -> req.send(Buffer.buffer(request.body()))
             .compose(resp -> resp.body().map(body -> new PushResponse(resp.statusCode(),
                 resp.getHeader("Retry-After"), resp.getHeader("X-WNS-Status"), excerpt(body)))));
+  }
+
+  /**
+   * The request's headers as Vert.x wants them, converted (validated, names lower-cased as
+   * HTTP/2 sends them) once per distinct set: every message of a campaign to one push service
+   * carries the same set (PushRequestBuilder), and Vert.x copies it into each request.
+   */
+  private MultiMap headers(Map<String, String> headers) {
+    MultiMap converted = headerSets.get(headers);
+    if (converted == null) {
+      if (headerSets.size() >= MAX_HEADER_SETS) {
+        headerSets.clear(); // tokens renew and campaigns end: old sets are not used again
+      }
+      MultiMap fresh = HttpHeaders.headers();
+      headers.forEach((name, value) -> fresh.add(name.toLowerCase(Locale.ROOT), value));
+      headerSets.put(headers, fresh);
+      converted = fresh;
+    }
+    return converted;
   }
 
   private static String excerpt(Buffer body) {

@@ -1,7 +1,6 @@
 package io.pushcart.webpush;
 
 import java.net.URI;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +16,7 @@ public record PushRequest(URI endpoint, Map<String, String> headers, byte[] body
   public PushRequest {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(body, "body");
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    headers = FrozenHeaders.of(headers); // a copy, unless it already cannot change
   }
 
   /** The TTL header's value (RFC 8030 §5.2). */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns one subscription plus one payload into a {@link PushRequest}, without doing any I/O
@@ -12,8 +13,17 @@ import java.util.Objects;
  */
 public final class PushRequestBuilder {
 
+  /** Header sets kept; a campaign needs one per push service, and old ones are never asked for again. */
+  private static final int MAX_HEADER_SETS = 64;
+
   private final Aes128GcmEncryptor encryptor;
   private final VapidSigner signer;
+  // Everything but the body is the same for all messages with the same options to one push
+  // service (the VAPID token is cached too): one map for them all instead of one per message.
+  private final Map<HeaderKey, Map<String, String>> headerSets = new ConcurrentHashMap<>();
+
+  private record HeaderKey(PushOptions options, String authorization) {
+  }
 
   public PushRequestBuilder(Aes128GcmEncryptor encryptor, VapidSigner signer) {
     this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
@@ -31,7 +41,22 @@ public final class PushRequestBuilder {
     Objects.requireNonNull(options, "options");
     String audience = VapidSigner.originOf(endpoint); // rejects relative and non-http(s) URLs
     byte[] body = encryptor.encrypt(payload, p256dh, auth);
+    return new PushRequest(endpoint, headers(options, signer.authorization(audience)), body); // RFC 8292 §3
+  }
 
+  private Map<String, String> headers(PushOptions options, String authorization) {
+    HeaderKey key = new HeaderKey(options, authorization);
+    Map<String, String> headers = headerSets.get(key);
+    if (headers == null) {
+      if (headerSets.size() >= MAX_HEADER_SETS) {
+        headerSets.clear();
+      }
+      headers = headerSets.computeIfAbsent(key, k -> FrozenHeaders.of(newHeaders(options, authorization)));
+    }
+    return headers;
+  }
+
+  private static Map<String, String> newHeaders(PushOptions options, String authorization) {
     Map<String, String> headers = new LinkedHashMap<>();
     // RFC 8291 §4: the body uses the aes128gcm content coding of RFC 8188.
     headers.put("Content-Encoding", "aes128gcm");
@@ -44,7 +69,7 @@ public final class PushRequestBuilder {
     if (options.topic() != null) {
       headers.put("Topic", options.topic()); // RFC 8030 §5.4
     }
-    headers.put("Authorization", signer.authorization(audience)); // RFC 8292 §3
-    return new PushRequest(endpoint, headers, body);
+    headers.put("Authorization", authorization); // RFC 8292 §3
+    return headers;
   }
 }
