@@ -3,8 +3,6 @@
 -- deleting it under it would strand the messages it has yet to send.
 -- KEYS[1] work stream; ARGV[1] group, [2] consumer, [3] entry id
 -- Returns 1 when acknowledged, 0 when the unit is not (or no longer) this consumer's.
-local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
-if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
-redis.call('XDEL', KEYS[1], ARGV[3])
+if not owns(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
+ack(KEYS[1], ARGV[1], ARGV[3])
 return 1

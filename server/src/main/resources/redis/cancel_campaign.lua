@@ -8,6 +8,6 @@ local v = redis.call('HMGET', KEYS[1], 'status', 'waves')
 if not v[1] then return '' end
 if v[1] ~= 'scheduled' and v[1] ~= 'sending' then return v[1] end
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelledAt', ARGV[2])
-for i = 1, #cjson.decode(v[2] or '[]') do redis.call('ZREM', KEYS[2], ARGV[1] .. ':' .. (i - 1)) end
+unschedule(KEYS[2], ARGV[1], v[2])
 redis.call('EXPIRE', KEYS[3], 2592000) -- like a completed campaign's: receipts may still come
 return 'ok'

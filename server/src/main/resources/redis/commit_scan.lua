@@ -12,8 +12,7 @@
 -- driver index or '' when this wave's scan is over, [7] next cursor, [8] now, [9] '1' to lapse,
 -- [10..] the ids found
 -- Returns 1 when committed, 0 when the unit is no longer ours.
-local owner = redis.call('XPENDING', KEYS[2], ARGV[1], ARGV[3], ARGV[3], 1)
-if #owner == 0 or owner[1][2] ~= ARGV[2] then return 0 end
+if not owns(KEYS[2], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
 if redis.call('HGET', KEYS[1], 'status') == 'sending' then
   local lapse = ARGV[9] == '1'
   local state = lapse and 'lapsed' or 'q'
@@ -36,6 +35,5 @@ if redis.call('HGET', KEYS[1], 'status') == 'sending' then
   end
   complete_if_done(KEYS[1], KEYS[3], ARGV[8])
 end
-redis.call('XACK', KEYS[2], ARGV[1], ARGV[3])
-redis.call('XDEL', KEYS[2], ARGV[3])
+ack(KEYS[2], ARGV[1], ARGV[3])
 return 1

@@ -1,5 +1,5 @@
--- Shared by every script (LuaScript puts this file in front of each): one definition of when a
--- campaign is complete.
+-- Shared by every script (LuaScript puts this file in front of each): one definition each of
+-- when a campaign is complete, who owns a work unit, and how a campaign leaves the schedule.
 
 -- Completes a sending campaign once its every wave is scanned ('scanDone') and every targeted
 -- message has ended (accepted, failed, expired or lapsed); its progress hash is then kept 30 days,
@@ -14,4 +14,21 @@ local function complete_if_done(campaign, progress, now)
   redis.call('HSET', campaign, 'status', 'completed', 'completedAt', now)
   redis.call('EXPIRE', progress, 2592000)
   return 'completed'
+end
+
+-- Whether work unit `id` of `stream` is still pending with `consumer`: nobody took it over.
+local function owns(stream, group, consumer, id)
+  local p = redis.call('XPENDING', stream, group, id, id, 1)
+  return #p > 0 and p[1][2] == consumer
+end
+
+-- Acknowledges and deletes a work unit, so the stream stays as small as the work left.
+local function ack(stream, group, id)
+  redis.call('XACK', stream, group, id)
+  redis.call('XDEL', stream, id)
+end
+
+-- Takes a campaign's waves out of the site's schedule (`waves`: the campaign's JSON list of them).
+local function unschedule(schedule, campaignId, waves)
+  for i = 1, #cjson.decode(waves or '[]') do redis.call('ZREM', schedule, campaignId .. ':' .. (i - 1)) end
 end

@@ -6,7 +6,7 @@
 -- Returns 'ok' when rewritten, else the status that does not allow it ('' when no such campaign).
 local v = redis.call('HMGET', KEYS[1], 'status', 'waves')
 if v[1] ~= 'scheduled' then return v[1] or '' end
-for i = 1, #cjson.decode(v[2] or '[]') do redis.call('ZREM', KEYS[2], ARGV[1] .. ':' .. (i - 1)) end
+unschedule(KEYS[2], ARGV[1], v[2])
 local n = tonumber(ARGV[2])
 for i = 1, n do redis.call('ZADD', KEYS[2], ARGV[2 + i], ARGV[1] .. ':' .. (i - 1)) end
 local m = tonumber(ARGV[3 + n])

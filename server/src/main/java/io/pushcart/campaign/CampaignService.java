@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /** Creating, changing, cancelling and listing campaigns, and reading their progress. */
@@ -68,9 +69,7 @@ public final class CampaignService {
       List<Wave> waves = campaign.timing().waves(site.timezone(), now);
       return planFor(site.id(), campaign.audience())
           .compose(plan -> store.reschedule(campaign, plan, waves))
-          .compose(refused -> refused.isEmpty() ? find(site.id(), campaignId)
-              : Future.failedFuture(refused.get().isEmpty() ? ClientError.notFound("campaign " + campaignId)
-                  : notScheduled(campaignId, refused.get())))
+          .compose(refused -> afterChange(site.id(), campaignId, refused, status -> notScheduled(campaignId, status)))
           .map(updated -> new Created(updated, parsed.warnings()));
     });
   }
@@ -84,10 +83,20 @@ public final class CampaignService {
   public Future<StoredCampaign> cancel(Site site, String campaignId) {
     return checkedId(campaignId)
         .compose(v -> store.cancel(site.id(), campaignId, clock.instant()))
-        .compose(refused -> refused.isEmpty() ? find(site.id(), campaignId)
-            : Future.failedFuture(refused.get().isEmpty() ? ClientError.notFound("campaign " + campaignId)
-                : ClientError.conflict("campaign " + campaignId + " is " + refused.get()
-                    + ": only a scheduled or sending campaign can be cancelled")));
+        .compose(refused -> afterChange(site.id(), campaignId, refused, status -> ClientError.conflict("campaign "
+            + campaignId + " is " + status + ": only a scheduled or sending campaign can be cancelled")));
+  }
+
+  /**
+   * The campaign after a state-guarded write; when the write was refused, 404 if the campaign is
+   * gone ({@code refused} holds ""), else the conflict {@code refusal} makes of the status found.
+   */
+  private Future<StoredCampaign> afterChange(String siteId, String campaignId, Optional<String> refused,
+                                             Function<String, ClientError> refusal) {
+    if (refused.isEmpty()) {
+      return find(siteId, campaignId);
+    }
+    return Future.failedFuture(refused.get().isEmpty() ? ClientError.notFound("campaign " + campaignId) : refusal.apply(refused.get()));
   }
 
   public Future<StoredCampaign> find(String siteId, String campaignId) {

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -263,39 +264,32 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
   private void fireDueWaves() {
-    if (stopping) {
-      return;
-    }
-    for (String site : sites) {
-      queue.fireDue(site, clock.instant(), 100)
-          .onSuccess(n -> {
-            if (n > 0) {
-              pump();
-            }
-          })
-          .onFailure(err -> LOG.warning("firing scheduled campaigns failed: " + err.getMessage()));
-    }
+    forEachSite("firing scheduled campaigns", site -> queue.fireDue(site, clock.instant(), 100).onSuccess(n -> {
+      if (n > 0) {
+        pump();
+      }
+    }));
   }
 
   private void pruneConsumers() {
-    for (String site : sites) {
-      queue.pruneConsumers(site, PRUNE_IDLE_MS)
-          .onSuccess(n -> {
-            if (n > 0) {
-              LOG.info("removed " + n + " idle consumers of dead instances from site " + site + "'s work group");
-            }
-          })
-          .onFailure(err -> LOG.warning("pruning consumers failed: " + err.getMessage()));
-    }
+    forEachSite("pruning consumers", site -> queue.pruneConsumers(site, PRUNE_IDLE_MS).onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("removed " + n + " idle consumers of dead instances from site " + site + "'s work group");
+      }
+    }));
   }
 
   private void moveDueRetries() {
+    forEachSite("moving retries", site -> queue.claimDueRetries(site, clock.millis(), 1000));
+  }
+
+  /** One periodic step for each site with work, unless stopping; a failure is logged as "{what} failed". */
+  private void forEachSite(String what, Function<String, Future<?>> step) {
     if (stopping) {
       return;
     }
     for (String site : sites) {
-      queue.claimDueRetries(site, clock.millis(), 1000)
-          .onFailure(err -> LOG.warning("moving retries failed: " + err.getMessage()));
+      step.apply(site).onFailure(err -> LOG.warning(what + " failed: " + err.getMessage()));
     }
   }
 }
