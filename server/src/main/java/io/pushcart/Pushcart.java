@@ -1,6 +1,7 @@
 package io.pushcart;
 
 import io.pushcart.api.ApiVerticle;
+import io.pushcart.campaign.ActiveSites;
 import io.pushcart.config.Config;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;
@@ -46,7 +47,7 @@ public final class Pushcart {
     CryptoProvider crypto = CryptoProvider.best();
     Vertx vertx = Vertx.vertx();
     int cores = Runtime.getRuntime().availableProcessors();
-    Future<?> deployed = checkRedis(vertx, config, redisUrl)
+    Future<?> deployed = checkRedis(vertx, config, redisUrl, clock)
         .compose(ok -> vertx.deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, metrics, clock),
             new DeploymentOptions().setInstances(config.deliveryInstances()))
         .compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, adminToken,
@@ -63,10 +64,14 @@ public final class Pushcart {
     return new Pushcart(vertx, embedded, redisUrl, crypto);
   }
 
-  /** Fails start-up with a clear message when Redis cannot be reached or refuses us (wrong password). */
-  private static Future<Void> checkRedis(Vertx vertx, Config config, String redisUrl) {
+  /**
+   * Fails start-up with a clear message when Redis cannot be reached or refuses us (wrong
+   * password); brings keys an earlier version wrote up to date.
+   */
+  private static Future<Void> checkRedis(Vertx vertx, Config config, String redisUrl, Clock clock) {
     Redis redis = RedisConnector.create(vertx, config, redisUrl);
-    return redis.send(Request.cmd(Command.PING)).<Void>mapEmpty()
+    return redis.send(Request.cmd(Command.PING))
+        .compose(pong -> new ActiveSites(redis).adoptLegacy(clock.millis()))
         .eventually(() -> redis.close())
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot use Redis at "
             + Config.redactUrl(redisUrl) + ": " + err.getMessage(), err)));

@@ -2,6 +2,7 @@ package io.pushcart.campaign;
 
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
+import io.pushcart.redis.Scored;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +30,11 @@ public final class CampaignStore {
   private static final List<String> OPTIONAL_FIELDS = List.of("topic", "sendAt", "localTime", "expiresAt", "expiresAtMs");
 
   private final Redis redis;
+  private final ActiveSites activeSites;
 
   public CampaignStore(Redis redis) {
     this.redis = redis;
+    this.activeSites = new ActiveSites(redis);
   }
 
   /**
@@ -50,9 +52,9 @@ public final class CampaignStore {
     List<String> args = new ArrayList<>(List.of(c.id(), String.valueOf(c.createdAt().toEpochMilli()), WORK_GROUP));
     args.addAll(dueTimes(now ? List.of() : waves));
     args.addAll(fields);
-    // The global work-site set is written first: should we stop between the two, a site is
+    // The global active-site index is written first: should we stop between the two, a site is
     // polled that has no work, which is harmless; the reverse would strand the campaign.
-    return redis.send(Request.cmd(Command.SADD).arg(Keys.WORK_SITES).arg(c.siteId()))
+    return activeSites.touch(c.siteId(), c.createdAt().toEpochMilli())
         .compose(v -> CREATE.run(redis, List.of(Keys.campaign(c.siteId(), c.id()),
             Keys.site(c.siteId(), Keys.Part.CAMPAIGNS), Keys.site(c.siteId(), Keys.Part.WORK),
             Keys.site(c.siteId(), Keys.Part.SCHEDULE)), args))
@@ -120,27 +122,15 @@ public final class CampaignStore {
     Request range = Request.cmd(Command.ZRANGE).arg(Keys.site(siteId, Keys.Part.CAMPAIGNS)).arg(beforeMillis).arg("-inf")
         .arg("BYSCORE").arg("REV").arg("LIMIT").arg(skip).arg(count).arg("WITHSCORES");
     return redis.send(range).compose(r -> {
-      List<String> ids = new ArrayList<>();
-      List<Long> scores = new ArrayList<>();
-      // RESP3 answers pairs, RESP2 a flat list.
-      for (int i = 0; i < r.size(); i++) {
-        Response e = r.get(i);
-        if (e.type() == ResponseType.MULTI) {
-          ids.add(e.get(0).toString());
-          scores.add(e.get(1).toDouble().longValue());
-        } else {
-          ids.add(e.toString());
-          scores.add(r.get(++i).toDouble().longValue());
-        }
-      }
-      if (ids.isEmpty()) {
+      List<Scored> listed = Scored.parse(r);
+      if (listed.isEmpty()) {
         return Future.succeededFuture(List.<Listed>of());
       }
-      List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HGETALL).arg(Keys.campaign(siteId, id))).toList();
+      List<Request> reads = listed.stream().map(e -> Request.cmd(Command.HGETALL).arg(Keys.campaign(siteId, e.member()))).toList();
       return redis.batch(reads).map(hashes -> {
         List<Listed> out = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-          out.add(new Listed(scores.get(i), parse(hashes.get(i))));
+        for (int i = 0; i < listed.size(); i++) {
+          out.add(new Listed(listed.get(i).score(), parse(hashes.get(i))));
         }
         return out;
       });

@@ -1,5 +1,6 @@
 package io.pushcart.delivery;
 
+import io.pushcart.campaign.ActiveSites;
 import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.campaign.StoredCampaign;
@@ -45,7 +46,10 @@ public final class DeliveryVerticle extends VerticleBase {
   static final long SCHEDULE_POLL_MS = 250;
   static final long SITES_REFRESH_MS = 2_000;
   static final long CAMPAIGN_CACHE_MS = 1_000;
-  /** How often, and after how long idle, consumers of dead instances are removed from the groups. */
+  /**
+   * How often, and after how long idle, consumers of dead instances are removed from the groups
+   * and sites without work from the active-site index.
+   */
   static final long PRUNE_EVERY_MS = 10 * 60_000;
   static final long PRUNE_IDLE_MS = 60 * 60_000;
 
@@ -62,6 +66,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private PushClient client;
   private WorkerExecutor cryptoWorkers;
   private CampaignStore campaigns;
+  private ActiveSites activeSites;
   private SharedPauses pauses;
 
   private final Map<String, WorkUnit> held = new HashMap<>();
@@ -93,6 +98,7 @@ public final class DeliveryVerticle extends VerticleBase {
     redis = RedisConnector.create(vertx, config, redisUrl);
     queue = new WorkQueue(redis, config.instanceId() + "#" + Ids.random(4));
     campaigns = new CampaignStore(redis);
+    activeSites = new ActiveSites(redis);
     client = new PushClient(vertx, config);
     cryptoWorkers = vertx.createSharedWorkerExecutor("pushcart-crypto", Runtime.getRuntime().availableProcessors());
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
@@ -110,7 +116,7 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(RETRY_POLL_MS, id -> pauses.refresh()
         .onFailure(err -> LOG.warning("reading push-service pauses failed: " + err.getMessage())));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
-    vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneConsumers());
+    vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
     pump();
     return Future.succeededFuture();
   }
@@ -175,7 +181,7 @@ public final class DeliveryVerticle extends VerticleBase {
     if (clock.millis() - sitesReadAt < SITES_REFRESH_MS) {
       return Future.succeededFuture(sites);
     }
-    return queue.sitesWithWork().map(list -> {
+    return activeSites.list().map(list -> {
       sites = list;
       sitesReadAt = clock.millis();
       return list;
@@ -271,7 +277,11 @@ public final class DeliveryVerticle extends VerticleBase {
     }));
   }
 
-  private void pruneConsumers() {
+  private void prune() {
+    if (!stopping) {
+      activeSites.pruneIdle(clock.millis(), PRUNE_IDLE_MS)
+          .onFailure(err -> LOG.warning("pruning idle sites failed: " + err.getMessage()));
+    }
     forEachSite("pruning consumers", site -> queue.pruneConsumers(site, PRUNE_IDLE_MS).onSuccess(n -> {
       if (n > 0) {
         LOG.info("removed " + n + " idle consumers of dead instances from site " + site + "'s work group");

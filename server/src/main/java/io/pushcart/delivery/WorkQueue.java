@@ -35,11 +35,6 @@ final class WorkQueue {
   }
 
 
-  Future<List<String>> sitesWithWork() {
-    return redis.send(Request.cmd(Command.SMEMBERS).arg(Keys.WORK_SITES))
-        .map(r -> r == null ? List.of() : r.stream().map(Response::toString).toList());
-  }
-
   /** Up to {@code count} units never delivered to any consumer. */
   Future<List<WorkUnit>> readNew(String siteId, int count) {
     String stream = stream(siteId);

@@ -5,15 +5,20 @@ package io.pushcart.redis;
  *
  * <p>All keys of one site carry the hash tag {@code {siteId}}, so whatever one operation (or one
  * Lua script) touches lies on one Redis Cluster slot. Site and campaign ids are base64url, which
- * never contains a brace. Only {@link #SITES}, {@link #WORK_SITES} and {@link #originPause} are global.
+ * never contains a brace. Only {@link #SITES}, {@link #ACTIVE_SITES} and {@link #originPause} are global.
  */
 public final class Keys {
   private static final String PREFIX = "pc:";
 
   /** SET of every site id. */
   public static final String SITES = PREFIX + "sites";
-  /** SET of site ids whose work stream may hold units to claim; workers poll only these. */
-  public static final String WORK_SITES = PREFIX + "work-sites";
+  /**
+   * ZSET of the site ids delivery workers poll (ones that may have work), scored by the creation
+   * epoch millis of their latest campaign; idle ones are pruned (ActiveSites).
+   */
+  public static final String ACTIVE_SITES = PREFIX + "active-sites";
+  /** SET that listed the sites to poll before {@link #ACTIVE_SITES}; read once to adopt its sites, then deleted. */
+  public static final String LEGACY_WORK_SITES = PREFIX + "work-sites";
 
   /**
    * STRING: epoch millis until which a push-service origin asked everyone to back off, expiring
