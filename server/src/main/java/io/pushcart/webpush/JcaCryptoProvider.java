@@ -29,11 +29,16 @@ final class JcaCryptoProvider implements CryptoProvider {
   private final boolean refusesOffCurvePoints;
   private final ThreadLocal<JcaEngines> engines;
 
-  private JcaCryptoProvider(String name, Provider provider, boolean refusesOffCurvePoints) {
+  /**
+   * @param refusesOffCurvePoints the provider's own parsing refuses points off P-256 (pinned by
+   *                              CryptoProviderTest), so ours is skipped
+   * @param randomAlgorithm       the provider's SecureRandom (null: the JDK's per-thread DRBG)
+   */
+  private JcaCryptoProvider(String name, Provider provider, boolean refusesOffCurvePoints, String randomAlgorithm) {
     this.name = name;
     this.provider = provider;
     this.refusesOffCurvePoints = refusesOffCurvePoints;
-    this.engines = ThreadLocal.withInitial(() -> JcaEngines.create(name, provider));
+    this.engines = ThreadLocal.withInitial(() -> JcaEngines.create(name, provider, randomAlgorithm));
   }
 
   static CryptoProvider jdk() {
@@ -42,6 +47,10 @@ final class JcaCryptoProvider implements CryptoProvider {
 
   static CryptoProvider conscryptOrNull() {
     return ConscryptHolder.INSTANCE;
+  }
+
+  static CryptoProvider accpOrNull() {
+    return AccpHolder.INSTANCE;
   }
 
   @Override
@@ -56,9 +65,9 @@ final class JcaCryptoProvider implements CryptoProvider {
 
   @Override
   public ECPublicKey publicKey(byte[] point65) {
-    // Every message's subscriber key is checked: by BoringSSL as it parses the point (it refuses
-    // coordinates >= p and points off the curve; CryptoProviderTest pins that down), else by our
-    // own check, which is the same work again in BigIntegers (3 µs a message on Conscrypt).
+    // Every message's subscriber key is checked: by AWS-LC or BoringSSL as it parses the point
+    // (they refuse coordinates >= p and points off the curve; CryptoProviderTest pins that down),
+    // else by our own check, which is the same work again in BigIntegers (3 µs a message).
     KeySpec spec = refusesOffCurvePoints ? P256.publicKeySpecForCheckingProvider(point65) : P256.publicKeySpec(point65);
     try {
       return (ECPublicKey) engines.get().keyFactory.generatePublic(spec);
@@ -135,7 +144,7 @@ final class JcaCryptoProvider implements CryptoProvider {
   }
 
   private static final class JdkHolder {
-    static final CryptoProvider INSTANCE = new JcaCryptoProvider("JDK", null, false);
+    static final CryptoProvider INSTANCE = new JcaCryptoProvider("JDK", null, false, null);
   }
 
   private static final class ConscryptHolder {
@@ -146,9 +155,27 @@ final class JcaCryptoProvider implements CryptoProvider {
         if (!org.conscrypt.Conscrypt.isAvailable()) {
           return null;
         }
-        return new JcaCryptoProvider("Conscrypt", org.conscrypt.Conscrypt.newProvider(), true);
+        // Conscrypt's "SHA1PRNG" is BoringSSL's RAND_bytes, not SHA-1.
+        return new JcaCryptoProvider("Conscrypt", org.conscrypt.Conscrypt.newProvider(), true, "SHA1PRNG");
       } catch (LinkageError | RuntimeException unavailable) {
         // No native library for this OS/CPU, or the jar is absent: the JDK will do.
+        return null;
+      }
+    }
+  }
+
+  private static final class AccpHolder {
+    static final CryptoProvider INSTANCE = load();
+
+    private static CryptoProvider load() {
+      try {
+        var accp = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+        if (accp.getLoadingError() != null) {
+          return null; // its native library did not load (only linux-x86_64 is shipped)
+        }
+        // "DEFAULT" is AWS-LC's CTR-DRBG, seeded from the CPU and the OS.
+        return new JcaCryptoProvider("ACCP", accp, true, "DEFAULT");
+      } catch (LinkageError | RuntimeException unavailable) {
         return null;
       }
     }

@@ -17,14 +17,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CryptoProviderTest {
 
   static java.util.stream.Stream<CryptoProvider> providers() {
-    return Providers.both();
+    return Providers.all();
   }
 
   @Test
-  void bestIsConscryptOnThisMachineAndIsNotInstalledGlobally() {
-    assertThat(CryptoProvider.best().name()).isEqualTo("Conscrypt");
+  void bestIsAccpOnThisMachineAndNoneIsInstalledGlobally() {
+    assertThat(CryptoProvider.best().name()).isEqualTo("ACCP");
+    assertThat(CryptoProvider.conscrypt().orElseThrow().name()).isEqualTo("Conscrypt");
     assertThat(CryptoProvider.jdk().name()).isEqualTo("JDK");
     assertThat(Security.getProvider("Conscrypt")).isNull();
+    assertThat(Security.getProvider("AmazonCorrettoCryptoProvider")).isNull();
   }
 
   @ParameterizedTest
@@ -42,8 +44,8 @@ class CryptoProviderTest {
   }
 
   /**
-   * Conscrypt's publicKey leaves the curve check to BoringSSL (JcaCryptoProvider): this pins
-   * down that every provider still refuses each kind of bad point, as the
+   * ACCP's and Conscrypt's publicKey leave the curve check to AWS-LC and BoringSSL
+   * (JcaCryptoProvider): this pins down that every provider still refuses each kind of bad point, as the
    * IllegalArgumentException that SendStep counts as a failed message.
    */
   @ParameterizedTest

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Rfc8291VectorTest {
 
   static java.util.stream.Stream<CryptoProvider> providers() {
-    return Providers.both();
+    return Providers.all();
   }
 
   private static KeyPair asKeys(CryptoProvider crypto) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VapidKeysTest {
 
   static java.util.stream.Stream<CryptoProvider> providers() {
-    return Providers.both();
+    return Providers.all();
   }
 
   @ParameterizedTest

@@ -23,7 +23,7 @@ class VapidSignerTest {
   private static final String SUB = "mailto:ops@shop.example";
 
   static java.util.stream.Stream<CryptoProvider> providers() {
-    return Providers.both();
+    return Providers.all();
   }
 
   @ParameterizedTest
