@@ -21,8 +21,16 @@ public final class PushRequestBuilder {
   // Everything but the body is the same for all messages with the same options to one push
   // service (the VAPID token is cached too): one map for them all instead of one per message.
   private final Map<HeaderKey, Map<String, String>> headerSets = new ConcurrentHashMap<>();
+  /**
+   * The set used last, found by identity: a unit's messages share one PushOptions and the
+   * signer's cached token, so this skips hashing both records (equals/hashCode) per message.
+   */
+  private volatile HeaderSet last;
 
   private record HeaderKey(PushOptions options, String authorization) {
+  }
+
+  private record HeaderSet(PushOptions options, String authorization, Map<String, String> headers) {
   }
 
   public PushRequestBuilder(Aes128GcmEncryptor encryptor, VapidSigner signer) {
@@ -45,6 +53,16 @@ public final class PushRequestBuilder {
   }
 
   private Map<String, String> headers(PushOptions options, String authorization) {
+    HeaderSet recent = last;
+    if (recent != null && recent.options() == options && recent.authorization() == authorization) {
+      return recent.headers();
+    }
+    Map<String, String> headers = sharedHeaders(options, authorization);
+    last = new HeaderSet(options, authorization, headers);
+    return headers;
+  }
+
+  private Map<String, String> sharedHeaders(PushOptions options, String authorization) {
     HeaderKey key = new HeaderKey(options, authorization);
     Map<String, String> headers = headerSets.get(key);
     if (headers == null) {
