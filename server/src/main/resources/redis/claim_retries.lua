@@ -3,9 +3,9 @@
 -- however many instances poll.
 -- KEYS[1] retry zset, KEYS[2] work stream
 -- ARGV[1] now epoch millis, [2] most entries to move
--- Returns how many retries were moved.
+-- Returns {how many retries were moved, the due epoch millis of the next one left (-1: none)}.
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-if #due == 0 then return 0 end
+if #due == 0 then return { 0, head_score(KEYS[1]) } end
 local groups, order = {}, {}
 for _, member in ipairs(due) do
   local campaign, id, attempt = string.match(member, '^([^|]+)|([^|]+)|([^|]+)$')
@@ -22,4 +22,4 @@ for _, key in ipairs(order) do
     'ids', table.concat(g.ids, ','))
 end
 redis.call('ZREM', KEYS[1], unpack(due))
-return #due
+return { #due, head_score(KEYS[1]) }

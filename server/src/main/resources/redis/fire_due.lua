@@ -8,7 +8,7 @@
 -- A wave of a cancelled or deleted campaign is dropped. One that fires at or after the
 -- campaign's expiresAt still scans its audience, whose messages all count as lapsed (ScanStep),
 -- and the campaign says why.
--- Returns how many waves fired.
+-- Returns {how many waves fired, the due epoch millis of the next wave left (-1: none)}.
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
 local fired = 0
 for _, member in ipairs(due) do
@@ -27,4 +27,4 @@ for _, member in ipairs(due) do
   end
   redis.call('ZREM', KEYS[1], member)
 end
-return fired
+return { fired, head_score(KEYS[1]) }

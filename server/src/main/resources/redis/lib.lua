@@ -16,6 +16,13 @@ local function complete_if_done(campaign, progress, now)
   return 'completed'
 end
 
+-- The score of the zset's first member (the next due time of a schedule or retry set), -1 when empty.
+local function head_score(zset)
+  local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
+  if #first == 0 then return -1 end
+  return tonumber(first[2])
+end
+
 -- Whether work unit `id` of `stream` is still pending with `consumer`: nobody took it over.
 local function owns(stream, group, consumer, id)
   local p = redis.call('XPENDING', stream, group, id, id, 1)

@@ -1,5 +1,6 @@
 package io.pushcart;
 
+import io.pushcart.campaign.ActiveSites;
 import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.config.Config;
@@ -30,17 +31,18 @@ public final class Services {
   public final CampaignService campaigns;
   public final EventService events;
 
-  private Services(Redis redis, Config config, CryptoProvider crypto, Clock clock) {
+  private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
     SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
     this.sites = new SiteService(new SiteStore(redis), crypto, clock);
     this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
-    this.campaigns = new CampaignService(new CampaignStore(redis), clock);
+    this.campaigns = new CampaignService(new CampaignStore(redis), clock,
+        site -> vertx.eventBus().publish(ActiveSites.WORK_ADDRESS, site));
     this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
   }
 
   public static Services create(Vertx vertx, Config config, String redisUrl, CryptoProvider crypto, Clock clock) {
-    return new Services(RedisConnector.create(vertx, config, redisUrl), config, crypto, clock);
+    return new Services(vertx, RedisConnector.create(vertx, config, redisUrl), config, crypto, clock);
   }
 
   /** Succeeds when the store answers: what readiness means. */

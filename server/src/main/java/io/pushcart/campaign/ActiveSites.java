@@ -23,6 +23,12 @@ import java.util.List;
  * with a newer score, so the site stays.
  */
 public final class ActiveSites {
+  /**
+   * Local event-bus address on which a site id is published when this instance adds work for it
+   * (a campaign created or rescheduled, a wave fired, units or retries written): the delivery
+   * workers then look at that site at once instead of at their next idle poll.
+   */
+  public static final String WORK_ADDRESS = "pushcart.site-work";
   private static final LuaScript FORGET = LuaScript.load("forget_site");
 
   private final Redis redis;

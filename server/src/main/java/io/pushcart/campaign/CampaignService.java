@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -18,10 +19,13 @@ import java.util.stream.IntStream;
 public final class CampaignService {
   private final CampaignStore store;
   private final Clock clock;
+  private final Consumer<String> announceWork;
 
-  public CampaignService(CampaignStore store, Clock clock) {
+  /** @param announceWork told the site id once a campaign is stored or rescheduled (ActiveSites.WORK_ADDRESS) */
+  public CampaignService(CampaignStore store, Clock clock, Consumer<String> announceWork) {
     this.store = store;
     this.clock = clock;
+    this.announceWork = announceWork;
   }
 
   /** A created campaign: its stored form, plus warnings for the marketer. */
@@ -35,6 +39,7 @@ public final class CampaignService {
     List<Wave> waves = campaign.timing().waves(site.timezone(), now);
     return planFor(site.id(), campaign.audience())
         .compose(plan -> store.create(campaign, plan, waves, !campaign.timing().scheduled(now)))
+        .onSuccess(v -> announceWork.accept(site.id()))
         .compose(v -> find(site.id(), campaign.id()))
         .map(stored -> new Created(stored, parsed.warnings()));
   }
@@ -69,6 +74,7 @@ public final class CampaignService {
       List<Wave> waves = campaign.timing().waves(site.timezone(), now);
       return planFor(site.id(), campaign.audience())
           .compose(plan -> store.reschedule(campaign, plan, waves))
+          .onSuccess(refused -> announceWork.accept(site.id()))
           .compose(refused -> afterChange(site.id(), campaignId, refused, status -> notScheduled(campaignId, status)))
           .map(updated -> new Created(updated, parsed.warnings()));
     });

@@ -44,6 +44,16 @@ public final class DeliveryVerticle extends VerticleBase {
   static final long RETRY_POLL_MS = 250;
   /** How late a scheduled wave may fire: the schedule is read this often. */
   static final long SCHEDULE_POLL_MS = 250;
+  /**
+   * How long a worker leaves a site whose stream had no new unit. Work this instance adds is
+   * announced on the event bus and looked at at once; another instance's is seen within this.
+   */
+  static final long QUIET_MS = 1_000;
+  /**
+   * How long a worker trusts the next due time it read of a site's schedule or retries before
+   * reading them again: another instance may have added an earlier one.
+   */
+  static final long DUE_TRUST_MS = 2_000;
   static final long SITES_REFRESH_MS = 2_000;
   static final long CAMPAIGN_CACHE_MS = 1_000;
   /**
@@ -74,6 +84,9 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Set<String> lost = new HashSet<>();
   private final List<Future<Void>> running = new ArrayList<>();
   private final Map<String, CachedCampaign> campaignCache = new HashMap<>();
+  private final SitePolls newUnits = new SitePolls(QUIET_MS);
+  private final SitePolls waves = new SitePolls(DUE_TRUST_MS);
+  private final SitePolls retries = new SitePolls(DUE_TRUST_MS);
   private List<String> sites = List.of();
   private long sitesReadAt;
   private int nextSite;
@@ -117,6 +130,7 @@ public final class DeliveryVerticle extends VerticleBase {
         .onFailure(err -> LOG.warning("reading push-service pauses failed: " + err.getMessage())));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
+    vertx.eventBus().<String>localConsumer(ActiveSites.WORK_ADDRESS, message -> workAnnounced(message.body()));
     pump();
     return Future.succeededFuture();
   }
@@ -169,23 +183,49 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private Future<WorkUnit> tryFrom(List<String> list, int tried) {
-    if (tried >= list.size()) {
-      return Future.succeededFuture(null);
+    long now = clock.millis();
+    for (int visited = tried; visited < list.size(); visited++) {
+      String site = list.get(Math.floorMod(nextSite++, list.size()));
+      if (newUnits.due(site, now)) {
+        int next = visited + 1;
+        return queue.readNew(site, 1).compose(units -> {
+          if (units.isEmpty()) {
+            newUnits.looked(site, clock.millis(), Long.MAX_VALUE);
+            return tryFrom(list, next);
+          }
+          return Future.succeededFuture(units.get(0));
+        });
+      }
     }
-    String site = list.get(nextSite++ % list.size());
-    return queue.readNew(site, 1)
-        .compose(units -> units.isEmpty() ? tryFrom(list, tried + 1) : Future.succeededFuture(units.get(0)));
+    return Future.succeededFuture(null);
   }
 
   private Future<List<String>> knownSites() {
-    if (clock.millis() - sitesReadAt < SITES_REFRESH_MS) {
+    long age = clock.millis() - sitesReadAt;
+    if (age >= 0 && age < SITES_REFRESH_MS) {
       return Future.succeededFuture(sites);
     }
     return activeSites.list().map(list -> {
       sites = list;
       sitesReadAt = clock.millis();
+      List.of(newUnits, waves, retries).forEach(polls -> polls.retainOnly(list));
       return list;
     });
+  }
+
+  /** This instance added work to the site (a campaign, a fired wave, units, retries): look at it at once. */
+  private void workAnnounced(String site) {
+    List.of(newUnits, waves, retries).forEach(polls -> polls.lookNow(site));
+    if (!sites.contains(site)) {
+      List<String> more = new ArrayList<>(sites);
+      more.add(site);
+      sites = more; // until the next refresh of the active-site index lists it
+    }
+    pump();
+  }
+
+  private void announceWork(String site) {
+    vertx.eventBus().publish(ActiveSites.WORK_ADDRESS, site);
   }
 
   private void run(WorkUnit unit) {
@@ -202,6 +242,8 @@ public final class DeliveryVerticle extends VerticleBase {
         });
     running.add(done);
     done.onComplete(ar -> {
+      // A scan adds send units; a send may add retries: every worker here looks at the site again.
+      announceWork(unit.siteId());
       running.remove(done);
       held.remove(unit.entryId());
       lost.remove(unit.entryId());
@@ -270,11 +312,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
   private void fireDueWaves() {
-    forEachSite("firing scheduled campaigns", site -> queue.fireDue(site, clock.instant(), 100).onSuccess(n -> {
-      if (n > 0) {
-        pump();
-      }
-    }));
+    pollEach("firing scheduled campaigns", waves, site -> queue.fireDue(site, clock.instant(), 100));
   }
 
   private void prune() {
@@ -290,7 +328,21 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void moveDueRetries() {
-    forEachSite("moving retries", site -> queue.claimDueRetries(site, clock.millis(), 1000));
+    pollEach("moving retries", retries, site -> queue.claimDueRetries(site, clock.millis(), 1000));
+  }
+
+  /**
+   * One move of due entries into the work stream for each site due a look by {@code polls};
+   * each look says when the site's next entry is due.
+   */
+  private void pollEach(String what, SitePolls polls, Function<String, Future<WorkQueue.Moved>> move) {
+    long now = clock.millis();
+    forEachSite(what, site -> !polls.due(site, now) ? Future.succeededFuture() : move.apply(site).onSuccess(moved -> {
+      polls.looked(site, clock.millis(), moved.nextDueMillis());
+      if (moved.count() > 0) {
+        announceWork(site);
+      }
+    }));
   }
 
   /** One periodic step for each site with work, unless stopping; a failure is logged as "{what} failed". */

@@ -92,19 +92,30 @@ final class WorkQueue {
         .map(r -> r.toLong() == 1L);
   }
 
-  /** Turns the site's scheduled waves that are due into scan units (fire_due.lua); how many fired. */
-  Future<Long> fireDue(String siteId, Instant now, int max) {
-    return FIRE_DUE.run(redis, List.of(Keys.site(siteId, Keys.Part.SCHEDULE), stream(siteId)),
-            List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)))
-        .map(Response::toLong);
+  /**
+   * What moving due entries of a schedule or retry set into the work stream did: how many moved,
+   * and when the next one left is due (Long.MAX_VALUE: none left).
+   */
+  record Moved(long count, long nextDueMillis) {
+    static Moved of(Response r) {
+      long next = r.get(1).toLong();
+      return new Moved(r.get(0).toLong(), next < 0 ? Long.MAX_VALUE : next);
+    }
   }
 
-  /** Moves due retries into the work stream; how many moved. */
-  Future<Long> claimDueRetries(String siteId, long nowMillis, int max) {
+  /** Turns the site's scheduled waves that are due into scan units (fire_due.lua). */
+  Future<Moved> fireDue(String siteId, Instant now, int max) {
+    return FIRE_DUE.run(redis, List.of(Keys.site(siteId, Keys.Part.SCHEDULE), stream(siteId)),
+            List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)))
+        .map(Moved::of);
+  }
+
+  /** Moves due retries into the work stream (claim_retries.lua). */
+  Future<Moved> claimDueRetries(String siteId, long nowMillis, int max) {
     return CLAIM_RETRIES.run(redis,
         List.of(Keys.site(siteId, Keys.Part.RETRIES), stream(siteId)),
         List.of(String.valueOf(nowMillis), String.valueOf(max)))
-        .map(Response::toLong);
+        .map(Moved::of);
   }
 
   /**

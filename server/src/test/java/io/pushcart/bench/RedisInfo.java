@@ -13,12 +13,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Redis's own view of the benchmark: INFO commandstats over a plain socket (inline commands). */
-final class RedisInfo {
+public final class RedisInfo {
   private RedisInfo() {
   }
 
   /** Sends one inline command and returns the reply's lines. */
-  static List<String> command(String redisUrl, String command) {
+  public static List<String> command(String redisUrl, String command) {
     URI uri = URI.create(redisUrl);
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
       OutputStream out = socket.getOutputStream();
