@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,18 +46,6 @@ public final class DeliveryVerticle extends VerticleBase {
   /** How late a scheduled wave may fire: the schedule is read this often. */
   static final long SCHEDULE_POLL_MS = 250;
   /**
-   * How long a worker leaves a site whose stream had no new unit. Work this instance adds is
-   * announced on the event bus and looked at at once; another instance's is seen within this.
-   */
-  static final long QUIET_MS = 1_000;
-  /**
-   * How long a worker trusts the next due time it read of a site's schedule or retries before
-   * reading them again: another instance may have added an earlier one.
-   */
-  static final long DUE_TRUST_MS = 2_000;
-  static final long SITES_REFRESH_MS = 2_000;
-  static final long CAMPAIGN_CACHE_MS = 1_000;
-  /**
    * How often, and after how long idle, consumers of dead instances are removed from the groups
    * and sites without work from the active-site index.
    */
@@ -75,28 +64,18 @@ public final class DeliveryVerticle extends VerticleBase {
   private SendStep send;
   private PushClient client;
   private WorkerExecutor cryptoWorkers;
-  private CampaignStore campaigns;
+  private CampaignCache campaigns;
   private ActiveSites activeSites;
+  private SiteWatch watch;
   private SharedPauses pauses;
 
   private final Map<String, WorkUnit> held = new HashMap<>();
   /** Units in hand that another instance has taken over: we stalled; their remaining messages are its to send. */
   private final Set<String> lost = new HashSet<>();
   private final List<Future<Void>> running = new ArrayList<>();
-  private final Map<String, CachedCampaign> campaignCache = new HashMap<>();
-  private final SitePolls newUnits = new SitePolls(QUIET_MS);
-  private final SitePolls waves = new SitePolls(DUE_TRUST_MS);
-  private final SitePolls retries = new SitePolls(DUE_TRUST_MS);
-  private List<String> sites = List.of();
-  private long sitesReadAt;
-  private int nextSite;
-  private int nextClaimSite;
   private boolean polling;
   private boolean idleTimerSet;
   private boolean stopping;
-
-  private record CachedCampaign(Future<StoredCampaign> campaign, long readAt) {
-  }
 
   public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
     this.config = config;
@@ -110,8 +89,9 @@ public final class DeliveryVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisConnector.create(vertx, config, redisUrl);
     queue = new WorkQueue(redis, config.instanceId() + "#" + Ids.random(4));
-    campaigns = new CampaignStore(redis);
+    campaigns = new CampaignCache(new CampaignStore(redis), clock);
     activeSites = new ActiveSites(redis);
+    watch = new SiteWatch(activeSites, queue, clock);
     client = new PushClient(vertx, config);
     cryptoWorkers = vertx.createSharedWorkerExecutor("pushcart-crypto", Runtime.getRuntime().availableProcessors());
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
@@ -153,7 +133,7 @@ public final class DeliveryVerticle extends VerticleBase {
       return;
     }
     polling = true;
-    nextUnit().onComplete(ar -> {
+    watch.nextNewUnit().onComplete(ar -> {
       polling = false;
       if (ar.succeeded() && ar.result() != null) {
         run(ar.result());
@@ -177,50 +157,9 @@ public final class DeliveryVerticle extends VerticleBase {
     }
   }
 
-  /** The next new unit of any site, visiting sites in turn so that one big campaign does not starve the others. */
-  private Future<WorkUnit> nextUnit() {
-    return knownSites().compose(list -> tryFrom(list, 0));
-  }
-
-  private Future<WorkUnit> tryFrom(List<String> list, int tried) {
-    long now = clock.millis();
-    for (int visited = tried; visited < list.size(); visited++) {
-      String site = list.get(Math.floorMod(nextSite++, list.size()));
-      if (newUnits.due(site, now)) {
-        int next = visited + 1;
-        return queue.readNew(site, 1).compose(units -> {
-          if (units.isEmpty()) {
-            newUnits.looked(site, clock.millis(), Long.MAX_VALUE);
-            return tryFrom(list, next);
-          }
-          return Future.succeededFuture(units.get(0));
-        });
-      }
-    }
-    return Future.succeededFuture(null);
-  }
-
-  private Future<List<String>> knownSites() {
-    long age = clock.millis() - sitesReadAt;
-    if (age >= 0 && age < SITES_REFRESH_MS) {
-      return Future.succeededFuture(sites);
-    }
-    return activeSites.list().map(list -> {
-      sites = list;
-      sitesReadAt = clock.millis();
-      List.of(newUnits, waves, retries).forEach(polls -> polls.retainOnly(list));
-      return list;
-    });
-  }
-
-  /** This instance added work to the site (a campaign, a fired wave, units, retries): look at it at once. */
+  /** This instance added work to the site: look at it at once. */
   private void workAnnounced(String site) {
-    List.of(newUnits, waves, retries).forEach(polls -> polls.lookNow(site));
-    if (!sites.contains(site)) {
-      List<String> more = new ArrayList<>(sites);
-      more.add(site);
-      sites = more; // until the next refresh of the active-site index lists it
-    }
+    watch.workAnnounced(site);
     pump();
   }
 
@@ -231,14 +170,14 @@ public final class DeliveryVerticle extends VerticleBase {
   private void run(WorkUnit unit) {
     held.put(unit.entryId(), unit);
     Future<Void> done = (unit instanceof WorkUnit.Unreadable ? Future.<StoredCampaign>succeededFuture(null)
-        : campaign(unit.siteId(), unit.campaignId()))
+        : campaigns.get(unit.siteId(), unit.campaignId()))
         .compose(campaign -> {
           if (campaign == null || campaign.status() != CampaignStatus.SENDING) {
             return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
           return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
               : send.run((WorkUnit.Send) unit, campaign, () -> lost.contains(unit.entryId()) ? Future.succeededFuture(false)
-                  : campaign(unit.siteId(), unit.campaignId()).map(c -> c != null && c.status() == CampaignStatus.SENDING));
+                  : campaigns.get(unit.siteId(), unit.campaignId()).map(c -> c != null && c.status() == CampaignStatus.SENDING));
         });
     running.add(done);
     done.onComplete(ar -> {
@@ -256,29 +195,8 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * The campaign, read at most once a {@link #CAMPAIGN_CACHE_MS} (every message asks whether its
-   * campaign is still sending); callers during a read share it. Null when it no longer exists.
-   */
-  private Future<StoredCampaign> campaign(String siteId, String campaignId) {
-    CachedCampaign cached = campaignCache.get(campaignId);
-    long age = cached == null ? -1 : clock.millis() - cached.readAt();
-    if (age >= 0 && age < CAMPAIGN_CACHE_MS) {
-      return cached.campaign();
-    }
-    Future<StoredCampaign> read = campaigns.find(siteId, campaignId).map(found -> found.orElse(null));
-    campaignCache.put(campaignId, new CachedCampaign(read, clock.millis()));
-    read.onComplete(ar -> {
-      if (ar.failed() || ar.result() == null) {
-        campaignCache.computeIfPresent(campaignId, (id, c) -> c.campaign() == read ? null : c); // read again next time
-      }
-    });
-    return read;
-  }
-
   private void heartbeat() {
-    long now = clock.millis();
-    campaignCache.values().removeIf(c -> now - c.readAt() > CAMPAIGN_CACHE_MS);
+    campaigns.evictStale();
     Map<String, List<String>> bySite = new HashMap<>();
     held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
     bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
@@ -298,10 +216,10 @@ public final class DeliveryVerticle extends VerticleBase {
    */
   private void claimAbandoned() {
     int room = UNITS_IN_FLIGHT - running.size();
-    if (stopping || room <= 0 || sites.isEmpty()) {
+    String site = watch.nextToClaimFrom();
+    if (stopping || room <= 0 || site == null) {
       return;
     }
-    String site = sites.get(nextClaimSite++ % sites.size());
     queue.claimAbandoned(site, config.claimIdleMillis(), room).onSuccess(units -> units.forEach(u -> {
       if (!stopping && !held.containsKey(u.entryId())) {
         LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId());
@@ -312,7 +230,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
   private void fireDueWaves() {
-    pollEach("firing scheduled campaigns", waves, site -> queue.fireDue(site, clock.instant(), 100));
+    announceMoved("firing scheduled campaigns", watch::fireDueWaves);
   }
 
   private void prune() {
@@ -328,21 +246,21 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void moveDueRetries() {
-    pollEach("moving retries", retries, site -> queue.claimDueRetries(site, clock.millis(), 1000));
+    announceMoved("moving retries", watch::moveDueRetries);
   }
 
-  /**
-   * One move of due entries into the work stream for each site due a look by {@code polls};
-   * each look says when the site's next entry is due.
-   */
-  private void pollEach(String what, SitePolls polls, Function<String, Future<WorkQueue.Moved>> move) {
-    long now = clock.millis();
-    forEachSite(what, site -> !polls.due(site, now) ? Future.succeededFuture() : move.apply(site).onSuccess(moved -> {
-      polls.looked(site, clock.millis(), moved.nextDueMillis());
-      if (moved.count() > 0) {
-        announceWork(site);
-      }
-    }));
+  /** Runs one round of moves unless stopping; the sites where work moved are announced, failures logged. */
+  private void announceMoved(String what, Supplier<List<Future<String>>> round) {
+    if (stopping) {
+      return;
+    }
+    round.get().forEach(look -> look
+        .onSuccess(site -> {
+          if (site != null) {
+            announceWork(site);
+          }
+        })
+        .onFailure(err -> LOG.warning(what + " failed: " + err.getMessage())));
   }
 
   /** One periodic step for each site with work, unless stopping; a failure is logged as "{what} failed". */
@@ -350,7 +268,7 @@ public final class DeliveryVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    for (String site : sites) {
+    for (String site : watch.sites()) {
       step.apply(site).onFailure(err -> LOG.warning(what + " failed: " + err.getMessage()));
     }
   }
