@@ -37,7 +37,7 @@ public final class Services {
     this.sites = new SiteService(new SiteStore(redis), crypto, clock);
     this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
     this.campaigns = new CampaignService(new CampaignStore(redis), clock,
-        site -> vertx.eventBus().publish(ActiveSites.WORK_ADDRESS, site));
+        site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
   }
 

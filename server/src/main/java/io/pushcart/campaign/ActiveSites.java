@@ -4,6 +4,7 @@ import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.redis.Scored;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -29,6 +30,11 @@ public final class ActiveSites {
    * workers then look at that site at once instead of at their next idle poll.
    */
   public static final String WORK_ADDRESS = "pushcart.site-work";
+
+  /** Tells this instance's delivery workers that the site has new work ({@link #WORK_ADDRESS}). */
+  public static void announceWork(EventBus eventBus, String siteId) {
+    eventBus.publish(WORK_ADDRESS, siteId);
+  }
   private static final LuaScript FORGET = LuaScript.load("forget_site");
 
   private final Redis redis;

@@ -164,7 +164,7 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void announceWork(String site) {
-    vertx.eventBus().publish(ActiveSites.WORK_ADDRESS, site);
+    ActiveSites.announceWork(vertx.eventBus(), site);
   }
 
   private void run(WorkUnit unit) {
