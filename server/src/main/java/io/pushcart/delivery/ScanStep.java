@@ -4,6 +4,7 @@ import io.pushcart.campaign.AudiencePlan;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.campaign.Wave;
 import io.pushcart.redis.Keys;
+import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.Command;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
- * One page of a campaign wave's audience: SSCAN a driver set from the unit's cursor, keep the
+ * One page of a campaign wave's audience: SSCAN a driver set from the unit's cursor
+ * (scan_page.lua, which restarts the set from 0 when Redis is another process now), keep the
  * members the audience accepts, and commit them together with the next page's unit. Only one
  * page of ids is ever in memory. The drivers are the audience's sets (a wave sent at one
  * instant) or the time-zone sets of a local-time wave, whose members are then checked against
@@ -27,6 +30,8 @@ import java.util.Set;
 final class ScanStep {
   /** SSCAN's COUNT hint: about this many ids per send unit. */
   static final int PAGE = 1000;
+  private static final LuaScript SCAN_PAGE = LuaScript.load("scan_page");
+  private static final Logger LOG = Logger.getLogger(ScanStep.class.getName());
 
   private final Redis redis;
   private final WorkQueue queue;
@@ -61,22 +66,26 @@ final class ScanStep {
   }
 
   /** Scans from driver {@code driver} at {@code cursor}; empty drivers (most zones) are passed in the same step. */
-  private Future<Void> page(WorkUnit.Scan unit, WaveScan scan, int driver, String cursor, StoredCampaign campaign) {
-    Request sscan = Request.cmd(Command.SSCAN).arg(scan.driverKeys().get(driver)).arg(cursor).arg("COUNT").arg(PAGE);
-    return redis.send(sscan).compose(page -> {
-      String next = page.get(0).toString();
+  private Future<Void> page(WorkUnit.Scan unit, WaveScan scan, int driver, WorkUnit.Cursor cursor, StoredCampaign campaign) {
+    return SCAN_PAGE.run(redis, List.of(scan.driverKeys().get(driver)),
+        List.of(cursor.position(), cursor.runId(), String.valueOf(PAGE))).compose(page -> {
+      WorkUnit.Cursor next = new WorkUnit.Cursor(page.get(0).toString(), page.get(2).toString());
       List<String> members = page.get(1).stream().map(Response::toString).toList();
-      boolean driverDone = next.equals("0");
+      if (page.get(3).toInteger() == 1) {
+        LOG.info("campaign " + unit.campaignId() + ": Redis is another process than when its audience scan began "
+            + "(restart or failover); scanning set " + driver + " of wave " + unit.wave() + " again from its start");
+      }
+      boolean driverDone = next.atStart();
       boolean lastDriver = driver + 1 >= scan.driverKeys().size();
       if (members.isEmpty() && driverDone && !lastDriver) {
-        return page(unit, scan, driver + 1, "0", campaign);
+        return page(unit, scan, driver + 1, WorkUnit.Cursor.START, campaign);
       }
       Integer nextDriver = !driverDone ? Integer.valueOf(driver) : lastDriver ? null : Integer.valueOf(driver + 1);
       Instant now = clock.instant();
       // Messages that may no longer go out are still counted, as lapsed: the stats say who was missed.
       boolean lapse = scan.late() || campaign.expiresAt().filter(at -> !now.isBefore(at)).isPresent();
       return accepted(unit.siteId(), scan, driver, members)
-          .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? "0" : next, lapse, now.toString()))
+          .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? WorkUnit.Cursor.START : next, lapse, now.toString()))
           .mapEmpty();
     });
   }

@@ -11,7 +11,6 @@ import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The sites' work streams, read through one consumer group shared by every instance: a unit is
@@ -80,11 +79,11 @@ final class WorkQueue {
    * Commits a scan step (see commit_scan.lua): the ids found (queued to send, or lapsed when
    * {@code lapse}), the next page or the end of the wave's scan. False when the unit is no longer ours.
    */
-  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, String nextCursor, boolean lapse,
+  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, WorkUnit.Cursor nextCursor, boolean lapse,
                              String now) {
     List<String> args = new ArrayList<>(ids.size() + 9);
     args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(), String.valueOf(unit.wave()),
-        nextDriver == null ? "" : nextDriver.toString(), Objects.requireNonNullElse(nextCursor, "0"), now,
+        nextDriver == null ? "" : nextDriver.toString(), nextCursor.wire(), now,
         lapse ? "1" : ""));
     args.addAll(ids);
     return COMMIT_SCAN.run(redis, List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId()),

@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,9 +50,17 @@ public final class EmbeddedRedis implements AutoCloseable {
   /** As {@link #start(Path)}, with more redis-server arguments (tests: {@code --requirepass}). */
   public static EmbeddedRedis start(Path dataDir, List<String> extraArgs) {
     try {
+      return start(dataDir, freePort(), extraArgs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded redis-server", e);
+    }
+  }
+
+  /** On a given port: tests restart Redis where its clients expect it, with the same data. */
+  public static EmbeddedRedis start(Path dataDir, int port, List<String> extraArgs) {
+    try {
       Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
       Path binary = extractBinary(dataDir.resolve("bin"));
-      int port = freePort();
       List<String> command = new ArrayList<>();
       if (Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
         command.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
@@ -63,7 +73,8 @@ public final class EmbeddedRedis implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       CompletableFuture<Process> started = new CompletableFuture<>();
       CompletableFuture<Void> ready = new CompletableFuture<>();
-      Thread keeper = new Thread(() -> runAndWatch(builder, started, ready), "embedded-redis-" + port);
+      Path log = redisDir.resolve("redis-server.log");
+      Thread keeper = new Thread(() -> runAndWatch(builder, log, started, ready), "embedded-redis-" + port);
       keeper.setDaemon(true);
       keeper.start();
       Process process = started.get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -82,8 +93,13 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
-  /** Runs on the keeper thread, which stays alive (reading the child's output) for the child's whole life. */
-  private static void runAndWatch(ProcessBuilder builder, CompletableFuture<Process> started, CompletableFuture<Void> ready) {
+  /**
+   * Runs on the keeper thread, which stays alive (reading the child's output) for the child's
+   * whole life. Everything redis-server prints goes to {@code log}; only warnings an operator
+   * must act on reach our log (see {@link #worthPassingOn}).
+   */
+  private static void runAndWatch(ProcessBuilder builder, Path log, CompletableFuture<Process> started,
+                                  CompletableFuture<Void> ready) {
     Process process;
     try {
       process = builder.start();
@@ -92,21 +108,35 @@ public final class EmbeddedRedis implements AutoCloseable {
       return;
     }
     started.complete(process);
-    // Redis prints this line (at notice level) once it accepts connections; only its warnings
-    // (marked '#') are worth passing on.
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+         Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       String line;
       while ((line = out.readLine()) != null) {
+        file.write(line);
+        file.write('\n');
+        file.flush();
+        // Redis prints this line (at notice level) once it accepts connections.
         if (line.contains("Ready to accept connections")) {
           ready.complete(null);
-        } else if (line.contains(" # ")) {
-          LOG.info("redis-server: " + line);
+        } else if (worthPassingOn(line)) {
+          LOG.warning("redis-server (full log in " + log + "): " + line);
         }
       }
     } catch (IOException ignored) {
       // the stream closes when the process ends
     }
-    ready.completeExceptionally(new IllegalStateException("redis-server exited with " + waitFor(process)));
+    ready.completeExceptionally(new IllegalStateException("redis-server exited with " + waitFor(process)
+        + "; its log: " + log));
+  }
+
+  /**
+   * Redis's warnings ('#' lines saying WARNING), except those about kernel tuning for a
+   * production Redis (memory overcommit for background saves, transparent huge pages, the TCP
+   * backlog): the embedded Redis is for a laptop or a test, and a production Redis is run apart.
+   */
+  static boolean worthPassingOn(String line) {
+    return line.contains(" # WARNING") && !line.contains("overcommit") && !line.contains("Transparent Huge Pages")
+        && !line.contains("TCP backlog");
   }
 
   private static int waitFor(Process process) {
