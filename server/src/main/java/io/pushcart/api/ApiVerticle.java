@@ -20,11 +20,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.function.Function;
 
 /** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
 public final class ApiVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
+  /** The longest an API request may take before it is answered 503. */
+  static final long REQUEST_TIMEOUT_MS = 15_000;
 
   private final Config config;
   private final String adminToken;
@@ -63,6 +66,8 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
     router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.demo());
+    // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
+    router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);

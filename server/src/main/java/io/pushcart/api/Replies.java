@@ -1,6 +1,7 @@
 package io.pushcart.api;
 
 import io.pushcart.common.ClientError;
+import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -57,7 +58,10 @@ final class Replies {
     }
   }
 
-  /** Every failure ends here: a {@link ClientError} as its 4xx, anything else as a 500 that reveals nothing. */
+  /**
+   * Every failure ends here: a {@link ClientError} as its 4xx, Redis {@link Unavailable} as 503,
+   * anything else as a 500 that reveals nothing but a reference, logged once with its stack trace.
+   */
   static void renderFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status;
@@ -68,6 +72,19 @@ final class Replies {
       if (e.field() != null) {
         error.put("field", e.field());
       }
+    } else if (Unavailable.in(failure)) {
+      // Not the client's fault, nor a bug: said plainly, with when to try again, and not logged
+      // per request (delivery logs the outage once).
+      status = 503;
+      ctx.response().putHeader("Retry-After", String.valueOf(Unavailable.RETRY_AFTER_SECONDS));
+      error = new JsonObject().put("code", "unavailable")
+          .put("message", "Redis, where Pushcart keeps its data, is unavailable (restarting or failing over); "
+              + "try again in " + Unavailable.RETRY_AFTER_SECONDS + " seconds");
+    } else if (failure == null && ctx.statusCode() == 503) {
+      status = 503;
+      ctx.response().putHeader("Retry-After", String.valueOf(Unavailable.RETRY_AFTER_SECONDS));
+      error = new JsonObject().put("code", "unavailable").put("message", "the request took too long; try again in "
+          + Unavailable.RETRY_AFTER_SECONDS + " seconds");
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       error = new JsonObject().put("code", codeFor(status)).put("message", messageFor(status));

@@ -23,6 +23,8 @@ public record Config(
     int pushMaxAttempts,
     int deliveryInstances,
     long claimIdleMillis,
+    long redisTimeoutMillis,
+    long shutdownGraceMillis,
     String instanceId) {
 
   /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
@@ -53,6 +55,8 @@ public record Config(
         r.integer("PUSHCART_PUSH_MAX_ATTEMPTS", 5, 1, 20),
         r.integer("PUSHCART_DELIVERY_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64),
         r.integer("PUSHCART_CLAIM_IDLE_MS", 30_000, 100, 3_600_000),
+        r.integer("PUSHCART_REDIS_TIMEOUT_MS", 5_000, 100, 600_000),
+        r.integer("PUSHCART_SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),
         r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
     config.pushCaFile.ifPresent(f -> {
       if (!Files.isReadable(f)) {

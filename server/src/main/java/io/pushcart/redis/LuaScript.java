@@ -1,5 +1,6 @@
 package io.pushcart.redis;
 
+import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -52,7 +53,7 @@ public final class LuaScript {
     return redis.send(request(Command.EVALSHA, sha1, keys, args))
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
             ? redis.send(request(Command.EVAL, source, keys, args))
-            : Future.failedFuture(new IllegalStateException("script " + name + ": " + err.getMessage(), err)));
+            : Future.failedFuture(err instanceof Unavailable ? err : new IllegalStateException("script " + name + ": " + err.getMessage(), err)));
   }
 
   private static Request request(Command command, String script, List<String> keys, List<String> args) {

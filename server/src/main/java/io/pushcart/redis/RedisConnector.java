@@ -5,9 +5,26 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Builds the Redis client from the configuration: standalone ({@code redis://}, {@code rediss://}) or Cluster. */
+/**
+ * Builds the Redis client from the configuration: standalone ({@code redis://}, {@code rediss://})
+ * or Cluster, behind {@link GuardedRedis} (bounded waits, one type for "Redis unavailable").
+ */
 public final class RedisConnector {
+  /**
+   * The client's pool logs each dropped connection as SEVERE "Unhandled Error" with a stack
+   * trace (a Redis restart drops every pooled connection at once). The commands on those
+   * connections fail as well, and those failures are what Pushcart reports: once per outage, as
+   * Redis unavailable. Held here because JUL keeps loggers only weakly.
+   */
+  private static final Logger POOL_LOG = Logger.getLogger("io.vertx.redis.client.impl.RedisConnectionManager");
+
+  static {
+    POOL_LOG.setLevel(Level.OFF);
+  }
+
   private RedisConnector() {
   }
 
@@ -20,6 +37,6 @@ public final class RedisConnector {
     for (String endpoint : url.split(",")) {
       options.addConnectionString(endpoint.trim());
     }
-    return Redis.createClient(vertx, options);
+    return new GuardedRedis(Redis.createClient(vertx, options), config.redisTimeoutMillis());
   }
 }

@@ -1,0 +1,65 @@
+package io.pushcart.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushcart.common.Unavailable;
+import io.pushcart.support.RunningPushcart;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What GuardedRedis calls "Redis unavailable", and what it leaves a bug, against real redis-servers. */
+class GuardedRedisTest {
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private Throwable failure(Future<?> f) throws Exception {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      throw new AssertionError("expected the call to fail");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
+  @Test
+  void aRefusedConnectionIsUnavailable() throws Exception {
+    Redis redis = new GuardedRedis(Redis.createClient(vertx, "redis://127.0.0.1:" + RunningPushcart.freePort()), 2_000);
+    Throwable err = failure(redis.send(Request.cmd(Command.PING)));
+    assertThat(err).isInstanceOf(Unavailable.class).hasMessageStartingWith("Redis is unavailable");
+  }
+
+  @Test
+  void aPausedRedisIsUnavailableAfterTheTimeoutAndAWrongTypeIsNot() throws Exception {
+    try (EmbeddedRedis server = EmbeddedRedis.start(Files.createTempDirectory("guarded"), List.of())) {
+      Redis plain = Redis.createClient(vertx, server.url());
+      Redis redis = new GuardedRedis(Redis.createClient(vertx, server.url()), 300);
+      plain.send(Request.cmd(Command.SET).arg("k").arg("v")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      Throwable wrongType = failure(redis.send(Request.cmd(Command.SADD).arg("k").arg("m")));
+      assertThat(Unavailable.in(wrongType)).as("a WRONGTYPE reply is a bug, not an outage").isFalse();
+
+      plain.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(2_000)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Throwable paused = failure(redis.send(Request.cmd(Command.GET).arg("k")));
+      assertThat(paused).isInstanceOf(Unavailable.class).hasMessageContaining("no answer within 300 ms");
+    }
+  }
+}
