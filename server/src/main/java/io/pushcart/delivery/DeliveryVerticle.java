@@ -5,6 +5,7 @@ import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.Ids;
+import io.pushcart.common.Unavailable;
 import io.pushcart.config.Config;
 import io.pushcart.redis.RedisConnector;
 import io.pushcart.site.SiteStore;
@@ -42,6 +43,9 @@ public final class DeliveryVerticle extends VerticleBase {
    */
   static final int UNITS_IN_FLIGHT = Integer.getInteger("pushcart.unitsInFlight", 4);
   static final long IDLE_POLL_MS = 100;
+  /** While Redis is unavailable, a unit in hand is run again this often, at most {@link #MAX_RERUNS} times. */
+  static final long RERUN_AFTER_MS = 1_000;
+  static final int MAX_RERUNS = 120;
   static final long RETRY_POLL_MS = 250;
   /** How late a scheduled wave may fire: the schedule is read this often. */
   static final long SCHEDULE_POLL_MS = 250;
@@ -69,9 +73,11 @@ public final class DeliveryVerticle extends VerticleBase {
   private SiteWatch watch;
   private SharedPauses pauses;
 
+  /** The units in hand, by {@link #key} (two sites' streams can hand out the same entry id). */
   private final Map<String, WorkUnit> held = new HashMap<>();
-  /** Units in hand that another instance has taken over: we stalled; their remaining messages are its to send. */
+  /** Keys of units in hand that another instance has taken over: we stalled; their remaining messages are its to send. */
   private final Set<String> lost = new HashSet<>();
+  private final OutageLog outage = new OutageLog(LOG);
   private final List<Future<Void>> running = new ArrayList<>();
   private boolean polling;
   private boolean idleTimerSet;
@@ -98,7 +104,7 @@ public final class DeliveryVerticle extends VerticleBase {
     OriginLimiter limiter = new OriginLimiter(perWorker);
     pauses = new SharedPauses(redis, limiter, clock);
     scan = new ScanStep(redis, queue, clock);
-    send = new SendStep(queue, new ProgressStore(redis), new SubscriptionStore(redis),
+    send = new SendStep(vertx, queue, new ProgressStore(redis), new SubscriptionStore(redis),
         new SiteSenders(new SiteStore(redis), crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
@@ -107,7 +113,7 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(Math.max(100, claimIdle / 2), id -> claimAbandoned());
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
     vertx.setPeriodic(RETRY_POLL_MS, id -> pauses.refresh()
-        .onFailure(err -> LOG.warning("reading push-service pauses failed: " + err.getMessage())));
+        .onFailure(err -> outage.failed("reading push-service pauses", err)));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
     vertx.eventBus().<String>localConsumer(ActiveSites.WORK_ADDRESS, message -> workAnnounced(message.body()));
@@ -140,7 +146,9 @@ public final class DeliveryVerticle extends VerticleBase {
         pump();
       } else {
         if (ar.failed()) {
-          LOG.log(Level.WARNING, "reading work failed: " + ar.cause().getMessage());
+          outage.failed("reading work", ar.cause());
+        } else {
+          outage.ok();
         }
         idleThenPump();
       }
@@ -167,8 +175,22 @@ public final class DeliveryVerticle extends VerticleBase {
     ActiveSites.announceWork(vertx.eventBus(), site);
   }
 
+  private static String key(String siteId, String entryId) {
+    return siteId + " " + entryId;
+  }
+
+  private static String key(WorkUnit unit) {
+    return key(unit.siteId(), unit.entryId());
+  }
+
   private void run(WorkUnit unit) {
-    held.put(unit.entryId(), unit);
+    run(unit, 0);
+  }
+
+  /** Runs a unit; {@code reruns}: how often this worker has run it again after Redis was unavailable. */
+  private void run(WorkUnit unit, int reruns) {
+    String key = key(unit);
+    held.put(key, unit);
     Future<Void> done = (unit instanceof WorkUnit.Unreadable ? Future.<StoredCampaign>succeededFuture(null)
         : campaigns.get(unit.siteId(), unit.campaignId()))
         .compose(campaign -> {
@@ -176,20 +198,35 @@ public final class DeliveryVerticle extends VerticleBase {
             return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
           return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
-              : send.run((WorkUnit.Send) unit, campaign, () -> lost.contains(unit.entryId()) ? Future.succeededFuture(false)
+              : send.run((WorkUnit.Send) unit, campaign, () -> lost.contains(key) ? Future.succeededFuture(false)
                   : campaigns.get(unit.siteId(), unit.campaignId()).map(c -> c != null && c.status() == CampaignStatus.SENDING));
         });
     running.add(done);
     done.onComplete(ar -> {
-      // A scan adds send units; a send may add retries: every worker here looks at the site again.
-      announceWork(unit.siteId());
       running.remove(done);
-      held.remove(unit.entryId());
-      lost.remove(unit.entryId());
-      if (ar.failed()) {
+      boolean wasLost = lost.remove(key);
+      if (ar.succeeded()) {
+        outage.ok();
+        // A scan adds send units; a send may add retries: every worker here looks at the site again.
+        announceWork(unit.siteId());
+        held.remove(key);
+      } else if (Unavailable.in(ar.cause()) && !wasLost && !stopping && reruns < MAX_RERUNS) {
+        // Redis is away: the unit stays ours (heart-beaten) and runs again when it may be back.
+        outage.failed("running work units", ar.cause());
+        vertx.setTimer(RERUN_AFTER_MS, id -> {
+          if (stopping) {
+            held.remove(key); // left pending: another instance takes it over
+          } else {
+            run(unit, reruns + 1);
+          }
+        });
+      } else {
         // Left pending: after the claim time some instance (maybe this one) takes it over.
-        LOG.log(Level.WARNING, "work unit " + unit.entryId() + " of campaign " + unit.campaignId() + " failed: "
-            + ar.cause().getMessage(), ar.cause());
+        held.remove(key);
+        if (!Unavailable.in(ar.cause())) {
+          LOG.log(Level.WARNING, "work unit " + unit.entryId() + " of campaign " + unit.campaignId() + " of site "
+              + unit.siteId() + " failed; it runs again after PUSHCART_CLAIM_IDLE_MS: " + ar.cause().getMessage(), ar.cause());
+        }
       }
       pump();
     });
@@ -200,32 +237,39 @@ public final class DeliveryVerticle extends VerticleBase {
     Map<String, List<String>> bySite = new HashMap<>();
     held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
     bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
-        .onSuccess(taken -> taken.stream().filter(held::containsKey).forEach(id -> {
+        .onSuccess(taken -> taken.stream().map(id -> key(site, id)).filter(held::containsKey).forEach(id -> {
           if (lost.add(id)) {
             LOG.warning("work unit " + id + " was taken over by another instance (this one stalled longer than "
                 + "PUSHCART_CLAIM_IDLE_MS): it stops sending it");
           }
         }))
-        .onFailure(err -> LOG.warning("heartbeat failed: " + err.getMessage())));
+        .onFailure(err -> outage.failed("heart-beating units in hand", err)));
   }
 
   /**
-   * Takes over units whose owner stopped heart-beating, within this worker's free capacity.
-   * One site per round, in turn; a unit claimed as shutdown begins is left pending for another
-   * instance.
+   * Takes over units whose owner stopped heart-beating, within this worker's free capacity:
+   * every site in one round, so that recovery after a crash does not slow down with the number
+   * of sites. A unit claimed as shutdown begins is left pending for another instance.
    */
   private void claimAbandoned() {
+    claimFrom(new ArrayList<>(watch.sites()), 0);
+  }
+
+  private void claimFrom(List<String> sites, int next) {
     int room = UNITS_IN_FLIGHT - running.size();
-    String site = watch.nextToClaimFrom();
-    if (stopping || room <= 0 || site == null) {
+    if (stopping || room <= 0 || next >= sites.size()) {
       return;
     }
-    queue.claimAbandoned(site, config.claimIdleMillis(), room).onSuccess(units -> units.forEach(u -> {
-      if (!stopping && !held.containsKey(u.entryId())) {
-        LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId());
-        run(u);
-      }
-    }));
+    String site = sites.get(next);
+    queue.claimAbandoned(site, config.claimIdleMillis(), room)
+        .onSuccess(units -> units.forEach(u -> {
+          if (!stopping && !held.containsKey(key(u))) {
+            LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId() + " of site " + site);
+            run(u);
+          }
+        }))
+        .onFailure(err -> outage.failed("taking over abandoned units", err))
+        .onSuccess(units -> claimFrom(sites, next + 1));
   }
 
   /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
@@ -236,7 +280,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private void prune() {
     if (!stopping) {
       activeSites.pruneIdle(clock.millis(), PRUNE_IDLE_MS)
-          .onFailure(err -> LOG.warning("pruning idle sites failed: " + err.getMessage()));
+          .onFailure(err -> outage.failed("pruning idle sites", err));
     }
     forEachSite("pruning consumers", site -> queue.pruneConsumers(site, PRUNE_IDLE_MS).onSuccess(n -> {
       if (n > 0) {
@@ -260,7 +304,7 @@ public final class DeliveryVerticle extends VerticleBase {
             announceWork(site);
           }
         })
-        .onFailure(err -> LOG.warning(what + " failed: " + err.getMessage())));
+        .onFailure(err -> outage.failed(what, err)));
   }
 
   /** One periodic step for each site with work, unless stopping; a failure is logged as "{what} failed". */
@@ -269,7 +313,7 @@ public final class DeliveryVerticle extends VerticleBase {
       return;
     }
     for (String site : watch.sites()) {
-      step.apply(site).onFailure(err -> LOG.warning(what + " failed: " + err.getMessage()));
+      step.apply(site).onFailure(err -> outage.failed(what, err));
     }
   }
 }

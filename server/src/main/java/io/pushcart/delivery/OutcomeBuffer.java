@@ -1,7 +1,9 @@
 package io.pushcart.delivery;
 
+import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,17 @@ import java.util.List;
  * scripts. {@link #add} completes when that outcome is in Redis: the sender holds its
  * per-origin permit until then, which bounds the messages sent but not yet recorded — the ones
  * sent again if this instance dies — by the in-flight limit. Confined to one event loop.
+ *
+ * <p>A write that fails because Redis is unavailable (restarting, failing over) is tried again
+ * for about {@link #RETRY_DELAYS_MS}'s sum: those messages were sent, and recording them when
+ * Redis is back is what keeps them from being sent twice. The permits stay held meanwhile, so
+ * nothing new leaves. Recording is idempotent (record_outcomes.lua), so a write that did land
+ * before its answer was lost counts once.
  */
 final class OutcomeBuffer {
+  static final long[] RETRY_DELAYS_MS = {100, 200, 400, 800, 1_600, 3_200, 3_200, 3_200};
+
+  private final Vertx vertx;
   private final ProgressStore progress;
   private final String siteId;
   private final String campaignId;
@@ -22,7 +33,8 @@ final class OutcomeBuffer {
   private Promise<Void> pendingWritten = Promise.promise();
   private boolean writing;
 
-  OutcomeBuffer(ProgressStore progress, String siteId, String campaignId, Clock clock) {
+  OutcomeBuffer(Vertx vertx, ProgressStore progress, String siteId, String campaignId, Clock clock) {
+    this.vertx = vertx;
     this.progress = progress;
     this.siteId = siteId;
     this.campaignId = campaignId;
@@ -45,7 +57,7 @@ final class OutcomeBuffer {
     Promise<Void> done = pendingWritten;
     pending = new ArrayList<>();
     pendingWritten = Promise.promise();
-    progress.record(siteId, campaignId, batch, clock.instant().toString()).onComplete(ar -> {
+    record(batch, 0).onComplete(ar -> {
       writing = false;
       if (ar.succeeded()) {
         done.complete();
@@ -56,5 +68,11 @@ final class OutcomeBuffer {
         write();
       }
     });
+  }
+
+  private Future<String> record(List<Outcome> batch, int retry) {
+    return progress.record(siteId, campaignId, batch, clock.instant().toString())
+        .recover(err -> !Unavailable.in(err) || retry >= RETRY_DELAYS_MS.length ? Future.failedFuture(err)
+            : vertx.timer(RETRY_DELAYS_MS[retry]).compose(t -> record(batch, retry + 1)));
   }
 }

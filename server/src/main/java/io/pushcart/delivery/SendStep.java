@@ -10,7 +10,9 @@ import io.pushcart.webpush.PushRequest;
 import io.pushcart.webpush.PushRequestBuilder;
 import io.pushcart.webpush.Urgency;
 import io.pushcart.webpush.VapidSigner;
+import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,8 @@ import java.util.function.Supplier;
  * bounded number in flight per push service, and record every outcome before acknowledging.
  */
 final class SendStep {
+  /** Why a message was held back: an outcome of its run, or of this worker, could not be stored. */
+  private static final Unavailable NOT_SENT = new Unavailable("not sent: outcomes cannot be stored in Redis now", null);
   /** Messages encrypted per hand-off to a crypto worker: big enough to amortise the hop, small enough to start sending early. */
   static final int CHUNK = 64;
 
@@ -40,8 +44,16 @@ final class SendStep {
   private final WorkerExecutor cryptoWorkers;
   private final DeliveryMetrics metrics;
   private final Clock clock;
+  private final Vertx vertx;
+  /**
+   * Set when an outcome could not be stored even after OutcomeBuffer's retries; cleared by the
+   * next claim that Redis answers. While set, no unit of this worker sends: a message whose
+   * outcome cannot be stored would be sent again when its unit is re-run, and this keeps those
+   * repeats to what was already in flight.
+   */
+  private boolean outcomesFailing;
 
-  SendStep(WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
+  SendStep(Vertx vertx, WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
            WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
     this.queue = queue;
@@ -56,6 +68,7 @@ final class SendStep {
     this.cryptoWorkers = cryptoWorkers;
     this.metrics = metrics;
     this.clock = clock;
+    this.vertx = vertx;
   }
 
   /** A subscription loaded for sending, or the outcome that makes sending pointless. */
@@ -72,16 +85,34 @@ final class SendStep {
     PushOptions options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL), campaign.topic().orElse(null));
     byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
     Expiry expiry = campaign.expiresAt().map(at -> new Expiry(at.toEpochMilli())).orElse(Expiry.NEVER);
-    Run run = new Run(unit, expiry, new OutcomeBuffer(progress, unit.siteId(), unit.campaignId(), clock), stillSending);
+    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, progress, unit.siteId(), unit.campaignId(), clock), stillSending);
     return progress.claimDue(unit)
+        .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
         .compose(targets -> senders.forSite(unit.siteId())
             .compose(builder -> sendAll(run, targets, builder, payload, options)))
         .compose(v -> queue.ack(unit));
   }
 
-  /** What every message of one run shares. */
-  private record Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending) {
+  /**
+   * What every message of one run shares. {@code broken} once an outcome of the run could not be
+   * stored or the campaign's state could not be read: no further message of it leaves, and the
+   * unit fails rather than being acknowledged, to be run again (its ids keep their in-flight
+   * marks, so the re-run sends exactly those without an outcome).
+   */
+  private static final class Run {
+    final WorkUnit.Send unit;
+    final Expiry expiry;
+    final OutcomeBuffer outcomes;
+    final Supplier<Future<Boolean>> stillSending;
+    boolean broken;
+
+    Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending) {
+      this.unit = unit;
+      this.expiry = expiry;
+      this.outcomes = outcomes;
+      this.stillSending = stillSending;
+    }
   }
 
   /**
@@ -141,9 +172,11 @@ final class SendStep {
           }));
     }
     // Even when a chunk fails to encrypt, the sends already started are awaited: the unit must
-    // not end (and stop heart-beating) while its messages are still in flight.
+    // not end (and stop heart-beating) while its messages are still in flight. It succeeds only
+    // when every message's outcome is stored: otherwise it is not acknowledged, and runs again.
     Future<Void> allEncrypted = encrypted;
-    return allEncrypted.transform(ar -> Future.join(sends).transform(x -> allEncrypted)).mapEmpty();
+    return allEncrypted.transform(ar -> Future.join(sends).transform(all -> allEncrypted.failed() ? allEncrypted
+        : all.failed() ? Future.failedFuture(all.cause()) : Future.succeededFuture()));
   }
 
   /** Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target. */
@@ -165,24 +198,33 @@ final class SendStep {
 
   /** Completes when the message's outcome is recorded (and a gone subscription deleted). */
   private Future<Void> sendOne(Target t, PushRequest request, Run run) {
-    int attempt = run.unit().attempt();
+    int attempt = run.unit.attempt();
     if (t.settled() != null) {
-      return run.outcomes().add(t.settled());
+      return record(run, t.settled()).mapEmpty();
     }
     if (request == null) {
-      return run.outcomes().add(new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable"));
+      return record(run, new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable")).mapEmpty();
     }
     String origin = VapidSigner.originOf(t.endpoint());
     // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
     // of this unit would no longer send the message again.
     return limiter.acquire(origin)
-        .compose(v -> run.stillSending().get()
-            .compose(sending -> sending ? sendUnlessPaused(origin, t, request, attempt, run.expiry()) : Future.succeededFuture())
-            .compose(outcome -> outcome == null ? Future.succeededFuture() : run.outcomes().add(outcome).map(outcome))
+        .compose(v -> (run.broken || outcomesFailing ? Future.<Boolean>failedFuture(NOT_SENT) : run.stillSending.get())
+            .onFailure(err -> run.broken = true)
+            .compose(sending -> sending ? sendUnlessPaused(origin, t, request, attempt, run.expiry) : Future.succeededFuture())
+            .compose(outcome -> outcome == null ? Future.succeededFuture() : record(run, outcome))
             .onComplete(x -> limiter.release(origin)))
         .compose(outcome -> outcome != null && outcome.kind() == Outcome.Kind.EXPIRED
-            ? subscriptions.deleteIfEndpoint(run.unit().siteId(), t.id(), t.endpoint().toString()).mapEmpty()
+            ? subscriptions.deleteIfEndpoint(run.unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
             : Future.<Void>succeededFuture());
+  }
+
+  /** Stores an outcome; a failure breaks the run and stops this worker's sending until Redis answers again. */
+  private Future<Outcome> record(Run run, Outcome outcome) {
+    return run.outcomes.add(outcome).map(outcome).onFailure(err -> {
+      run.broken = true;
+      outcomesFailing = true;
+    });
   }
 
   /**
