@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.logging.Logger;
+import sun.misc.Signal;
 
 /** The command line: reads the environment, starts Pushcart, and stops it cleanly on SIGTERM / Ctrl-C. */
 public final class Main {
@@ -35,10 +36,23 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: finishing the work in hand");
+    Runnable stop = () -> {
+      LOG.info("stopping: finishing the work in hand (at most PUSHCART_SHUTDOWN_GRACE_MS, "
+          + config.shutdownGraceMillis() + " ms)");
       pushcart.close();
-    }, "pushcart-shutdown"));
+      LOG.info("stopped");
+    };
+    // SIGTERM and Ctrl-C are the ordinary way to stop: the graceful stop runs before exit begins
+    // (inside a shutdown hook, JUL may already have closed its handlers and the log is lost), and
+    // the process exits 0: a JVM ended by a signal reports 143 or 130, which supervisors take
+    // for a crash. The hook covers any other way of exiting; a second close does nothing.
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        stop.run();
+        System.exit(0);
+      });
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(pushcart::close, "pushcart-shutdown"));
     String base = "http://localhost:" + config.port();
     LOG.info("Pushcart listening on " + config.host() + ":" + config.port()
         + " | Redis: " + (pushcart.redisIsEmbedded() ? "embedded at " + pushcart.redisUrl() + ", data in " + config.dataDir()

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running Pushcart: its Redis (embedded unless a URL is configured), the HTTP API verticles
@@ -27,12 +28,19 @@ public final class Pushcart {
   private final Optional<EmbeddedRedis> embedded;
   private final String redisUrl;
   private final CryptoProvider crypto;
+  private final AtomicBoolean draining;
+  private final String deliveryDeployment;
+  private final String apiDeployment;
 
-  private Pushcart(Vertx vertx, Optional<EmbeddedRedis> embedded, String redisUrl, CryptoProvider crypto) {
+  private Pushcart(Vertx vertx, Optional<EmbeddedRedis> embedded, String redisUrl, CryptoProvider crypto,
+                   AtomicBoolean draining, String deliveryDeployment, String apiDeployment) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.redisUrl = redisUrl;
     this.crypto = crypto;
+    this.draining = draining;
+    this.deliveryDeployment = deliveryDeployment;
+    this.apiDeployment = apiDeployment;
   }
 
   /** Starts everything; blocks the calling thread (never an event loop) until the API listens. */
@@ -47,21 +55,22 @@ public final class Pushcart {
     CryptoProvider crypto = CryptoProvider.best();
     Vertx vertx = Vertx.vertx();
     int cores = Runtime.getRuntime().availableProcessors();
-    Future<?> deployed = checkRedis(vertx, config, redisUrl, clock)
+    AtomicBoolean draining = new AtomicBoolean();
+    Future<String> delivery = checkRedis(vertx, config, redisUrl, clock)
         .compose(ok -> vertx.deployVerticle(() -> new DeliveryVerticle(config, redisUrl, crypto, metrics, clock),
-            new DeploymentOptions().setInstances(config.deliveryInstances()))
-        .compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, adminToken,
-                v -> Services.create(v, config, redisUrl, crypto, clock)),
-            new DeploymentOptions().setInstances(cores))));
+            new DeploymentOptions().setInstances(config.deliveryInstances())));
+    Future<String> api = delivery.compose(id -> vertx.deployVerticle(() -> new ApiVerticle(config, adminToken,
+            v -> Services.create(v, config, redisUrl, crypto, clock), draining::get),
+        new DeploymentOptions().setInstances(cores)));
     try {
-      deployed.toCompletionStage().toCompletableFuture().get();
+      api.toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       vertx.close();
       embedded.ifPresent(EmbeddedRedis::close);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("Pushcart did not start: " + cause.getMessage(), cause);
     }
-    return new Pushcart(vertx, embedded, redisUrl, crypto);
+    return new Pushcart(vertx, embedded, redisUrl, crypto, draining, delivery.result(), api.result());
   }
 
   /**
@@ -90,11 +99,26 @@ public final class Pushcart {
   }
 
   /**
-   * Graceful stop: the API closes, delivery workers finish and acknowledge the units in hand
-   * (queued work stays in Redis for the next instance), then the embedded Redis flushes and exits.
+   * Graceful stop, in this order: /ready answers 503 at once (load balancers stop sending us
+   * traffic) while the API still serves; delivery workers take no new unit and finish the units
+   * in hand, handing back whatever is left after PUSHCART_SHUTDOWN_GRACE_MS (DeliveryVerticle);
+   * then the API stops accepting connections and lets the open requests complete; last, the
+   * embedded Redis flushes and exits. Queued work stays in Redis for the next instance.
    */
   public void close() {
+    if (draining.getAndSet(true)) {
+      return; // already closed, or closing (a signal handler and a shutdown hook may both ask)
+    }
     try {
+      vertx.undeploy(deliveryDeployment)
+          .transform(ar -> vertx.undeploy(apiDeployment))
+          .toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      // closing anyway
+    }
+    try {
+      // Awaited apart from the chain above: a continuation of it would be run on an event loop
+      // that vertx.close() terminates, and never complete.
       vertx.close().toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       // closing anyway

@@ -21,6 +21,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
@@ -32,6 +34,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Config config;
   private final String adminToken;
   private final Function<io.vertx.core.Vertx, Services> wiring;
+  private final BooleanSupplier draining;
 
   private Services services;
   private Auth auth;
@@ -42,11 +45,16 @@ public final class ApiVerticle extends VerticleBase {
   private Buffer openApi;
   private HttpServer server;
 
-  /** {@code wiring} builds this verticle's services on its own Vert.x (and so its own Redis client). */
-  public ApiVerticle(Config config, String adminToken, Function<io.vertx.core.Vertx, Services> wiring) {
+  /**
+   * {@code wiring} builds this verticle's services on its own Vert.x (and so its own Redis
+   * client); {@code draining} is true once the instance is shutting down (then /ready says 503).
+   */
+  public ApiVerticle(Config config, String adminToken, Function<io.vertx.core.Vertx, Services> wiring,
+                     BooleanSupplier draining) {
     this.config = config;
     this.adminToken = adminToken;
     this.wiring = wiring;
+    this.draining = draining;
   }
 
   @Override
@@ -95,9 +103,10 @@ public final class ApiVerticle extends VerticleBase {
     return server.requestHandler(router).listen();
   }
 
+  /** Stops accepting connections and lets the open requests complete (at most {@link #REQUEST_TIMEOUT_MS}). */
   @Override
   public Future<?> stop() {
-    return server.close().transform(ar -> services.close());
+    return server.shutdown(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).transform(ar -> services.close());
   }
 
   private void health(RoutingContext ctx) {
@@ -106,6 +115,10 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Ready when Redis answers: a load balancer should not send traffic to an instance that cannot store it. */
   private void ready(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end("{\"status\":\"shutting down\"}");
+      return;
+    }
     services.ping()
         .onSuccess(pong -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}"))
         .onFailure(err -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -82,6 +83,9 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean polling;
   private boolean idleTimerSet;
   private boolean stopping;
+  /** Set when the shutdown grace period is over: no further message of the units in hand is sent. */
+  private boolean handingBack;
+  private static final Exception HANDED_BACK = new Unavailable("not sent: shutting down, the unit is handed back", null);
 
   public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
     this.config = config;
@@ -121,17 +125,52 @@ public final class DeliveryVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Stops taking work, lets the units in hand finish (they are acknowledged), then closes. */
+  /**
+   * Graceful shutdown: takes no new unit and lets the units in hand finish for up to
+   * PUSHCART_SHUTDOWN_GRACE_MS. Past that, their messages not yet sent are held back (those in
+   * flight complete and are recorded), and every unit still in hand is handed back to the group
+   * (heartbeat.lua with the claim time as idle time), for another instance's next take-over
+   * round. Nothing in hand is acknowledged unless all its messages have an outcome.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    long waiting = vertx.setPeriodic(5_000, id -> LOG.info("stopping: waiting for " + held.size() + " work units to finish: "
-        + held.values().stream().map(u -> u.getClass().getSimpleName() + " " + u.entryId() + " of " + u.campaignId()).toList()));
+    long waiting = vertx.setPeriodic(5_000, id -> LOG.info("stopping: waiting for " + running.size() + " work units to finish"));
     return Future.join(new ArrayList<>(running))
+        .timeout(config.shutdownGraceMillis(), TimeUnit.MILLISECONDS)
+        .recover(timedOut -> {
+          handingBack = true;
+          LOG.info("stopping: " + running.size() + " work units did not finish within PUSHCART_SHUTDOWN_GRACE_MS ("
+              + config.shutdownGraceMillis() + " ms); their remaining messages are handed back");
+          return Future.join(new ArrayList<>(running));
+        })
         .onComplete(ar -> vertx.cancelTimer(waiting))
+        .transform(ar -> handBackHeld())
         .transform(ar -> client.close())
         .transform(ar -> redis.close())
         .transform(ar -> cryptoWorkers.close());
+  }
+
+  /** Hands every unit still in hand back to its site's group, so another instance takes it at once. */
+  private Future<Void> handBackHeld() {
+    Map<String, List<String>> bySite = unitsBySite();
+    List<Future<List<String>>> handed = new ArrayList<>();
+    bySite.forEach((site, ids) -> handed.add(queue.handBack(site, ids, config.claimIdleMillis())));
+    if (!bySite.isEmpty()) {
+      LOG.info("stopping: handed back " + held.size() + " work units for another instance to take over");
+    }
+    return Future.join(handed).<Void>mapEmpty()
+        .recover(err -> {
+          LOG.warning("stopping: handing back work units failed (" + err.getMessage() + "); they are taken over "
+              + "after PUSHCART_CLAIM_IDLE_MS instead");
+          return Future.succeededFuture();
+        });
+  }
+
+  private Map<String, List<String>> unitsBySite() {
+    Map<String, List<String>> bySite = new HashMap<>();
+    held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
+    return bySite;
   }
 
   private void pump() {
@@ -198,7 +237,8 @@ public final class DeliveryVerticle extends VerticleBase {
             return queue.ack(unit); // unreadable, or cancelled, completed or deleted: nothing to send
           }
           return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
-              : send.run((WorkUnit.Send) unit, campaign, () -> lost.contains(key) ? Future.succeededFuture(false)
+              : send.run((WorkUnit.Send) unit, campaign, () -> handingBack ? Future.failedFuture(HANDED_BACK)
+                  : lost.contains(key) ? Future.succeededFuture(false)
                   : campaigns.get(unit.siteId(), unit.campaignId()).map(c -> c != null && c.status() == CampaignStatus.SENDING));
         });
     running.add(done);
@@ -210,14 +250,14 @@ public final class DeliveryVerticle extends VerticleBase {
         // A scan adds send units; a send may add retries: every worker here looks at the site again.
         announceWork(unit.siteId());
         held.remove(key);
-      } else if (Unavailable.in(ar.cause()) && !wasLost && !stopping && reruns < MAX_RERUNS) {
+      } else if (stopping && !wasLost) {
+        // Kept in hand: stop() hands it back to the group for another instance.
+      } else if (Unavailable.in(ar.cause()) && !wasLost && reruns < MAX_RERUNS) {
         // Redis is away: the unit stays ours (heart-beaten) and runs again when it may be back.
         outage.failed("running work units", ar.cause());
         vertx.setTimer(RERUN_AFTER_MS, id -> {
-          if (stopping) {
-            held.remove(key); // left pending: another instance takes it over
-          } else {
-            run(unit, reruns + 1);
+          if (!stopping) {
+            run(unit, reruns + 1); // (when stopping, it stays in hand and is handed back)
           }
         });
       } else {
@@ -234,9 +274,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private void heartbeat() {
     campaigns.evictStale();
-    Map<String, List<String>> bySite = new HashMap<>();
-    held.values().forEach(u -> bySite.computeIfAbsent(u.siteId(), s -> new ArrayList<>()).add(u.entryId()));
-    bySite.forEach((site, ids) -> queue.heartbeat(site, ids)
+    unitsBySite().forEach((site, ids) -> queue.heartbeat(site, ids)
         .onSuccess(taken -> taken.stream().map(id -> key(site, id)).filter(held::containsKey).forEach(id -> {
           if (lost.add(id)) {
             LOG.warning("work unit " + id + " was taken over by another instance (this one stalled longer than "

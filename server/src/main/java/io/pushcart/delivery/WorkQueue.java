@@ -58,10 +58,22 @@ final class WorkQueue {
    * ones another instance has claimed meanwhile (we stalled past the claim time).
    */
   Future<List<String>> heartbeat(String siteId, List<String> entryIds) {
+    return setIdle(siteId, entryIds, 0);
+  }
+
+  /**
+   * Hands units we will not finish (shutting down) back to the group: they look abandoned for
+   * {@code claimIdleMillis}, so any instance's next take-over round claims them.
+   */
+  Future<List<String>> handBack(String siteId, List<String> entryIds, long claimIdleMillis) {
+    return setIdle(siteId, entryIds, claimIdleMillis);
+  }
+
+  private Future<List<String>> setIdle(String siteId, List<String> entryIds, long idleMillis) {
     if (entryIds.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<String> args = new ArrayList<>(List.of(GROUP, consumer));
+    List<String> args = new ArrayList<>(List.of(GROUP, consumer, String.valueOf(idleMillis)));
     args.addAll(entryIds);
     return HEARTBEAT.run(redis, List.of(stream(siteId)), args)
         .map(lost -> lost.stream().map(Response::toString).toList());

@@ -98,6 +98,19 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM without waiting: a test watches the graceful stop (then {@link #awaitExit}). */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** The exit code, once the process has ended within {@code timeout}. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the server did not exit within " + timeout + "; log:\n" + logText());
+    }
+    return process.exitValue();
+  }
+
   /** SIGTERM, then wait: the graceful path. */
   @Override
   public void close() {
