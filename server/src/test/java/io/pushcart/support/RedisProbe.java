@@ -27,6 +27,15 @@ public final class RedisProbe implements AutoCloseable {
     }
   }
 
+  /** Any command, answered within 10 s. */
+  public io.vertx.redis.client.Response send(Request request) {
+    try {
+      return redis.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Waits until the site's work stream is empty: nothing left that could still send. */
   public void awaitDrained(String siteId) {
     Poll.until(() -> workLeft(siteId), n -> n == 0, Duration.ofSeconds(60), "site " + siteId + "'s work to drain");
