@@ -35,6 +35,7 @@ public final class ActiveSites {
   public static void announceWork(EventBus eventBus, String siteId) {
     eventBus.publish(WORK_ADDRESS, siteId);
   }
+  private static final LuaScript HAS_WORK = LuaScript.load("site_has_work");
   private static final LuaScript FORGET = LuaScript.load("forget_site");
 
   private final Redis redis;
@@ -70,12 +71,13 @@ public final class ActiveSites {
     });
   }
 
+  /**
+   * Read atomically (site_has_work.lua): once a site has no work, only a new campaign gives it
+   * some, and that moves its score first, so {@link #forget} keeps it.
+   */
   private Future<Boolean> hasNoWork(String siteId) {
-    List<Request> sizes = List.of(
-        Request.cmd(Command.XLEN).arg(Keys.site(siteId, Keys.Part.WORK)),
-        Request.cmd(Command.ZCARD).arg(Keys.site(siteId, Keys.Part.SCHEDULE)),
-        Request.cmd(Command.ZCARD).arg(Keys.site(siteId, Keys.Part.RETRIES)));
-    return redis.batch(sizes).map(counts -> counts.stream().allMatch(c -> c.toLong() == 0));
+    return HAS_WORK.run(redis, List.of(Keys.site(siteId, Keys.Part.WORK), Keys.site(siteId, Keys.Part.SCHEDULE),
+        Keys.site(siteId, Keys.Part.RETRIES)), List.of()).map(r -> r.toLong() == 0);
   }
 
   /** Removes the site if its score is still {@code score}: a campaign created meanwhile keeps it. */

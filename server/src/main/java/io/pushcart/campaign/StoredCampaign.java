@@ -32,6 +32,8 @@ public record StoredCampaign(
     Optional<String> startedAt,
     Optional<String> completedAt,
     Optional<String> cancelledAt,
+    long parkedUnits,
+    Optional<String> parkedReason,
     CampaignStats stats) {
 
   static StoredCampaign of(Response h) {
@@ -56,6 +58,8 @@ public record StoredCampaign(
         opt(h, "startedAt"),
         opt(h, "completedAt"),
         opt(h, "cancelledAt"),
+        num(h, "parkedUnits"),
+        opt(h, "parkedReason"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
             num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed")));
@@ -83,6 +87,10 @@ public record StoredCampaign(
     startedAt.ifPresent(t -> json.put("startedAt", t));
     completedAt.ifPresent(t -> json.put("completedAt", t));
     cancelledAt.ifPresent(t -> json.put("cancelledAt", t));
+    if (parkedUnits > 0) {
+      // Work that failed on every try: the campaign cannot complete until someone looks.
+      json.put("parked", new JsonObject().put("units", parkedUnits).put("reason", parkedReason.orElse("")));
+    }
     if (localTime.isPresent()) {
       // Which instants the zones fall into, and which have been reached: stats grow wave by wave.
       JsonArray list = new JsonArray();

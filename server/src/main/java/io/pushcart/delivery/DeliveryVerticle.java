@@ -266,6 +266,8 @@ public final class DeliveryVerticle extends VerticleBase {
         if (!Unavailable.in(ar.cause())) {
           LOG.log(Level.WARNING, "work unit " + unit.entryId() + " of campaign " + unit.campaignId() + " of site "
               + unit.siteId() + " failed; it runs again after PUSHCART_CLAIM_IDLE_MS: " + ar.cause().getMessage(), ar.cause());
+          queue.noteFailure(unit, String.valueOf(ar.cause().getMessage()))
+              .onFailure(err -> outage.failed("noting a unit's failure", err));
         }
       }
       pump();
@@ -299,7 +301,7 @@ public final class DeliveryVerticle extends VerticleBase {
       return;
     }
     String site = sites.get(next);
-    queue.claimAbandoned(site, config.claimIdleMillis(), room)
+    queue.claimAbandoned(site, config.claimIdleMillis(), room, clock.instant())
         .onSuccess(units -> units.forEach(u -> {
           if (!stopping && !held.containsKey(key(u))) {
             LOG.info("took over abandoned work unit " + u.entryId() + " of campaign " + u.campaignId() + " of site " + site);

@@ -24,6 +24,9 @@ final class WorkQueue {
   private static final LuaScript FIRE_DUE = LuaScript.load("fire_due");
   private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
   private static final LuaScript ACK = LuaScript.load("ack_unit");
+  private static final LuaScript CLAIM_ABANDONED = LuaScript.load("claim_abandoned");
+  /** Deliveries (first run and take-overs) after which a unit that never finishes is parked. */
+  static final int MAX_DELIVERIES = 5;
 
   private final Redis redis;
   private final String consumer;
@@ -44,13 +47,30 @@ final class WorkQueue {
         .recover(err -> isNoGroup(err) ? createGroup(stream).map(List.of()) : Future.failedFuture(err));
   }
 
-  /** Units pending longer than {@code minIdleMillis} with a consumer that stopped heart-beating: now ours. */
-  Future<List<WorkUnit>> claimAbandoned(String siteId, long minIdleMillis, int count) {
-    Request claim = Request.cmd(Command.XAUTOCLAIM).arg(stream(siteId)).arg(GROUP).arg(consumer)
-        .arg(minIdleMillis).arg("0-0").arg("COUNT").arg(count);
-    return redis.send(claim)
-        .map(r -> units(siteId, r == null ? null : r.get(1)))
+  /**
+   * Units pending longer than {@code minIdleMillis} with a consumer that stopped heart-beating:
+   * now ours; those delivered more than {@link #MAX_DELIVERIES} times are parked instead
+   * (claim_abandoned.lua).
+   */
+  Future<List<WorkUnit>> claimAbandoned(String siteId, long minIdleMillis, int count, Instant now) {
+    return CLAIM_ABANDONED.run(redis,
+            List.of(stream(siteId), Keys.site(siteId, Keys.Part.PARKED), Keys.site(siteId, Keys.Part.UNIT_FAILURES)),
+            List.of(GROUP, consumer, String.valueOf(minIdleMillis), String.valueOf(count), String.valueOf(MAX_DELIVERIES),
+                Keys.campaignPrefix(siteId), now.toString()))
+        .map(entries -> units(siteId, entries))
         .recover(err -> isNoGroup(err) ? Future.succeededFuture(List.of()) : Future.failedFuture(err));
+  }
+
+  /**
+   * Notes why a unit failed (not for Redis being away): shown on its campaign if it is parked.
+   * The notes of a site expire a week after the last one, so those of units that went on to
+   * finish do not pile up.
+   */
+  Future<Void> noteFailure(WorkUnit unit, String reason) {
+    String key = Keys.site(unit.siteId(), Keys.Part.UNIT_FAILURES);
+    String text = reason == null ? "unknown" : reason.length() > 300 ? reason.substring(0, 300) : reason;
+    return redis.batch(List.of(Request.cmd(Command.HSET).arg(key).arg(unit.entryId()).arg(text),
+        Request.cmd(Command.EXPIRE).arg(key).arg(7 * 24 * 3600))).mapEmpty();
   }
 
   /**

@@ -108,6 +108,10 @@ public final class Keys {
     SCHEDULE("schedule"),
     /** ZSET: retries waiting for their time, scored by due epoch millis. */
     RETRIES("retries"),
+    /** HASH: work-unit entry id → JSON of a unit parked after too many deliveries (its fields, reason, parkedAt). */
+    PARKED("parked"),
+    /** HASH: work-unit entry id → the last failure of that unit (kept until it completes or is parked). */
+    UNIT_FAILURES("unit-failures"),
     /** STREAM: commerce events (cart, order, product view), capped, for the automations. */
     EVENTS("events");
 

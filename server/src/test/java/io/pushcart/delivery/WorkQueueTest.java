@@ -12,6 +12,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -63,12 +64,46 @@ class WorkQueueTest {
     assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId())))).as("still its own").isEmpty();
 
     WorkQueue other = new WorkQueue(redis, "other");
-    assertThat(await(other.claimAbandoned(SITE, 0, 10))).extracting(WorkUnit::entryId).containsExactly(unit.entryId());
+    assertThat(await(other.claimAbandoned(SITE, 0, 10, Instant.now()))).extracting(WorkUnit::entryId).containsExactly(unit.entryId());
     assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId())))).containsExactly(unit.entryId());
     await(stalled.ack(unit));
     assertThat(unitsLeft()).as("left for its new owner").isEqualTo(1);
     await(other.ack(unit));
     assertThat(unitsLeft()).isZero();
+  }
+
+  @Test
+  void aUnitHandedBackAtShutdownIsTakenOverAtOnce() throws Exception {
+    addUnit("c1");
+    WorkQueue stopping = new WorkQueue(redis, "stopping");
+    WorkUnit unit = await(stopping.readNew(SITE, 1)).get(0);
+    WorkQueue other = new WorkQueue(redis, "other");
+    assertThat(await(other.claimAbandoned(SITE, 60_000, 10, Instant.now()))).as("its owner just read it").isEmpty();
+
+    assertThat(await(stopping.handBack(SITE, List.of(unit.entryId()), 60_000))).isEmpty();
+    assertThat(await(other.claimAbandoned(SITE, 60_000, 10, Instant.now()))).extracting(WorkUnit::entryId)
+        .containsExactly(unit.entryId());
+  }
+
+  @Test
+  void aUnitThatNeverFinishesIsParkedOnItsCampaignWithItsLastFailure() throws Exception {
+    addUnit("c1");
+    WorkQueue first = new WorkQueue(redis, "first");
+    WorkUnit unit = await(first.readNew(SITE, 1)).get(0);
+    await(first.noteFailure(unit, "script mark_due: ERR something broke"));
+    WorkQueue other = new WorkQueue(redis, "other");
+    for (int delivery = 2; delivery <= WorkQueue.MAX_DELIVERIES; delivery++) {
+      assertThat(await(other.claimAbandoned(SITE, 0, 10, Instant.now()))).as("delivery " + delivery).hasSize(1);
+    }
+    assertThat(await(other.claimAbandoned(SITE, 0, 10, Instant.now()))).as("one delivery too many").isEmpty();
+
+    assertThat(unitsLeft()).isZero();
+    Response campaign = await(redis.send(Request.cmd(Command.HGETALL).arg(Keys.campaign(SITE, "c1"))));
+    assertThat(campaign.get("parkedUnits").toString()).isEqualTo("1");
+    assertThat(campaign.get("parkedReason").toString())
+        .isEqualTo("delivered 6 times without finishing; last failure: script mark_due: ERR something broke");
+    Response parked = await(redis.send(Request.cmd(Command.HGET).arg(Keys.site(SITE, Keys.Part.PARKED)).arg(unit.entryId())));
+    assertThat(new io.vertx.core.json.JsonObject(parked.toString()).getString("ids")).isEqualTo("a,b");
   }
 
   @Test
