@@ -5,12 +5,14 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Builds the Redis client from the configuration: standalone ({@code redis://}, {@code rediss://})
- * or Cluster, behind {@link GuardedRedis} (bounded waits, one type for "Redis unavailable").
+ * or Cluster (routed by {@link ClusterRouter}), behind {@link GuardedRedis} (bounded waits, one type for "Redis unavailable").
  */
 public final class RedisConnector {
   /**
@@ -29,14 +31,20 @@ public final class RedisConnector {
   }
 
   public static Redis create(Vertx vertx, Config config, String url) {
-    RedisOptions options = new RedisOptions()
-        .setType(config.redisCluster() ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
+    List<String> endpoints = Arrays.stream(url.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+    Redis client = config.redisCluster()
+        ? new ClusterRouter(endpoints, node -> standalone(vertx, node))
+        : standalone(vertx, endpoints.get(0));
+    return new GuardedRedis(client, config.redisTimeoutMillis());
+  }
+
+  /** A pooled client of one Redis server (in a cluster: of one node). */
+  private static Redis standalone(Vertx vertx, String url) {
+    return Redis.createClient(vertx, new RedisOptions()
+        .setType(RedisClientType.STANDALONE)
         .setMaxPoolSize(16)
         .setMaxPoolWaiting(4096)
-        .setMaxWaitingHandlers(16_384);
-    for (String endpoint : url.split(",")) {
-      options.addConnectionString(endpoint.trim());
-    }
-    return new GuardedRedis(Redis.createClient(vertx, options), config.redisTimeoutMillis());
+        .setMaxWaitingHandlers(16_384)
+        .setConnectionString(url));
   }
 }

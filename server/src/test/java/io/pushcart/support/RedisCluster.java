@@ -161,7 +161,9 @@ public final class RedisCluster implements AutoCloseable {
       try {
         nodes.put(port, EmbeddedRedis.start(root.resolve("node-" + port), port, List.of(
             "--cluster-enabled", "yes", "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT_MS),
-            "--cluster-config-file", "nodes-" + port + ".conf", "--appendonly", "no")));
+            "--cluster-config-file", "nodes-" + port + ".conf", "--appendonly", "no",
+            // As docs/operations.md advises: the other masters keep serving while one's slots have none.
+            "--cluster-require-full-coverage", "no")));
         return;
       } catch (RuntimeException e) {
         failure = e; // someone may have bound the port since we looked: try another
