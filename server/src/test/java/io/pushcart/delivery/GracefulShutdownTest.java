@@ -2,16 +2,21 @@ package io.pushcart.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushcart.campaign.CampaignStore;
 import io.pushcart.redis.EmbeddedRedis;
+import io.pushcart.redis.Keys;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.Poll;
+import io.pushcart.support.RedisProbe;
 import io.pushcart.support.ServerProcess;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.Response;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +56,11 @@ class GracefulShutdownTest {
         Reply created = site.createCampaign(TestSite.campaignTo("all"));
         campaignId = created.json().getString("id");
         push.awaitCount(SUBSCRIBERS / 8, Duration.ofSeconds(60));
+        try (RedisProbe probe = new RedisProbe(redis.url())) {
+          Poll.until(() -> probe.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(Keys.site(site.id(), Keys.Part.WORK))
+                  .arg(CampaignStore.WORK_GROUP)).stream().filter(c -> c.get("pending").toLong() > 0).count(),
+              holding -> holding == WORKERS, Duration.ofSeconds(30), "every delivery worker to hold units");
+        }
 
         long start = System.nanoTime();
         first.terminate();
