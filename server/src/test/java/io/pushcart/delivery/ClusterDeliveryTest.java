@@ -77,25 +77,17 @@ class ClusterDeliveryTest {
               c -> "completed".equals(c.getString("status")), Duration.ofSeconds(120), "site " + site.id() + "'s campaign to complete");
           assertThat(done.getJsonObject("stats").getLong("accepted")).as("accepted, site " + site.id()).isEqualTo(PER_SITE);
         }
-        long missing = 0;
-        long repeats = 0;
-        for (List<TestSubscriber> subscribers : audiences.values()) {
-          for (TestSubscriber s : subscribers) {
-            int n = push.countFor(s.token());
-            missing += n == 0 ? 1 : 0;
-            repeats += Math.max(0, n - 1);
-          }
-        }
-        assertThat(missing).as("subscribers who never got the message").isZero();
+        LocalPushService.Tally tally = push.tally(audiences.values().stream().flatMap(List::stream).toList());
+        assertThat(tally.missing()).as("subscribers who never got the message").isZero();
         // The killed instance's messages in flight, plus outcome writes the killed master had
         // acknowledged but not yet passed to its replica (replication is asynchronous).
-        assertThat(repeats).as("repeats (%d sent before the kills)", atKill).isLessThanOrEqualTo(2L * CONCURRENCY);
+        assertThat(tally.repeats()).as("repeats (%d sent before the kills)", atKill).isLessThanOrEqualTo(2L * CONCURRENCY);
         for (ServerProcess s : servers.subList(1, INSTANCES)) {
           assertThat(s.logText()).as("log of a surviving instance").doesNotContain("SEVERE").doesNotContain("CROSSSLOT")
               .doesNotContain("MOVED").doesNotContain(" ASK ");
           s.logText().lines().filter(l -> l.contains("WARNING")).forEach(System.out::println);
         }
-        System.out.printf("cluster: %d sent before the kills, %d missing, %d repeats%n", atKill, missing, repeats);
+        System.out.printf("cluster: %d sent before the kills, %d missing, %d repeats%n", atKill, tally.missing(), tally.repeats());
       } finally {
         servers.forEach(ServerProcess::kill);
       }

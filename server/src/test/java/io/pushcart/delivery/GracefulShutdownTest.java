@@ -85,15 +85,9 @@ class GracefulShutdownTest {
             Duration.ofSeconds(90), "the next instance to finish the campaign");
         assertThat(done.getJsonObject("stats").getLong("accepted")).isEqualTo(SUBSCRIBERS);
       }
-      long missing = 0;
-      long repeats = 0;
-      for (TestSubscriber s : subscribers) {
-        int n = push.countFor(s.token());
-        missing += n == 0 ? 1 : 0;
-        repeats += Math.max(0, n - 1);
-      }
-      assertThat(missing).isZero();
-      assertThat(repeats).as("a graceful stop records what it sent: nothing is sent twice").isZero();
+      LocalPushService.Tally tally = push.tally(subscribers);
+      assertThat(tally.missing()).isZero();
+      assertThat(tally.repeats()).as("a graceful stop records what it sent: nothing is sent twice").isZero();
     }
   }
 }

@@ -74,17 +74,11 @@ class RedisRestartTest {
       JsonObject stats = done.getJsonObject("stats");
       assertThat(stats.getLong("targeted")).isEqualTo(SUBSCRIBERS);
       assertThat(stats.getLong("accepted")).isEqualTo(SUBSCRIBERS);
-      long missing = 0;
-      long repeats = 0;
-      for (TestSubscriber s : subscribers) {
-        int n = push.countFor(s.token());
-        missing += n == 0 ? 1 : 0;
-        repeats += Math.max(0, n - 1);
-      }
-      assertThat(missing).as("subscribers who never got the message").isZero();
-      assertThat(repeats).as("repeats (%d sent before the restart)", atStop).isLessThanOrEqualTo(CONCURRENCY);
+      LocalPushService.Tally tally = push.tally(subscribers);
+      assertThat(tally.missing()).as("subscribers who never got the message").isZero();
+      assertThat(tally.repeats()).as("repeats (%d sent before the restart)", atStop).isLessThanOrEqualTo(CONCURRENCY);
       assertThat(log.atLeast(Level.SEVERE)).as("an outage is no bug: nothing is logged as SEVERE").isEmpty();
-      System.out.printf("redis restart: %d sent before the stop, %d missing, %d repeats%n", atStop, missing, repeats);
+      System.out.printf("redis restart: %d sent before the stop, %d missing, %d repeats%n", atStop, tally.missing(), tally.repeats());
     } finally {
       redis.close();
     }

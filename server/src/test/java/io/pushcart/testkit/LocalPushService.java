@@ -330,6 +330,22 @@ public final class LocalPushService implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** Of these subscribers: how many got nothing, and how many messages came more than once. */
+  public record Tally(long missing, long repeats) {
+  }
+
+  /** How the messages to {@code subscribers} arrived: the figure every loss-and-repeat test asserts on. */
+  public Tally tally(java.util.Collection<TestSubscriber> subscribers) {
+    long missing = 0;
+    long repeats = 0;
+    for (TestSubscriber s : subscribers) {
+      int n = countFor(s.token());
+      missing += n == 0 ? 1 : 0;
+      repeats += Math.max(0, n - 1);
+    }
+    return new Tally(missing, repeats);
+  }
+
   /** Requests that arrived in total (any status). */
   public int count() {
     return arrivals.count();
