@@ -33,7 +33,8 @@ public final class DeliveryVerticle extends VerticleBase {
   static final long SCHEDULE_POLL_MS = 250;
   /**
    * How often, and after how long idle, consumers of dead instances are removed from the groups
-   * and sites without work from the active-site index.
+   * and sites without work from the active-site index; as often, in-flight marks whose unit is
+   * gone are handed back ({@link OrphanSweep}).
    */
   static final long PRUNE_EVERY_MS = 10 * 60_000;
   static final long PRUNE_IDLE_MS = 60 * 60_000;
@@ -52,6 +53,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private ActiveSites activeSites;
   private SiteWatch watch;
   private StreamWorker worker;
+  private OrphanSweep orphans;
 
   public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
     this.config = config;
@@ -78,6 +80,7 @@ public final class DeliveryVerticle extends VerticleBase {
         cryptoWorkers, metrics, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis), clock), queue,
         new ScanStep(redis, queue, clock), send);
+    orphans = new OrphanSweep(redis);
     worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());
 
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
@@ -121,6 +124,14 @@ public final class DeliveryVerticle extends VerticleBase {
             }
           })
           .onFailure(err -> outage.failed("pruning consumers", err));
+      orphans.sweepSite(site, clock.millis())
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.warning("handed back " + n + " messages of site " + site + " marked in flight by work units that no "
+                  + "longer exist; they are sent as retries (please report this: it should not happen)");
+            }
+          })
+          .onFailure(err -> outage.failed("sweeping in-flight marks", err));
     }
   }
 
