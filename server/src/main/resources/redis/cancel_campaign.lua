@@ -4,10 +4,8 @@
 -- ARGV[1] campaign id, [2] now ISO-8601
 -- Returns 'ok', or the status that does not allow it (completed, cancelled), or '' when
 -- there is no such campaign.
-local v = redis.call('HMGET', KEYS[1], 'status', 'waves')
-if not v[1] then return '' end
-if v[1] ~= 'scheduled' and v[1] ~= 'sending' then return v[1] end
-redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelledAt', ARGV[2])
-unschedule(KEYS[2], ARGV[1], v[2])
+local moved, status = transition(KEYS[1], { STATUS.scheduled, STATUS.sending }, STATUS.cancelled, 'cancelledAt', ARGV[2])
+if not moved then return status end
+unschedule(KEYS[2], ARGV[1], redis.call('HGET', KEYS[1], 'waves'))
 redis.call('EXPIRE', KEYS[3], 2592000) -- like a completed campaign's: receipts may still come
 return 'ok'

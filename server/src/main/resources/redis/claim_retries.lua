@@ -18,8 +18,7 @@ for _, member in ipairs(due) do
 end
 for _, key in ipairs(order) do
   local g = groups[key]
-  redis.call('XADD', KEYS[2], '*', 'type', 'send', 'campaign', g.campaign, 'attempt', g.attempt,
-    'ids', table.concat(g.ids, ','))
+  add_send_unit(KEYS[2], g.campaign, g.attempt, table.concat(g.ids, ','))
 end
 redis.call('ZREM', KEYS[1], unpack(due))
 return { #due, head_score(KEYS[1]) }

@@ -10,7 +10,7 @@
 -- ARGV[1] attempt, [2] unit entry id, [3..] subscription ids
 -- Returns, for each claimed id, four values: id, endpoint, p256dh, auth ('' for the last three
 -- when the subscription no longer exists).
-if redis.call('HGET', KEYS[1], 'status') ~= 'sending' then return {} end
+if redis.call('HGET', KEYS[1], 'status') ~= STATUS.sending then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
 local waiting = 'r' .. attempt

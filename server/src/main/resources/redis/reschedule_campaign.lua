@@ -5,7 +5,7 @@
 -- of fields to delete m and their names, then field, value pairs to set
 -- Returns 'ok' when rewritten, else the status that does not allow it ('' when no such campaign).
 local v = redis.call('HMGET', KEYS[1], 'status', 'waves')
-if v[1] ~= 'scheduled' then return v[1] or '' end
+if v[1] ~= STATUS.scheduled then return v[1] or '' end
 unschedule(KEYS[2], ARGV[1], v[2])
 local n = tonumber(ARGV[2])
 for i = 1, n do redis.call('ZADD', KEYS[2], ARGV[2 + i], ARGV[1] .. ':' .. (i - 1)) end

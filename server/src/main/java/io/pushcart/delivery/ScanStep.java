@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -84,8 +85,16 @@ final class ScanStep {
       Instant now = clock.instant();
       // Messages that may no longer go out are still counted, as lapsed: the stats say who was missed.
       boolean lapse = scan.late() || campaign.expiresAt().filter(at -> !now.isBefore(at)).isPresent();
+      boolean wholeSet = !scan.local() && scan.plan().drivers().equals(List.of(Optional.<String>empty()));
       return accepted(unit.siteId(), scan, driver, members)
-          .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? WorkUnit.Cursor.START : next, lapse, now.toString()))
+          .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? WorkUnit.Cursor.START : next, lapse, wholeSet,
+              now.toString()))
+          .onSuccess(commit -> {
+            if (commit == WorkQueue.ScanCommit.RESCAN) {
+              LOG.warning("campaign " + unit.campaignId() + " of site " + unit.siteId() + ": its audience scan met fewer "
+                  + "subscribers than the set holds; scanning it again from its start");
+            }
+          })
           .mapEmpty();
     });
   }

@@ -56,9 +56,20 @@ final class WorkQueue {
     return CLAIM_ABANDONED.run(redis,
             List.of(stream(siteId), Keys.site(siteId, Keys.Part.PARKED), Keys.site(siteId, Keys.Part.UNIT_FAILURES)),
             List.of(GROUP, consumer, String.valueOf(minIdleMillis), String.valueOf(count), String.valueOf(MAX_DELIVERIES),
-                Keys.campaignPrefix(siteId), now.toString()))
-        .map(entries -> units(siteId, entries))
+                now.toString()))
+        .compose(r -> showParked(siteId, r.get(1)).map(units(siteId, r.get(0))))
         .recover(err -> isNoGroup(err) ? Future.succeededFuture(List.of()) : Future.failedFuture(err));
+  }
+
+  /** Counts parked units on their campaigns, with the reason: {@code [campaignId, reason, ...]}. */
+  private Future<Void> showParked(String siteId, Response parked) {
+    List<Request> writes = new ArrayList<>();
+    for (int i = 0; i + 1 < parked.size(); i += 2) {
+      String campaign = Keys.campaign(siteId, parked.get(i).toString());
+      writes.add(Request.cmd(Command.HINCRBY).arg(campaign).arg("parkedUnits").arg(1));
+      writes.add(Request.cmd(Command.HSET).arg(campaign).arg("parkedReason").arg(parked.get(i + 1).toString()));
+    }
+    return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
   }
 
   /**
@@ -109,19 +120,25 @@ final class WorkQueue {
 
   /**
    * Commits a scan step (see commit_scan.lua): the ids found (queued to send, or lapsed when
-   * {@code lapse}), the next page or the end of the wave's scan. False when the unit is no longer ours.
+   * {@code lapse}), the next page or the end of the wave's scan; a scan of the whole subscription
+   * set ({@code wholeSet}) is checked against the set's size when it ends. Whether the unit was
+   * still ours, and whether that check found members skipped (the set is then scanned again).
    */
-  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, WorkUnit.Cursor nextCursor, boolean lapse,
-                             String now) {
-    List<String> args = new ArrayList<>(ids.size() + 9);
+  Future<ScanCommit> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, WorkUnit.Cursor nextCursor,
+                                boolean lapse, boolean wholeSet, String now) {
+    List<String> args = new ArrayList<>(ids.size() + 10);
     args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(), String.valueOf(unit.wave()),
-        nextDriver == null ? "" : nextDriver.toString(), nextCursor.wire(), now,
-        lapse ? "1" : ""));
+        nextDriver == null ? "" : nextDriver.toString(), nextCursor.wire(), now, lapse ? "1" : "", wholeSet ? "1" : ""));
     args.addAll(ids);
-    return COMMIT_SCAN.run(redis, List.of(Keys.campaign(unit.siteId(), unit.campaignId()), stream(unit.siteId()),
-            Keys.campaignProgress(unit.siteId(), unit.campaignId())), args)
-        .map(r -> r.toLong() == 1L);
+    String site = unit.siteId();
+    return COMMIT_SCAN.run(redis, List.of(Keys.campaign(site, unit.campaignId()), stream(site),
+            Keys.campaignProgress(site, unit.campaignId()), Keys.site(site, Keys.Part.SUBSCRIPTIONS),
+            Keys.site(site, Keys.Part.SUBSCRIPTIONS_ADDED)), args)
+        .map(r -> r.toLong() == 0 ? ScanCommit.NOT_OURS : r.toLong() == 2 ? ScanCommit.RESCAN : ScanCommit.DONE);
   }
+
+  /** What committing a scan step did. */
+  enum ScanCommit { DONE, RESCAN, NOT_OURS }
 
   /**
    * What moving due entries of a schedule or retry set into the work stream did: how many moved,
@@ -136,9 +153,17 @@ final class WorkQueue {
 
   /** Turns the site's scheduled waves that are due into scan units (fire_due.lua). */
   Future<Moved> fireDue(String siteId, Instant now, int max) {
-    return FIRE_DUE.run(redis, List.of(Keys.site(siteId, Keys.Part.SCHEDULE), stream(siteId)),
-            List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)))
-        .map(Moved::of);
+    String schedule = Keys.site(siteId, Keys.Part.SCHEDULE);
+    // Read first which campaigns' waves are due, so that the script can be given their keys.
+    Request due = Request.cmd(Command.ZRANGEBYSCORE).arg(schedule).arg("-inf").arg(now.toEpochMilli())
+        .arg("LIMIT").arg(0).arg(max);
+    return redis.send(due).compose(members -> {
+      List<String> keys = new ArrayList<>(List.of(schedule, stream(siteId)));
+      members.stream().map(m -> m.toString()).map(m -> m.substring(0, Math.max(0, m.lastIndexOf(':'))))
+          .distinct().forEach(campaignId -> keys.add(Keys.campaign(siteId, campaignId)));
+      return FIRE_DUE.run(redis, keys,
+          List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)));
+    }).map(Moved::of);
   }
 
   /** Moves due retries into the work stream (claim_retries.lua). */

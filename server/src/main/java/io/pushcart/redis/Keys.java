@@ -100,6 +100,8 @@ public final class Keys {
     RECORD("site"),
     /** SET: ids of all subscriptions. */
     SUBSCRIPTIONS("subs"),
+    /** STRING: how many ids were ever added to {@link #SUBSCRIPTIONS}; an audience scan is checked against it. */
+    SUBSCRIPTIONS_ADDED("subs-added"),
     /** ZSET: campaign ids scored by creation time. */
     CAMPAIGNS("campaigns"),
     /** STREAM: delivery work units, consumed by the group {@code delivery}. */
