@@ -34,7 +34,8 @@ public final class ClusterBenchmark {
     int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
     DeliveryBenchmark.Sink sink = DeliveryBenchmark.Sink.start();
     List<RunningPushcart> servers = new ArrayList<>();
-    try (RedisCluster cluster = RedisCluster.start()) {
+    RedisCluster cluster = RedisCluster.start();
+    try {
       Map<String, String> env = Map.of(
           "PUSHCART_REDIS_URL", cluster.url(),
           "PUSHCART_REDIS_CLUSTER", "true",
@@ -64,8 +65,10 @@ public final class ClusterBenchmark {
       System.out.printf("delivery (measured, after two warm-up rounds): %.0f messages/s aggregate%n", rate);
       System.out.printf("reproduce: mvn -B -q -pl server test-compile exec:exec@bench-cluster -Dbench.subscribers=%d%n", subscribers);
     } finally {
+      // Before the cluster (closed last by the try): instances outliving it would report an outage.
       servers.forEach(RunningPushcart::close);
       sink.stop();
+      cluster.close();
     }
   }
 

@@ -74,6 +74,38 @@ public final class RedisCluster implements AutoCloseable {
     return masterOf(slot, slots(node)).orElseThrow(() -> new IllegalStateException("node " + node + " knows no master for slot " + slot));
   }
 
+  /** The ports of the masters serving slots now, as a live node sees them. */
+  public List<Integer> masters() {
+    return slots(live().get(0)).stream().map(SlotRange::master).distinct().toList();
+  }
+
+  /** The slot of {@code key}. */
+  public long slotOf(String key) {
+    return (Long) Resp.call(live().get(0), "CLUSTER", "KEYSLOT", key);
+  }
+
+  /** Starts moving {@code slot} from one master to another, as redis-cli --cluster reshard does. */
+  public void beginMigration(long slot, int from, int to) {
+    Resp.call(to, "CLUSTER", "SETSLOT", slot, "IMPORTING", Resp.call(from, "CLUSTER", "MYID"));
+    Resp.call(from, "CLUSTER", "SETSLOT", slot, "MIGRATING", Resp.call(to, "CLUSTER", "MYID"));
+  }
+
+  /** Moves one key of a slot being migrated. */
+  public void migrateKey(int from, int to, String key) {
+    Resp.call(from, "MIGRATE", "127.0.0.1", to, key, 0, 5_000);
+  }
+
+  /** Ends a migration: every master now names {@code to} as the slot's owner. */
+  public void finishMigration(long slot, int to) {
+    Object id = Resp.call(to, "CLUSTER", "MYID");
+    Resp.call(to, "CLUSTER", "SETSLOT", slot, "NODE", id);
+    for (int master : masters()) {
+      if (master != to) {
+        Resp.call(master, "CLUSTER", "SETSLOT", slot, "NODE", id);
+      }
+    }
+  }
+
   /** How many keys the node holds (DBSIZE): shows a test that the node it kills had data to lose. */
   public long keysOn(int port) {
     return (Long) Resp.call(port, "DBSIZE");
