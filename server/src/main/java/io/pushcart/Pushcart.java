@@ -1,7 +1,7 @@
 package io.pushcart;
 
 import io.pushcart.api.ApiVerticle;
-import io.pushcart.campaign.ActiveSites;
+import io.pushcart.delivery.ActiveSites;
 import io.pushcart.config.Config;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;

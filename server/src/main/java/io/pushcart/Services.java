@@ -1,9 +1,9 @@
 package io.pushcart;
 
-import io.pushcart.campaign.ActiveSites;
 import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.config.Config;
+import io.pushcart.delivery.ActiveSites;
 import io.pushcart.event.EventService;
 import io.pushcart.event.EventStore;
 import io.pushcart.redis.RedisConnector;
@@ -36,7 +36,7 @@ public final class Services {
     SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
     this.sites = new SiteService(new SiteStore(redis), crypto, clock);
     this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
-    this.campaigns = new CampaignService(new CampaignStore(redis), clock,
+    this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
   }

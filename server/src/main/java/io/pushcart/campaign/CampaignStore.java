@@ -30,11 +30,11 @@ public final class CampaignStore {
   private static final List<String> OPTIONAL_FIELDS = List.of("topic", "sendAt", "localTime", "expiresAt", "expiresAtMs");
 
   private final Redis redis;
-  private final ActiveSites activeSites;
+  private final WorkIndex workIndex;
 
-  public CampaignStore(Redis redis) {
+  public CampaignStore(Redis redis, WorkIndex workIndex) {
     this.redis = redis;
-    this.activeSites = new ActiveSites(redis);
+    this.workIndex = workIndex;
   }
 
   /**
@@ -54,7 +54,7 @@ public final class CampaignStore {
     args.addAll(fields);
     // The global active-site index is written first: should we stop between the two, a site is
     // polled that has no work, which is harmless; the reverse would strand the campaign.
-    return activeSites.touch(c.siteId(), c.createdAt().toEpochMilli())
+    return workIndex.siteGetsWork(c.siteId(), c.createdAt().toEpochMilli())
         .compose(v -> CREATE.run(redis, List.of(Keys.campaign(c.siteId(), c.id()),
             Keys.site(c.siteId(), Keys.Part.CAMPAIGNS), Keys.site(c.siteId(), Keys.Part.WORK),
             Keys.site(c.siteId(), Keys.Part.SCHEDULE)), args))

@@ -1,6 +1,5 @@
 package io.pushcart.delivery;
 
-import io.pushcart.campaign.ActiveSites;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
@@ -78,7 +77,7 @@ public final class DeliveryVerticle extends VerticleBase {
         new SiteSenders(new SiteStore(redis), crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
-    CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis), clock), queue,
+    CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
         new ScanStep(redis, queue, clock), send);
     orphans = new OrphanSweep(redis);
     worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());

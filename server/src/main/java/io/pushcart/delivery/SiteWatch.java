@@ -1,6 +1,5 @@
 package io.pushcart.delivery;
 
-import io.pushcart.campaign.ActiveSites;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.pushcart.delivery;
 
-import io.pushcart.campaign.ActiveSites;
 import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

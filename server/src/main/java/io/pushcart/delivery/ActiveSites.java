@@ -1,5 +1,6 @@
-package io.pushcart.campaign;
+package io.pushcart.delivery;
 
+import io.pushcart.campaign.WorkIndex;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.redis.Scored;
@@ -23,7 +24,7 @@ import java.util.List;
  * the old one the pruner judged by (forget_site.lua). Work written after the pruner looked came
  * with a newer score, so the site stays.
  */
-public final class ActiveSites {
+public final class ActiveSites implements WorkIndex {
   /**
    * Local event-bus address on which a site id is published when this instance adds work for it
    * (a campaign created or rescheduled, a wave fired, units or retries written): the delivery
@@ -45,7 +46,8 @@ public final class ActiveSites {
   }
 
   /** The site is about to get work (a campaign created at {@code nowMillis}): workers poll it. */
-  public Future<Void> touch(String siteId, long nowMillis) {
+  @Override
+  public Future<Void> siteGetsWork(String siteId, long nowMillis) {
     return redis.send(Request.cmd(Command.ZADD).arg(Keys.ACTIVE_SITES).arg(nowMillis).arg(siteId)).mapEmpty();
   }
 

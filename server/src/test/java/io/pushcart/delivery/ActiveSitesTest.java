@@ -1,4 +1,4 @@
-package io.pushcart.campaign;
+package io.pushcart.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,8 +49,8 @@ class ActiveSitesTest {
 
   @Test
   void anIdleSiteIsForgottenOnceNoCampaignWasCreatedForAWhile() {
-    await(sites.touch("idle", T0));
-    await(sites.touch("recent", T0 + HOUR + 1));
+    await(sites.siteGetsWork("idle", T0));
+    await(sites.siteGetsWork("recent", T0 + HOUR + 1));
 
     assertThat(await(sites.pruneIdle(T0 + HOUR + 2, HOUR))).isEqualTo(1);
 
@@ -61,7 +61,7 @@ class ActiveSitesTest {
   void aSiteWithWorkInItsStreamScheduleOrRetriesStays() {
     String[] busy = {"streaming", "scheduled", "retrying"};
     for (String site : busy) {
-      await(sites.touch(site, T0));
+      await(sites.siteGetsWork(site, T0));
     }
     await(redis.send(Request.cmd(Command.XADD).arg(Keys.site("streaming", Keys.Part.WORK)).arg("*").arg("type").arg("scan")));
     await(redis.send(Request.cmd(Command.ZADD).arg(Keys.site("scheduled", Keys.Part.SCHEDULE)).arg(T0 + 30 * 24 * HOUR).arg("c1:0")));
@@ -74,9 +74,9 @@ class ActiveSitesTest {
 
   @Test
   void aCampaignCreatedAfterThePrunerLookedKeepsItsSite() {
-    await(sites.touch("site", T0));
+    await(sites.siteGetsWork("site", T0));
     // The pruner judged the site idle by its score T0; meanwhile a campaign is created.
-    await(sites.touch("site", T0 + 2 * HOUR));
+    await(sites.siteGetsWork("site", T0 + 2 * HOUR));
 
     assertThat(await(sites.forget("site", T0))).isFalse();
     assertThat(await(sites.list())).containsExactly("site");
@@ -87,7 +87,7 @@ class ActiveSitesTest {
   @Test
   void sitesListedByAnEarlierVersionAreAdoptedOnce() {
     await(redis.send(Request.cmd(Command.SADD).arg(Keys.LEGACY_WORK_SITES).arg("a").arg("b")));
-    await(sites.touch("b", T0 - 5));
+    await(sites.siteGetsWork("b", T0 - 5));
 
     await(sites.adoptLegacy(T0));
     await(sites.adoptLegacy(T0 + 1));
