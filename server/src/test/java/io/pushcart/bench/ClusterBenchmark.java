@@ -1,6 +1,5 @@
 package io.pushcart.bench;
 
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.RedisCluster;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
@@ -49,7 +48,7 @@ public final class ClusterBenchmark {
       for (int s = 0; s < SITES; s++) {
         TestSite site = TestSite.create(servers.get(s % INSTANCES).api());
         List<TestSubscriber> batch = TestSubscriber.batch(subscribers / SITES, TestSubscriber.generateKeyPair(), sink.pushBase);
-        BulkSubscribe.register(site.api().baseUrl(), site.id(), batch.stream().map(TestSubscriber::subscriptionJson).toList());
+        site.registerAll(batch);
         sites.add(site);
       }
       double registerSeconds = (System.nanoTime() - t0) / 1e9;

@@ -1,7 +1,6 @@
 package io.pushcart.bench;
 
 import io.pushcart.delivery.DeliveryMetrics;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.TestSubscriber;
@@ -55,7 +54,7 @@ public final class DeliveryBenchmark {
       TestSite site = TestSite.create(server.api());
       long t0 = System.nanoTime();
       List<TestSubscriber> batch = TestSubscriber.batch(subscribers, TestSubscriber.generateKeyPair(), sink.pushBase);
-      BulkSubscribe.register(server.api().baseUrl(), site.id(), batch.stream().map(TestSubscriber::subscriptionJson).toList());
+      site.registerAll(batch);
       double registerSeconds = (System.nanoTime() - t0) / 1e9;
 
       // The same campaign before, to warm the JIT of both JVMs and open the HTTP/2 connections:

@@ -3,7 +3,6 @@ package io.pushcart.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.Keys;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisCluster;
 import io.pushcart.support.ServerProcess;
@@ -52,7 +51,7 @@ class ClusterDeliveryTest {
         for (int s = 0; s < SITES; s++) {
           TestSite site = TestSite.create(servers.get(s % INSTANCES).api());
           List<TestSubscriber> subscribers = push.newSubscribers(PER_SITE);
-          BulkSubscribe.register(site.api().baseUrl(), site.id(), subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+          site.registerAll(subscribers);
           sites.add(site);
           audiences.put(site.id(), subscribers);
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient;
-import io.pushcart.support.ApiClient.Reply;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.Poll;
 import io.pushcart.support.ServerProcess;
 import io.pushcart.support.TestSite;
@@ -46,12 +44,9 @@ class CrashRecoveryTest {
         ApiClient api = doomed.api();
         TestSite site = TestSite.create(api);
         List<TestSubscriber> subscribers = push.newSubscribers(SUBSCRIBERS);
-        BulkSubscribe.register(api.baseUrl(), site.id(),
-            subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+        site.registerAll(subscribers);
 
-        Reply created = site.createCampaign(TestSite.campaignTo("all"));
-        assertThat(created.status()).isEqualTo(201);
-        String campaignId = created.json().getString("id");
+        String campaignId = site.startCampaign(TestSite.campaignTo("all"));
 
         push.awaitCount(SUBSCRIBERS / 5, Duration.ofSeconds(60));
         doomed.kill();

@@ -6,7 +6,6 @@ import io.pushcart.campaign.CampaignStore;
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.ApiClient.Reply;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.ServerProcess;
@@ -52,7 +51,7 @@ class GracefulShutdownTest {
       List<TestSubscriber> subscribers = push.newSubscribers(SUBSCRIBERS);
       try {
         site = TestSite.create(first.api());
-        BulkSubscribe.register(first.api().baseUrl(), site.id(), subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+        site.registerAll(subscribers);
         Reply created = site.createCampaign(TestSite.campaignTo("all"));
         campaignId = created.json().getString("id");
         push.awaitCount(SUBSCRIBERS / 8, Duration.ofSeconds(60));

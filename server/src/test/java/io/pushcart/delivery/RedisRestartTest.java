@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient.Reply;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.CapturedLog;
@@ -45,12 +44,10 @@ class RedisRestartTest {
       TestSite site = TestSite.create(server.api());
       TestSite other = TestSite.create(server.api());
       List<TestSubscriber> subscribers = push.newSubscribers(SUBSCRIBERS);
-      BulkSubscribe.register(server.api().baseUrl(), site.id(), subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+      site.registerAll(subscribers);
       JsonObject latecomer = push.newSubscribers(1).get(0).subscriptionJson();
 
-      Reply created = site.createCampaign(TestSite.campaignTo("all"));
-      assertThat(created.status()).isEqualTo(201);
-      String campaignId = created.json().getString("id");
+      String campaignId = site.startCampaign(TestSite.campaignTo("all"));
       push.awaitCount(SUBSCRIBERS / 5, Duration.ofSeconds(60));
 
       redis.close();

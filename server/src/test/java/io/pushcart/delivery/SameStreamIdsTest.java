@@ -3,14 +3,12 @@ package io.pushcart.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.Keys;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.CapturedLog;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.Response;
-import io.pushcart.testkit.TestSubscriber;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -39,8 +37,7 @@ class SameStreamIdsTest {
          RedisProbe redis = new RedisProbe(server.redisUrl())) {
       List<TestSite> sites = List.of(TestSite.create(server.api()), TestSite.create(server.api()));
       for (TestSite site : sites) {
-        BulkSubscribe.register(server.api().baseUrl(), site.id(),
-            push.newSubscribers(SUBSCRIBERS).stream().map(TestSubscriber::subscriptionJson).toList());
+        site.registerAll(push.newSubscribers(SUBSCRIBERS));
         // An entry far in the future: every later XADD * of either stream gets 9999999999999-1, -2, ...
         redis.send(Request.cmd(Command.XADD).arg(Keys.site(site.id(), Keys.Part.WORK)).arg("9999999999999-0")
             .arg("note").arg("an entry in no unit format, dropped by the first worker to read it"));

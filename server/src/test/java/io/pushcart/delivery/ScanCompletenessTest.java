@@ -3,7 +3,6 @@ package io.pushcart.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.Keys;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
@@ -36,7 +35,7 @@ class ScanCompletenessTest {
          RedisProbe redis = new RedisProbe(server.redisUrl())) {
       TestSite site = TestSite.create(server.api());
       List<TestSubscriber> subscribers = push.newSubscribers(SUBSCRIBERS);
-      BulkSubscribe.register(server.api().baseUrl(), site.id(), subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+      site.registerAll(subscribers);
       String id = site.createCampaign(TestSite.campaignTo("all")
           .put("sendAt", Instant.now().plus(1, ChronoUnit.DAYS).toString())).json().getString("id");
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient.Reply;
-import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.ServerProcess;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -40,7 +39,7 @@ class ScheduledCampaignProcessesTest {
       try (ServerProcess survivor = ServerProcess.start("survivor", env)) {
         TestSite site = TestSite.create(doomed.api());
         List<TestSubscriber> subscribers = push.newSubscribers(SUBSCRIBERS);
-        BulkSubscribe.register(doomed.api().baseUrl(), site.id(), subscribers.stream().map(TestSubscriber::subscriptionJson).toList());
+        site.registerAll(subscribers);
 
         // Both instances run: one of them fires it, once.
         Instant first = Instant.now().plusSeconds(4);

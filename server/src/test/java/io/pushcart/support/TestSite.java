@@ -16,8 +16,20 @@ public record TestSite(String id, String secretKey, String vapidPublicKey, ApiCl
     return new TestSite(r.json().getString("id"), r.json().getString("secretKey"), r.json().getString("vapidPublicKey"), api);
   }
 
+  /** Registers these subscribers through the API, many at once (BulkSubscribe). */
+  public void registerAll(java.util.List<io.pushcart.testkit.TestSubscriber> subscribers) {
+    BulkSubscribe.register(api.baseUrl(), id, subscribers.stream().map(io.pushcart.testkit.TestSubscriber::subscriptionJson).toList());
+  }
+
   public ApiClient.Reply subscribe(JsonObject subscription) {
     return api.post("/v1/sites/" + id + "/subscriptions", null, subscription);
+  }
+
+  /** Creates the campaign, which must be accepted (201); its id. */
+  public String startCampaign(JsonObject campaign) {
+    ApiClient.Reply created = createCampaign(campaign);
+    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
+    return created.json().getString("id");
   }
 
   public ApiClient.Reply createCampaign(JsonObject campaign) {
