@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.ClientError;
+import io.pushcart.common.Unavailable;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -10,7 +11,6 @@ import io.pushcart.webpush.PushRequest;
 import io.pushcart.webpush.PushRequestBuilder;
 import io.pushcart.webpush.Urgency;
 import io.pushcart.webpush.VapidSigner;
-import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
