@@ -8,7 +8,8 @@
 -- [8] attributes to merge (JSON object), [9] tag key prefix (pc:{site}:tag:),
 -- [10] time-zone key prefix (pc:{site}:zone:), [11] most tags allowed, [12] the stored time
 -- zone the caller read: 'none' when the subscription has no attributes (it does not exist),
--- else '=' followed by the zone ('' for none)
+-- else '=' followed by the zone ('' for none), [13] browser, [14] os, [15] device type (all three
+-- '' for a change: kept as registered), [16] country derived from the merged attributes ('' for none)
 -- Tags are added to the ones the subscription has (re-registration from a page that does not
 -- know them must not wipe them); attributes are merged, the new value winning. The subscription
 -- is kept in the set of its time zone (attribute 'timezone'; the prefix alone when it has none),
@@ -61,5 +62,7 @@ if registering then
   if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then redis.call('INCR', KEYS[3]) end
 end
 redis.call('HSET', KEYS[1], 'tags', tagsJson, 'attributes', attributesJson, 'lastSeen', ARGV[5])
+if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'browser', ARGV[13], 'os', ARGV[14], 'deviceType', ARGV[15]) end
+if ARGV[16] ~= '' then redis.call('HSET', KEYS[1], 'country', ARGV[16]) else redis.call('HDEL', KEYS[1], 'country') end
 if existed then return 1 end
 return 2

@@ -165,7 +165,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void subscribe(RoutingContext ctx) {
-    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.register(site, Replies.jsonBody(ctx)))
+    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.register(site, Replies.jsonBody(ctx),
+            ctx.request().getHeader("User-Agent")))
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 

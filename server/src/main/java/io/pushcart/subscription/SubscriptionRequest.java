@@ -85,6 +85,10 @@ final class SubscriptionRequest {
     if (attributes.containsKey("timezone")) {
       TimeZones.check(attributes.getValue("timezone"), "attributes.timezone");
     }
+    if (attributes.containsKey("country") && !(attributes.getValue("country") instanceof String c && Countries.isCountry(c))) {
+      throw ClientError.invalid("attributes.country",
+          "attributes.country must be an ISO 3166 alpha-2 country code in capitals, such as \"DE\" or \"IN\"");
+    }
     return attributes;
   }
 }

@@ -5,6 +5,7 @@ import io.pushcart.common.Ids;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.time.Clock;
 
 /** Registering browsers' push subscriptions. */
@@ -47,9 +48,11 @@ public final class SubscriptionService {
     return Ids.looksLikeId(id) ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id));
   }
 
-  public Future<Registered> register(Site site, JsonObject body) {
+  /** Registers a subscription; {@code userAgent} (may be null) says which browser it is. */
+  public Future<Registered> register(Site site, JsonObject body, String userAgent) {
     Subscription subscription = SubscriptionRequest.parse(body, policy);
-    return store.upsert(site.id(), subscription, clock.instant())
+    Device device = Device.of(userAgent, URI.create(subscription.endpoint()));
+    return store.upsert(site.id(), subscription, device, clock.instant())
         .map(existed -> new Registered(subscription.id(), !existed));
   }
 }

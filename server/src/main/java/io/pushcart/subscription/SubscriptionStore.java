@@ -33,20 +33,22 @@ public final class SubscriptionStore {
     this.redis = redis;
   }
 
-  /** Creates or refreshes; true when the endpoint was already known. */
-  public Future<Boolean> upsert(String siteId, Subscription s, Instant now) {
-    return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth()), s.tags(), List.of(), s.attributes(), now)
-        .map(r -> r == 1L);
+  /** Creates or refreshes, with the browser it came from; true when the endpoint was already known. */
+  public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now) {
+    return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth(), device.browser(), device.os(), device.deviceType()),
+        s.tags(), List.of(), s.attributes(), now).map(r -> r == 1L);
   }
 
   /** Adds and removes tags and merges attributes; false when there is no such subscription. */
   public Future<Boolean> update(String siteId, String id, List<String> addTags, List<String> removeTags,
                                 JsonObject attributes, Instant now) {
-    return save(siteId, id, List.of("", "", ""), addTags, removeTags, attributes, now).map(r -> r != 0L);
+    return save(siteId, id, List.of("", "", "", "", "", ""), addTags, removeTags, attributes, now).map(r -> r != 0L);
   }
 
   /**
-   * save_subscription.lua; {@code keys} is endpoint, p256dh, auth (empty for a change). The
+   * save_subscription.lua; {@code keys} is endpoint, p256dh, auth, browser, os, device type (all
+   * empty for a change). The subscriber's country is derived from the attributes as they will be
+   * stored (the stored ones with the new merged in). The
    * script is given every tag and zone set it may touch: the zone ones follow from the stored
    * zone, read first, and a concurrent change of it makes the script ask for a new read.
    */
@@ -72,11 +74,14 @@ public final class SubscriptionStore {
       List<String> scriptKeys = new ArrayList<>(List.of(Keys.subscription(siteId, id), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS),
           Keys.site(siteId, Keys.Part.SUBSCRIPTIONS_ADDED)));
       scriptKeys.addAll(touched);
+      JsonObject merged = (stored == null ? new JsonObject() : new JsonObject(stored.toString())).mergeIn(attributes);
       List<String> args = new ArrayList<>(List.of(id));
-      args.addAll(keys);
+      args.addAll(keys.subList(0, 3));
       args.addAll(List.of(now.toString(), new JsonArray(addTags).encode(), new JsonArray(removeTags).encode(),
           attributes.encode(), Keys.tagPrefix(siteId), Keys.zonePrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION),
           oldZone == null ? "none" : "=" + oldZone));
+      args.addAll(keys.subList(3, 6));
+      args.add(Countries.of(merged).orElse(""));
       return SAVE.run(redis, scriptKeys, args);
     }).compose(r -> {
       if (r.toLong() == -2 && reads < MAX_READS) {
@@ -131,12 +136,28 @@ public final class SubscriptionStore {
           if (h == null || !h.containsKey("endpoint")) {
             return Optional.empty();
           }
-          return Optional.of(new JsonObject().put("id", subscriptionId)
+          JsonObject json = new JsonObject().put("id", subscriptionId)
               .put("endpoint", h.get("endpoint").toString())
               .put("tags", new JsonArray(h.get("tags").toString()))
               .put("attributes", new JsonObject(h.get("attributes").toString()))
+              .put("subscribedAt", h.get("createdAt").toString())
+              .put("lastSeenAt", h.get("lastSeen").toString())
+              // The names of the first version, kept for existing callers.
               .put("createdAt", h.get("createdAt").toString())
-              .put("lastSeen", h.get("lastSeen").toString()));
+              .put("lastSeen", h.get("lastSeen").toString());
+          // MARKETING.md §1: derived fields, present once known (registrations before they were kept have none).
+          for (String field : List.of("browser", "os", "deviceType", "country")) {
+            if (h.containsKey(field)) {
+              json.put(field, h.get(field).toString());
+            }
+          }
+          JsonObject attributes = json.getJsonObject("attributes");
+          for (String field : List.of("locale", "timezone")) {
+            if (attributes.getValue(field) instanceof String value) {
+              json.put(field, value);
+            }
+          }
+          return Optional.of(json);
         });
   }
 

@@ -140,6 +140,39 @@ class SubscriptionApiTest {
   }
 
   @Test
+  void aSubscriptionShowsTheBrowserItCameFromAndTheCountryItIsIn() {
+    String samsungPhone = "Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) "
+        + "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36";
+    Reply created = api.postWithHeaders("/v1/sites/" + site.id() + "/subscriptions",
+        Map.of("User-Agent", samsungPhone, "Content-Type", "application/json"),
+        subscription(fcm()).put("attributes", new JsonObject().put("locale", "hi-IN").put("timezone", "Asia/Kolkata")).encode());
+    assertThat(created.status()).isEqualTo(201);
+    String path = "/v1/sites/" + site.id() + "/subscriptions/" + created.json().getString("id");
+
+    JsonObject shown = api.get(path, site.secretKey()).json();
+    assertThat(shown.getString("browser")).isEqualTo("samsung");
+    assertThat(shown.getString("os")).isEqualTo("android");
+    assertThat(shown.getString("deviceType")).isEqualTo("mobile");
+    assertThat(shown.getString("country")).as("the time zone's country").isEqualTo("IN");
+    assertThat(shown.getString("locale")).isEqualTo("hi-IN");
+    assertThat(shown.getString("timezone")).isEqualTo("Asia/Kolkata");
+    assertThat(shown.getString("subscribedAt")).isNotBlank();
+    assertThat(shown.getString("lastSeenAt")).isNotBlank();
+
+    assertThat(api.patch(path, new JsonObject().put("attributes", new JsonObject().put("timezone", "Europe/Berlin"))).status())
+        .isEqualTo(200);
+    assertThat(api.get(path, site.secretKey()).json().getString("country")).as("moved with the time zone").isEqualTo("DE");
+    assertThat(api.patch(path, new JsonObject().put("attributes", new JsonObject().put("country", "AT"))).status()).isEqualTo(200);
+    JsonObject explicit = api.get(path, site.secretKey()).json();
+    assertThat(explicit.getString("country")).as("an explicit country wins").isEqualTo("AT");
+    assertThat(explicit.getString("browser")).as("a change keeps the registering browser").isEqualTo("samsung");
+
+    Reply bad = api.patch(path, new JsonObject().put("attributes", new JsonObject().put("country", "Austria")));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.errorField()).isEqualTo("attributes.country");
+  }
+
+  @Test
   void browsersMayRegisterOnlyFromTheSitesOrigins() {
     Reply allowed = api.postWithHeaders("/v1/sites/" + site.id() + "/subscriptions",
         Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), subscription(fcm()).encode());

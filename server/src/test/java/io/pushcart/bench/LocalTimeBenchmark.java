@@ -128,7 +128,7 @@ public final class LocalTimeBenchmark {
           String endpoint = pushBase + "bench-" + i;
           Subscription s = new Subscription(Ids.derived(endpoint), endpoint, template.p256dh(), template.auth(),
               List.of(), new JsonObject().put("timezone", ZONES.get(i % ZONES.size())));
-          writes.add(store.upsert(siteId, s, now));
+          writes.add(store.upsert(siteId, s, io.pushcart.subscription.Device.UNKNOWN, now));
         }
         Future.all(writes).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
