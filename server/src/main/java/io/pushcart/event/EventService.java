@@ -37,7 +37,7 @@ public final class EventService {
     }
     if (type.receiptStat().isPresent()) {
       String campaignId = JsonFields.at(data, "data.").requiredString("campaignId", 64);
-      return store.recordReceipt(site.id(), campaignId, type.receiptStat().get(), subscriptionId)
+      return store.recordReceipt(site.id(), campaignId, type.receiptStat().get(), subscriptionId, clock.instant())
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
               : n == -2 ? Future.failedFuture(ClientError.invalid("subscriptionId",
                   "campaign " + campaignId + " was not sent to subscription " + subscriptionId))

@@ -23,11 +23,14 @@ public final class EventStore {
     this.redis = redis;
   }
 
-  /** 1 counted, 0 a repeat, -1 no such campaign, -2 the campaign did not target the subscription. */
-  public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId) {
+  /**
+   * 1 counted (and a delivery or click stamped on the subscription), 0 a repeat, -1 no such
+   * campaign, -2 the campaign did not target the subscription.
+   */
+  public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId, Instant now) {
     return RECEIPT.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
-            Keys.campaignProgress(siteId, campaignId)),
-        List.of(stat, subscriptionId)).map(Response::toLong);
+            Keys.campaignProgress(siteId, campaignId), Keys.subscription(siteId, subscriptionId)),
+        List.of(stat, subscriptionId, now.toString())).map(Response::toLong);
   }
 
   public Future<Void> append(String siteId, String subscriptionId, EventType type, JsonObject data, Instant at) {

@@ -146,7 +146,7 @@ public final class SubscriptionStore {
               .put("createdAt", h.get("createdAt").toString())
               .put("lastSeen", h.get("lastSeen").toString());
           // MARKETING.md §1: derived fields, present once known (registrations before they were kept have none).
-          for (String field : List.of("browser", "os", "deviceType", "country")) {
+          for (String field : List.of("browser", "os", "deviceType", "country", "lastDeliveredAt", "lastClickedAt")) {
             if (h.containsKey(field)) {
               json.put(field, h.get(field).toString());
             }

@@ -75,6 +75,11 @@ class EventApiTest {
     assertThat(stats.getLong("delivered")).isEqualTo(1);
     assertThat(stats.getLong("clicked")).isEqualTo(1);
     assertThat(stats.getLong("closed")).isEqualTo(1);
+    JsonObject subscriber = api.get("/v1/sites/" + site.id() + "/subscriptions/" + reached, site.secretKey()).json();
+    assertThat(subscriber.getString("lastDeliveredAt")).as("stamped by the delivery receipt").isNotBlank();
+    assertThat(subscriber.getString("lastClickedAt")).as("stamped by the click receipt").isNotBlank();
+    assertThat(api.get("/v1/sites/" + site.id() + "/subscriptions/" + other, site.secretKey()).json().containsKey("lastClickedAt"))
+        .as("a subscriber whose receipt was refused").isFalse();
   }
 
   @Test
