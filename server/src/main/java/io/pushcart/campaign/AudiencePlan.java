@@ -1,9 +1,10 @@
 package io.pushcart.campaign;
 
+import io.pushcart.segment.Rule;
 import io.vertx.core.json.JsonArray;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How to stream an audience out of Redis without holding it in memory: scan a list of "driver"
@@ -20,20 +21,15 @@ import java.util.Set;
 public record AudiencePlan(Audience audience, List<Optional<String>> drivers) {
   private static final String EVERYONE = "*";
 
-  /** Whether {@link #accepts} needs the member's tags (false when everyone scanned is in). */
-  public boolean needsTags() {
-    return !(audience instanceof Audience.All);
-  }
-
-  /** True when a member met while scanning driver {@code index}, carrying {@code tags}, gets the message. */
-  public boolean accepts(int index, Set<String> tags) {
+  /** True when a member met while scanning driver {@code index} gets the message. */
+  public boolean accepts(int index, Rule.Subscriber member, Instant now) {
     for (int earlier = 0; earlier < index; earlier++) {
       Optional<String> tag = drivers.get(earlier);
-      if (tag.isPresent() && tags.contains(tag.get())) {
+      if (tag.isPresent() && member.tags().contains(tag.get())) {
         return false;
       }
     }
-    return audience.matches(tags);
+    return audience.matches(member, now);
   }
 
   public String driversJson() {

@@ -1,12 +1,14 @@
 package io.pushcart.delivery;
 
+import io.pushcart.campaign.Audience;
 import io.pushcart.campaign.AudiencePlan;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.campaign.Wave;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
+import io.pushcart.segment.Rule;
+import io.pushcart.subscription.StoredSubscriber;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -14,10 +16,7 @@ import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -46,8 +45,8 @@ final class ScanStep {
 
   /** What one wave scans, and how a member met in driver number {@code i} is accepted. */
   private record WaveScan(List<String> driverKeys, AudiencePlan plan, boolean local, boolean late) {
-    boolean accepts(int driver, Set<String> tags) {
-      return local ? plan.audience().matches(tags) : plan.accepts(driver, tags);
+    boolean accepts(int driver, Rule.Subscriber member, Instant now) {
+      return local ? plan.audience().matches(member, now) : plan.accepts(driver, member, now);
     }
   }
 
@@ -85,8 +84,9 @@ final class ScanStep {
       Instant now = clock.instant();
       // Messages that may no longer go out are still counted, as lapsed: the stats say who was missed.
       boolean lapse = scan.late() || campaign.expiresAt().filter(at -> !now.isBefore(at)).isPresent();
-      boolean wholeSet = !scan.local() && scan.plan().drivers().equals(List.of(Optional.<String>empty()));
-      return accepted(unit.siteId(), scan, driver, members)
+      // Checked against the set's size: a scan where every member of the whole set is targeted.
+      boolean wholeSet = !scan.local() && scan.plan().audience() instanceof Audience.All;
+      return accepted(unit.siteId(), scan, driver, members, now)
           .compose(ids -> queue.commitScan(unit, ids, nextDriver, driverDone ? WorkUnit.Cursor.START : next, lapse, wholeSet,
               now.toString()))
           .onSuccess(commit -> {
@@ -99,17 +99,27 @@ final class ScanStep {
     });
   }
 
-  private Future<List<String>> accepted(String site, WaveScan scan, int driver, List<String> members) {
-    if (!scan.plan().needsTags() || members.isEmpty()) {
+  /** The members the audience takes: each member's fields the rule needs, read in one batch (none for "all"). */
+  private Future<List<String>> accepted(String site, WaveScan scan, int driver, List<String> members, Instant now) {
+    List<String> reads = scan.plan().audience().reads();
+    if (reads.isEmpty() || members.isEmpty()) {
       return Future.succeededFuture(members);
     }
-    List<Request> reads = members.stream()
-        .map(id -> Request.cmd(Command.HGET).arg(Keys.subscription(site, id)).arg("tags")).toList();
-    return redis.batch(reads).map(tagLists -> {
+    List<Request> hmgets = members.stream().map(id -> {
+      Request r = Request.cmd(Command.HMGET).arg(Keys.subscription(site, id));
+      reads.forEach(r::arg);
+      return r;
+    }).toList();
+    return redis.batch(hmgets).map(replies -> {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
-        Response tags = tagLists.get(i);
-        if (tags != null && scan.accepts(driver, tagSet(tags.toString()))) {
+        List<String> values = new ArrayList<>(StoredSubscriber.FIELDS.size());
+        replies.get(i).forEach(v -> values.add(v == null ? null : v.toString()));
+        while (values.size() < StoredSubscriber.FIELDS.size()) {
+          values.add(null); // fields the audience does not read
+        }
+        StoredSubscriber member = StoredSubscriber.of(values);
+        if (member != null && scan.accepts(driver, member, now)) {
           ids.add(members.get(i));
         }
       }
@@ -117,9 +127,5 @@ final class ScanStep {
     });
   }
 
-  private static Set<String> tagSet(String json) {
-    Set<String> tags = new HashSet<>();
-    new JsonArray(json).forEach(t -> tags.add(String.valueOf(t)));
-    return tags;
-  }
+
 }

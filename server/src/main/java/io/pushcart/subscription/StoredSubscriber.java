@@ -1,0 +1,63 @@
+package io.pushcart.subscription;
+
+import io.pushcart.segment.Field;
+import io.pushcart.segment.Rule;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A stored subscription as a segment rule reads it: its hash fields ({@link #FIELDS}, read
+ * with one HMGET in that order) mapped to the names of MARKETING.md §1. Fields not kept yet
+ * (the commerce ones: lastCartAt, lastOrderAt, orderCount, lastViewedProductAt) read as absent.
+ */
+public final class StoredSubscriber implements Rule.Subscriber {
+  /** The hash fields a rule may need, in the order {@link #of} takes their values. */
+  public static final List<String> FIELDS = List.of("tags", "attributes", "browser", "os", "deviceType", "country",
+      "createdAt", "lastSeen", "lastDeliveredAt", "lastClickedAt");
+
+  private final Set<String> tags = new HashSet<>();
+  private final JsonObject attributes;
+  private final List<String> values;
+
+  private StoredSubscriber(List<String> values) {
+    this.values = values;
+    if (values.get(0) != null) {
+      new JsonArray(values.get(0)).forEach(t -> tags.add(String.valueOf(t)));
+    }
+    attributes = values.get(1) == null ? new JsonObject() : new JsonObject(values.get(1));
+  }
+
+  /** From the values of {@link #FIELDS} (null where the hash has none), or null when the subscription is gone. */
+  public static StoredSubscriber of(List<String> values) {
+    return values.get(0) == null && values.get(1) == null ? null : new StoredSubscriber(values);
+  }
+
+  @Override
+  public Set<String> tags() {
+    return tags;
+  }
+
+  @Override
+  public Object field(Field field) {
+    if (field instanceof Field.Attribute a) {
+      return attributes.getValue(a.key());
+    }
+    return switch ((Field.Builtin) field) {
+      case BROWSER -> values.get(2);
+      case OS -> values.get(3);
+      case DEVICE_TYPE -> values.get(4);
+      case COUNTRY -> values.get(5);
+      case SUBSCRIBED_AT -> values.get(6);
+      case LAST_SEEN_AT -> values.get(7);
+      case LAST_DELIVERED_AT -> values.get(8);
+      case LAST_CLICKED_AT -> values.get(9);
+      case LOCALE -> attributes.getValue("locale");
+      case TIMEZONE -> attributes.getValue("timezone");
+      case CUSTOMER_ID -> attributes.getValue("customerId");
+      case LAST_CART_AT, LAST_ORDER_AT, LAST_VIEWED_PRODUCT_AT, ORDER_COUNT -> null;
+    };
+  }
+}
