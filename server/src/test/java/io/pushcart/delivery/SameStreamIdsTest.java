@@ -33,7 +33,7 @@ class SameStreamIdsTest {
              "PUSHCART_PUSH_CA_FILE", push.caFile().toString(),
              "PUSHCART_PUSH_CONCURRENCY", "32",
              // Units run for several claim times: one left without heartbeats would be taken over.
-             "PUSHCART_CLAIM_IDLE_MS", "500"));
+             "PUSHCART_CLAIM_IDLE_MS", "1500"));
          RedisProbe redis = new RedisProbe(server.redisUrl())) {
       List<TestSite> sites = List.of(TestSite.create(server.api()), TestSite.create(server.api()));
       for (TestSite site : sites) {
