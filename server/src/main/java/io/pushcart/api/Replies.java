@@ -76,15 +76,10 @@ final class Replies {
       // Not the client's fault, nor a bug: said plainly, with when to try again, and not logged
       // per request (delivery logs the outage once).
       status = 503;
-      ctx.response().putHeader("Retry-After", String.valueOf(Unavailable.RETRY_AFTER_SECONDS));
-      error = new JsonObject().put("code", "unavailable")
-          .put("message", "Redis, where Pushcart keeps its data, is unavailable (restarting or failing over); "
-              + "try again in " + Unavailable.RETRY_AFTER_SECONDS + " seconds");
+      error = unavailable(ctx, "Redis, where Pushcart keeps its data, is unavailable (restarting or failing over)");
     } else if (failure == null && ctx.statusCode() == 503) {
       status = 503;
-      ctx.response().putHeader("Retry-After", String.valueOf(Unavailable.RETRY_AFTER_SECONDS));
-      error = new JsonObject().put("code", "unavailable").put("message", "the request took too long; try again in "
-          + Unavailable.RETRY_AFTER_SECONDS + " seconds");
+      error = unavailable(ctx, "the request took too long");
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       error = new JsonObject().put("code", codeFor(status)).put("message", messageFor(status));
@@ -99,6 +94,13 @@ final class Replies {
     }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error).encode());
+  }
+
+  /** A 503's error body, with the Retry-After header set: {@code why}, and when to try again. */
+  private static JsonObject unavailable(RoutingContext ctx, String why) {
+    ctx.response().putHeader("Retry-After", String.valueOf(Unavailable.RETRY_AFTER_SECONDS));
+    return new JsonObject().put("code", "unavailable")
+        .put("message", why + "; try again in " + Unavailable.RETRY_AFTER_SECONDS + " seconds");
   }
 
   private static String codeFor(int status) {

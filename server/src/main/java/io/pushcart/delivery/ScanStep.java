@@ -113,11 +113,8 @@ final class ScanStep {
     return redis.batch(hmgets).map(replies -> {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
-        List<String> values = new ArrayList<>(StoredSubscriber.FIELDS.size());
+        List<String> values = new ArrayList<>(reads.size());
         replies.get(i).forEach(v -> values.add(v == null ? null : v.toString()));
-        while (values.size() < StoredSubscriber.FIELDS.size()) {
-          values.add(null); // fields the audience does not read
-        }
         StoredSubscriber member = StoredSubscriber.of(values);
         if (member != null && scan.accepts(driver, member, now)) {
           ids.add(members.get(i));
@@ -126,6 +123,4 @@ final class ScanStep {
       return ids;
     });
   }
-
-
 }

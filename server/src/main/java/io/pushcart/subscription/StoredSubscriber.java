@@ -4,6 +4,7 @@ import io.pushcart.segment.Field;
 import io.pushcart.segment.Rule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,11 @@ public final class StoredSubscriber implements Rule.Subscriber {
   private final JsonObject attributes;
   private final List<String> values;
 
-  private StoredSubscriber(List<String> values) {
+  private StoredSubscriber(List<String> read) {
+    List<String> values = new ArrayList<>(read);
+    while (values.size() < FIELDS.size()) {
+      values.add(null); // fields the caller did not read
+    }
     this.values = values;
     if (values.get(0) != null) {
       new JsonArray(values.get(0)).forEach(t -> tags.add(String.valueOf(t)));
@@ -30,9 +35,13 @@ public final class StoredSubscriber implements Rule.Subscriber {
     attributes = values.get(1) == null ? new JsonObject() : new JsonObject(values.get(1));
   }
 
-  /** From the values of {@link #FIELDS} (null where the hash has none), or null when the subscription is gone. */
+  /**
+   * From the values of {@link #FIELDS}, or of a prefix of it (the fields after it read as absent);
+   * null where the hash has none. Null when the subscription is gone.
+   */
   public static StoredSubscriber of(List<String> values) {
-    return values.get(0) == null && values.get(1) == null ? null : new StoredSubscriber(values);
+    boolean gone = values.get(0) == null && (values.size() < 2 || values.get(1) == null);
+    return gone ? null : new StoredSubscriber(values);
   }
 
   @Override
