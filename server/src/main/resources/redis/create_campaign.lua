@@ -11,7 +11,7 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 -- The group may exist already (BUSYGROUP): that is fine.
 pcall(redis.call, 'XGROUP', 'CREATE', KEYS[3], ARGV[3], '0', 'MKSTREAM')
 if n == 0 then
-  add_scan_unit(KEYS[3], ARGV[1], '0', '0', '0') -- wave 0's first driver set, from its start
+  add_scan_unit(KEYS[3], ARGV[1], '0', '0') -- wave 0, from its start
 end
 for i = 1, n do redis.call('ZADD', KEYS[4], ARGV[4 + i], ARGV[1] .. ':' .. (i - 1)) end
 return 1

@@ -27,7 +27,7 @@ for _, member in ipairs(due) do
         redis.call('HSET', campaign, 'statusReason', 'expiresAt passed before its time came to be sent'
           .. ' (was no instance running?): its messages count as lapsed, none was sent')
       end
-      add_scan_unit(KEYS[2], id, wave, '0', '0')
+      add_scan_unit(KEYS[2], id, wave, '0')
       fired = fired + 1
     end
     redis.call('ZREM', KEYS[1], member)

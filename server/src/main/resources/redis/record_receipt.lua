@@ -2,17 +2,34 @@
 -- and only for a subscription the campaign targeted (its progress hash knows it), so receipts
 -- cannot be inflated with made-up ids.
 -- A counted delivery or click is also stamped on the subscription (lastDeliveredAt,
--- lastClickedAt), if it still exists, for segments on engagement.
+-- lastClickedAt), if it still exists, for segments on engagement, and its time bitmaps follow.
 -- KEYS[1] campaign hash, KEYS[2] the campaign's receipts set, KEYS[3] the campaign's progress hash,
--- KEYS[4] the subscription hash
--- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601)
+-- KEYS[4] the subscription hash, KEYS[5..] the bitmaps the stamp may change, as the caller guessed them
+-- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601),
+-- [4] the site's bitmap prefix
 -- Returns 1 when counted, 0 for a repeat, -1 when there is no such campaign, -2 when the
--- campaign did not target this subscription.
+-- campaign did not target this subscription, or {-2, key, ...} (changing nothing) naming the
+-- bitmaps to add to KEYS.
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return -2 end
-if redis.call('SADD', KEYS[2], ARGV[1] .. ':' .. ARGV[2]) == 0 then return 0 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1] .. ':' .. ARGV[2]) == 1 then return 0 end
+local stamp = ({ delivered = 'lastDeliveredAt', clicked = 'lastClickedAt' })[ARGV[1]]
+local changes, n = {}, redis.call('HGET', KEYS[4], 'n')
+if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
+  local old = indexed_fields(KEYS[4])
+  local new = {}
+  for k, v in pairs(old) do new[k] = v end
+  new[stamp] = ARGV[3]
+  if n then changes = membership_changes(memberships(old), memberships(new)) end
+  local missing = undeclared(ARGV[4], changes)
+  if #missing > 0 then
+    table.insert(missing, 1, -2)
+    return missing
+  end
+  redis.call('HSET', KEYS[4], stamp, ARGV[3])
+  if n then apply_memberships(ARGV[4], changes, tonumber(n)) end
+end
+redis.call('SADD', KEYS[2], ARGV[1] .. ':' .. ARGV[2])
 redis.call('EXPIRE', KEYS[2], 2592000) -- as long as the progress hash
 redis.call('HINCRBY', KEYS[1], 'stat:' .. ARGV[1], 1)
-local stamp = ({ delivered = 'lastDeliveredAt', clicked = 'lastClickedAt' })[ARGV[1]]
-if stamp and redis.call('EXISTS', KEYS[4]) == 1 then redis.call('HSET', KEYS[4], stamp, ARGV[3]) end
 return 1

@@ -1,68 +1,66 @@
 -- Writes a subscription: registers it (or refreshes it when its endpoint is already known, same
--- id), or changes an existing one from the page API (tag, untag, identify, set).
--- KEYS[1] subscription hash, KEYS[2] the site's set of subscription ids, KEYS[3] the site's
--- count of subscriptions ever added to that set (commit_scan.lua checks a scan against it),
--- KEYS[4..] the tag and time-zone sets this change may touch, as the caller worked them out
+-- id), or changes an existing one from the page API or the store's backend (tags, attributes).
+-- KEYS[1] subscription hash, KEYS[2] the site's set of subscription ids, KEYS[3..5] the site's
+-- ordinal counter, freed ordinals and id table, KEYS[6..] the bitmaps this change may touch, as
+-- the caller guessed them
 -- ARGV[1] id, [2] endpoint ('' for a change: the subscription must exist), [3] p256dh, [4] auth,
 -- [5] now (ISO-8601), [6] tags to add (JSON array), [7] tags to remove (JSON array),
--- [8] attributes to merge (JSON object), [9] tag key prefix (pc:{site}:tag:),
--- [10] time-zone key prefix (pc:{site}:zone:), [11] most tags allowed, [12] the stored time
--- zone the caller read: 'none' when the subscription has no attributes (it does not exist),
--- else '=' followed by the zone ('' for none), [13] browser, [14] os, [15] device type (all three
--- '' for a change: kept as registered), [16] country derived from the merged attributes ('' for none)
+-- [8] attributes to merge (JSON object), [9] the site's bitmap prefix (pc:{site}:bm:),
+-- [10] most tags allowed, [11] browser, [12] os, [13] device type (all three '' for a change:
+-- kept as registered), [14] country derived from the merged attributes ('' for none)
 -- Tags are added to the ones the subscription has (re-registration from a page that does not
--- know them must not wipe them); attributes are merged, the new value winning. The subscription
--- is kept in the set of its time zone (attribute 'timezone'; the prefix alone when it has none),
--- which local-time campaigns scan zone by zone.
--- Every tag and zone set written must be among KEYS (Redis Cluster scripts declare what they
--- touch): the caller works them out from the change and the stored zone it read, and when that
--- zone is no longer stored (a concurrent change), nothing is written and -2 asks it to read again.
+-- know them must not wipe them); attributes are merged, the new value winning. The bitmaps of
+-- the values it leaves and enters are updated in the same step (memberships() in lib.lua). A
+-- script must be given every key it writes, and which bitmaps change depends on what is stored:
+-- when one is not among KEYS, nothing is written and the reply lists them, for the caller to call
+-- again with them.
 -- Returns 2 when created, 1 when it existed, 0 (changing nothing) for a change of a subscription
--- that does not exist, -1 (changing nothing) when it would carry more than ARGV[11] tags, -2
--- (changing nothing) when the caller must read the stored time zone again.
+-- that does not exist, -1 (changing nothing) when it would carry more than ARGV[10] tags, or
+-- {-2, key, ...} (changing nothing) naming the bitmaps to add to KEYS.
 local registering = ARGV[2] ~= ''
 local existed = redis.call('EXISTS', KEYS[1]) == 1
 if not existed and not registering then return 0 end
+local old = indexed_fields(KEYS[1])
 local tags, attributes = {}, {}
-local old = redis.call('HMGET', KEYS[1], 'tags', 'attributes')
-if old[1] then for _, t in ipairs(cjson.decode(old[1])) do tags[t] = true end end
-if old[2] then attributes = cjson.decode(old[2]) end
-local oldZone = old[2] and (attributes.timezone or '') or nil
-if (oldZone and ('=' .. oldZone) or 'none') ~= ARGV[12] then return -2 end
-local declared = {}
-for i = 4, #KEYS do declared[KEYS[i]] = true end
-local function touch(command, key)
-  if not declared[key] then return error('save_subscription.lua: undeclared key ' .. key) end
-  redis.call(command, key, ARGV[1])
-end
+if old.tags then for _, t in ipairs(cjson.decode(old.tags)) do tags[t] = true end end
+if old.attributes then attributes = cjson.decode(old.attributes) end
 local added, removed = cjson.decode(ARGV[6]), cjson.decode(ARGV[7])
 for _, t in ipairs(added) do tags[t] = true end
 for _, t in ipairs(removed) do tags[t] = nil end
 local list = {}
 for t in pairs(tags) do list[#list + 1] = t end
-if #list > tonumber(ARGV[11]) then return -1 end
+if #list > tonumber(ARGV[10]) then return -1 end
 table.sort(list)
-for _, t in ipairs(added) do touch('SADD', ARGV[9] .. t) end
-for _, t in ipairs(removed) do
-  if not tags[t] then touch('SREM', ARGV[9] .. t) end
-end
 for k, v in pairs(cjson.decode(ARGV[8])) do attributes[k] = v end
-local zone = attributes.timezone or ''
-if zone ~= oldZone then
-  if oldZone then touch('SREM', ARGV[10] .. oldZone) end
-  touch('SADD', ARGV[10] .. zone)
+local new = {}
+for k, v in pairs(old) do new[k] = v end
+new.tags = '[]'
+if #list > 0 then new.tags = cjson.encode(list) end
+new.attributes = '{}'
+if next(attributes) ~= nil then new.attributes = cjson.encode(attributes) end
+new.lastSeen = ARGV[5]
+if not existed then new.createdAt = ARGV[5] end
+if ARGV[11] ~= '' then new.browser, new.os, new.deviceType = ARGV[11], ARGV[12], ARGV[13] end
+new.country = nil
+if ARGV[14] ~= '' then new.country = ARGV[14] end
+-- A subscription stored before the indexes existed has no ordinal: it enters every bitmap now.
+local indexed = redis.call('HEXISTS', KEYS[1], 'n') == 1
+local before = {}
+if indexed then before = memberships(old) end
+local changes = membership_changes(before, memberships(new))
+local missing = undeclared(ARGV[9], changes)
+if #missing > 0 then
+  table.insert(missing, 1, -2)
+  return missing
 end
-local tagsJson = '[]'
-if #list > 0 then tagsJson = cjson.encode(list) end
-local attributesJson = '{}'
-if next(attributes) ~= nil then attributesJson = cjson.encode(attributes) end
 if registering then
   if not existed then redis.call('HSET', KEYS[1], 'createdAt', ARGV[5]) end
   redis.call('HSET', KEYS[1], 'endpoint', ARGV[2], 'p256dh', ARGV[3], 'auth', ARGV[4])
-  if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then redis.call('INCR', KEYS[3]) end
+  redis.call('SADD', KEYS[2], ARGV[1])
 end
-redis.call('HSET', KEYS[1], 'tags', tagsJson, 'attributes', attributesJson, 'lastSeen', ARGV[5])
-if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'browser', ARGV[13], 'os', ARGV[14], 'deviceType', ARGV[15]) end
-if ARGV[16] ~= '' then redis.call('HSET', KEYS[1], 'country', ARGV[16]) else redis.call('HDEL', KEYS[1], 'country') end
+redis.call('HSET', KEYS[1], 'tags', new.tags, 'attributes', new.attributes, 'lastSeen', ARGV[5])
+if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'browser', ARGV[11], 'os', ARGV[12], 'deviceType', ARGV[13]) end
+if new.country then redis.call('HSET', KEYS[1], 'country', new.country) else redis.call('HDEL', KEYS[1], 'country') end
+apply_memberships(ARGV[9], changes, ordinal_of(KEYS[1], { KEYS[3], KEYS[4], KEYS[5] }, ARGV[1]))
 if existed then return 1 end
 return 2

@@ -7,6 +7,9 @@ import io.pushcart.delivery.ActiveSites;
 import io.pushcart.event.EventService;
 import io.pushcart.event.EventStore;
 import io.pushcart.redis.RedisConnector;
+import io.pushcart.segment.AudienceReader;
+import io.pushcart.segment.SegmentService;
+import io.pushcart.segment.SegmentStore;
 import io.pushcart.site.SiteService;
 import io.pushcart.site.SiteStore;
 import io.pushcart.subscription.EndpointPolicy;
@@ -30,14 +33,18 @@ public final class Services {
   public final SubscriptionService subscriptions;
   public final CampaignService campaigns;
   public final EventService events;
+  public final SegmentService segments;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
     SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
     this.sites = new SiteService(new SiteStore(redis), crypto, clock);
     this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
-    this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), clock,
+    SegmentStore segmentStore = new SegmentStore(redis);
+    AudienceReader reader = new AudienceReader(redis);
+    this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
+    this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
   }
 

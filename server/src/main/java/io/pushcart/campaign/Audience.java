@@ -1,45 +1,52 @@
 package io.pushcart.campaign;
 
 import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.common.Tags;
 import io.pushcart.segment.Rule;
 import io.pushcart.segment.RuleParser;
-import io.pushcart.subscription.StoredSubscriber;
+import io.pushcart.segment.SavedSegment;
+import io.pushcart.segment.SegmentStore;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Who a campaign goes to. A closed set: everyone, the core's rule on tags, or any segment rule
- * (MARKETING.md §2) given inline.
+ * Who a campaign goes to. A closed set: everyone, the core's rule on tags, any segment rule
+ * (MARKETING.md §2) given inline, or a saved segment.
  */
 public sealed interface Audience {
   int MAX_TAGS_PER_LIST = 20;
-
-  /** True when the subscriber belongs to the audience at {@code now}. */
-  boolean matches(Rule.Subscriber subscriber, Instant now);
+  /** The rule nobody matches: the audience of a segment that was deleted. */
+  Rule NOBODY = new Rule.Any(List.of());
 
   /**
-   * The subscription hash fields {@link #matches} reads: a prefix of StoredSubscriber.FIELDS
-   * (tags alone for a tag rule, all of them for a segment rule, none for everyone).
+   * The rule to evaluate now: an inline one as it is, a saved segment's as it is stored at this
+   * moment (nobody when it was deleted), so a scheduled campaign targets who matches when it fans out.
    */
-  List<String> reads();
+  Future<Rule> resolve(String site, SegmentStore segments);
 
   Object toJson();
 
-  /** Every subscriber of the site. */
-  record All() implements Audience {
-    @Override
-    public boolean matches(Rule.Subscriber subscriber, Instant now) {
-      return true;
-    }
+  /** An audience given inline: its rule is known without asking Redis. */
+  sealed interface Inline extends Audience {
+    Rule rule();
 
     @Override
-    public List<String> reads() {
-      return List.of();
+    default Future<Rule> resolve(String site, SegmentStore segments) {
+      return Future.succeededFuture(rule());
+    }
+  }
+
+  /** Every subscriber of the site. */
+  record All() implements Inline {
+    @Override
+    public Rule rule() {
+      return new Rule.All(List.of());
     }
 
     @Override
@@ -49,18 +56,18 @@ public sealed interface Audience {
   }
 
   /** Subscribers having any of {@code any} (when not empty), all of {@code all}, and none of {@code none}. */
-  record TagRule(List<String> any, List<String> all, List<String> none) implements Audience {
+  record TagRule(List<String> any, List<String> all, List<String> none) implements Inline {
     @Override
-    public boolean matches(Rule.Subscriber subscriber, Instant now) {
-      Set<String> tags = subscriber.tags();
-      return (any.isEmpty() || any.stream().anyMatch(tags::contains))
-          && tags.containsAll(all)
-          && none.stream().noneMatch(tags::contains);
-    }
-
-    @Override
-    public List<String> reads() {
-      return StoredSubscriber.FIELDS.subList(0, 1); // "tags"
+    public Rule rule() {
+      List<Rule> parts = new ArrayList<>();
+      if (!any.isEmpty()) {
+        parts.add(new Rule.Any(any.stream().<Rule>map(Rule.HasTag::new).toList()));
+      }
+      all.forEach(t -> parts.add(new Rule.HasTag(t)));
+      if (!none.isEmpty()) {
+        parts.add(new Rule.Not(new Rule.Any(none.stream().<Rule>map(Rule.HasTag::new).toList())));
+      }
+      return new Rule.All(parts);
     }
 
     @Override
@@ -80,20 +87,23 @@ public sealed interface Audience {
   }
 
   /** A segment rule given inline; {@code json} as given, kept for display and storage. */
-  record Matching(Rule rule, JsonObject json) implements Audience {
+  record Matching(Rule rule, JsonObject json) implements Inline {
     @Override
-    public boolean matches(Rule.Subscriber subscriber, Instant now) {
-      return rule.matches(subscriber, now);
+    public Object toJson() {
+      return json;
     }
+  }
 
+  /** A saved segment, by id: its rule is read when the campaign fans out. */
+  record Segment(String id) implements Audience {
     @Override
-    public List<String> reads() {
-      return StoredSubscriber.FIELDS;
+    public Future<Rule> resolve(String site, SegmentStore segments) {
+      return segments.find(site, id).map(found -> found.map(SavedSegment::rule).orElse(NOBODY));
     }
 
     @Override
     public Object toJson() {
-      return json;
+      return new JsonObject().put("segment", id);
     }
   }
 
@@ -105,7 +115,10 @@ public sealed interface Audience {
     if (value instanceof JsonObject object) {
       JsonFields f = JsonFields.at(object, "audience.");
       if (object.containsKey("segment")) {
-        throw ClientError.invalid("audience.segment", "saved segments are not available yet: use \"all\" or an inline {\"tags\": ...} rule");
+        if (object.size() != 1 || !(object.getValue("segment") instanceof String id) || !Ids.looksLikeId(id)) {
+          throw ClientError.invalid("audience.segment", "a segment audience is {\"segment\": id} with the id POST /segments returned, and nothing else");
+        }
+        return new Segment(id);
       }
       if (!object.containsKey("tags")) {
         return new Matching(RuleParser.parse(object, "audience"), object.copy());

@@ -2,6 +2,8 @@ package io.pushcart.campaign;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
+import io.pushcart.segment.AudienceReader;
+import io.pushcart.segment.SegmentStore;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -18,12 +20,17 @@ import java.util.stream.IntStream;
 /** Creating, changing, cancelling and listing campaigns, and reading their progress. */
 public final class CampaignService {
   private final CampaignStore store;
+  private final SegmentStore segments;
+  private final AudienceReader reader;
   private final Clock clock;
   private final Consumer<String> announceWork;
 
   /** @param announceWork told the site id once a campaign is stored or rescheduled (ActiveSites.WORK_ADDRESS) */
-  public CampaignService(CampaignStore store, Clock clock, Consumer<String> announceWork) {
+  public CampaignService(CampaignStore store, SegmentStore segments, AudienceReader reader, Clock clock,
+                         Consumer<String> announceWork) {
     this.store = store;
+    this.segments = segments;
+    this.reader = reader;
     this.clock = clock;
     this.announceWork = announceWork;
   }
@@ -37,8 +44,8 @@ public final class CampaignService {
     CampaignRequest.Parsed parsed = CampaignRequest.parse(site.id(), Ids.random(12), body, now);
     Campaign campaign = parsed.campaign();
     List<Wave> waves = campaign.timing().waves(site.timezone(), now);
-    return planFor(site.id(), campaign.audience())
-        .compose(plan -> store.create(campaign, plan, waves, !campaign.timing().scheduled(now)))
+    return checkSegment(site.id(), campaign.audience())
+        .compose(v -> store.create(campaign, waves, !campaign.timing().scheduled(now)))
         .onSuccess(v -> announceWork.accept(site.id()))
         .compose(v -> find(site.id(), campaign.id()))
         .map(stored -> new Created(stored, parsed.warnings()));
@@ -72,8 +79,8 @@ public final class CampaignService {
       Campaign campaign = parsed.campaign();
       // A time moved to now (or sendAt removed) makes the one wave due at once: it fires on the next poll.
       List<Wave> waves = campaign.timing().waves(site.timezone(), now);
-      return planFor(site.id(), campaign.audience())
-          .compose(plan -> store.reschedule(campaign, plan, waves))
+      return checkSegment(site.id(), campaign.audience())
+          .compose(v -> store.reschedule(campaign, waves))
           .onSuccess(refused -> announceWork.accept(site.id()))
           .compose(refused -> afterChange(site.id(), campaignId, refused, status -> notScheduled(campaignId, status)))
           .map(updated -> new Created(updated, parsed.warnings()));
@@ -157,19 +164,52 @@ public final class CampaignService {
     });
   }
 
-  private Future<AudiencePlan> planFor(String siteId, Audience audience) {
-    if (audience instanceof Audience.TagRule rule) {
-      if (!rule.any().isEmpty()) {
-        return Future.succeededFuture(new AudiencePlan(audience, rule.any().stream().map(Optional::of).toList()));
-      }
-      if (!rule.all().isEmpty()) {
-        // Scanning the rarest required tag's set touches the fewest members.
-        return store.tagCardinalities(siteId, rule.all()).map(sizes -> {
-          int rarest = IntStream.range(0, sizes.size()).boxed().min(Comparator.comparing(sizes::get)).orElseThrow();
-          return new AudiencePlan(audience, List.of(Optional.of(rule.all().get(rarest))));
-        });
+  /**
+   * {@code POST /audience/count} {@code {audience}}: exactly how many subscribers a campaign to
+   * that audience sent now would target (the evaluation its fan-out makes).
+   */
+  public Future<JsonObject> countAudience(Site site, JsonObject body) {
+    for (String key : body.fieldNames()) {
+      if (!key.equals("audience")) {
+        throw ClientError.invalid(key, "the body is {\"audience\": ...}; unknown field " + key);
       }
     }
-    return Future.succeededFuture(new AudiencePlan(audience, List.of(Optional.empty())));
+    if (!body.containsKey("audience")) {
+      throw ClientError.invalid("audience", "audience is required: \"all\", {\"segment\": id} or a rule");
+    }
+    Audience audience = Audience.parse(body.getValue("audience"));
+    Instant now = clock.instant();
+    return checkSegment(site.id(), audience).compose(v -> audience.resolve(site.id(), segments))
+        .compose(rule -> reader.count(site.id(), rule, now, null))
+        .map(n -> new JsonObject().put("count", n).put("countedAt", now.toString()));
+  }
+
+  /** A campaign to a saved segment needs the segment to exist when it is created or changed. */
+  private Future<Void> checkSegment(String siteId, Audience audience) {
+    if (audience instanceof Audience.Segment segment) {
+      return segments.find(siteId, segment.id()).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
+          : Future.failedFuture(ClientError.invalid("audience.segment", "there is no segment " + segment.id()
+              + " on this site: use an id from GET /segments")));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The ids of the site's campaigns not yet done (scheduled or sending) that target segment {@code segmentId}. */
+  public Future<List<String>> unfinishedUsing(String siteId, String segmentId) {
+    return unfinishedUsing(siteId, segmentId, CampaignQuery.Cursor.START, new java.util.ArrayList<>());
+  }
+
+  private Future<List<String>> unfinishedUsing(String siteId, String segmentId, CampaignQuery.Cursor at, List<String> found) {
+    int batch = 200;
+    return store.page(siteId, at.beforeMillis(), at.skip(), batch).compose(entries -> {
+      CampaignQuery.Cursor position = at;
+      for (CampaignStore.Listed entry : entries) {
+        position = position.after(entry.createdMillis());
+        entry.campaign().filter(c -> c.status() == CampaignStatus.SCHEDULED || c.status() == CampaignStatus.SENDING)
+            .filter(c -> new Audience.Segment(segmentId).toJson().equals(c.audienceJson()))
+            .ifPresent(c -> found.add(c.id()));
+      }
+      return entries.size() < batch ? Future.succeededFuture(found) : unfinishedUsing(siteId, segmentId, position, found);
+    });
   }
 }

@@ -41,8 +41,8 @@ public final class CampaignStore {
    * Stores the campaign: sending (its first scan unit enqueued) when {@code now}, else scheduled
    * (its waves in the site's schedule).
    */
-  public Future<Void> create(Campaign c, AudiencePlan plan, List<Wave> waves, boolean now) {
-    List<String> fields = definitionFields(c, plan, waves);
+  public Future<Void> create(Campaign c, List<Wave> waves, boolean now) {
+    List<String> fields = definitionFields(c, waves);
     fields.addAll(List.of("status", (now ? CampaignStatus.SENDING : CampaignStatus.SCHEDULED).wire(),
         "createdAt", c.createdAt().toString(), "scanDone", "0", "wavesLeft", String.valueOf(waves.size())));
     if (now) {
@@ -65,8 +65,8 @@ public final class CampaignStore {
    * Replaces a scheduled campaign's definition and waves; the status that prevented it when it was
    * no longer scheduled (empty string: the campaign is gone).
    */
-  public Future<Optional<String>> reschedule(Campaign c, AudiencePlan plan, List<Wave> waves) {
-    List<String> fields = definitionFields(c, plan, waves);
+  public Future<Optional<String>> reschedule(Campaign c, List<Wave> waves) {
+    List<String> fields = definitionFields(c, waves);
     fields.addAll(List.of("wavesLeft", String.valueOf(waves.size())));
     List<String> args = new ArrayList<>(List.of(c.id()));
     args.addAll(dueTimes(waves));
@@ -86,13 +86,13 @@ public final class CampaignStore {
         .map(r -> "ok".equals(r.toString()) ? Optional.empty() : Optional.of(r.toString()));
   }
 
-  private static List<String> definitionFields(Campaign c, AudiencePlan plan, List<Wave> waves) {
+  private static List<String> definitionFields(Campaign c, List<Wave> waves) {
     List<String> fields = new ArrayList<>(List.of(
         "id", c.id(), "name", c.name(), "kind", c.kind().wire,
         "audience", Json.encode(c.audience().toJson()),
         "notification", c.notification().toJson().encode(), "payload", c.payload(),
         "ttl", String.valueOf(c.ttl()), "urgency", c.urgency().headerValue(),
-        "drivers", plan.driversJson(), "waves", Wave.encode(waves)));
+        "waves", Wave.encode(waves)));
     c.topic().ifPresent(t -> fields.addAll(List.of("topic", t)));
     Timing t = c.timing();
     t.sendAt().ifPresent(at -> fields.addAll(List.of("sendAt", at.toString())));
@@ -156,11 +156,5 @@ public final class CampaignStore {
       }
       return reasons;
     });
-  }
-
-  /** Sizes of tag sets, to pick the smallest as the scan driver. */
-  public Future<List<Long>> tagCardinalities(String siteId, List<String> tags) {
-    List<Request> requests = tags.stream().map(t -> Request.cmd(Command.SCARD).arg(Keys.tag(siteId, t))).toList();
-    return redis.batch(requests).map(rs -> rs.stream().map(Response::toLong).toList());
   }
 }

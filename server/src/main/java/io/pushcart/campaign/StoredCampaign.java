@@ -20,7 +20,6 @@ public record StoredCampaign(
     int ttl,
     String urgency,
     Optional<String> topic,
-    String driversJson,
     Optional<Instant> sendAt,
     Optional<String> localTime,
     Optional<Instant> expiresAt,
@@ -46,7 +45,6 @@ public record StoredCampaign(
         Integer.parseInt(str(h, "ttl")),
         str(h, "urgency"),
         opt(h, "topic"),
-        str(h, "drivers"),
         opt(h, "sendAt").map(Instant::parse),
         opt(h, "localTime"),
         opt(h, "expiresAt").map(Instant::parse),
@@ -66,8 +64,8 @@ public record StoredCampaign(
   }
 
   /** The audience, for evaluation at send time. */
-  public AudiencePlan plan() {
-    return new AudiencePlan(Audience.parse(audienceJson), AudiencePlan.parseDrivers(driversJson));
+  public Audience audience() {
+    return Audience.parse(audienceJson);
   }
 
   /** The definition as it was given (what a PATCH applies to). */

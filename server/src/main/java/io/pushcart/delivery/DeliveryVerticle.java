@@ -4,6 +4,8 @@ import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
 import io.pushcart.redis.RedisConnector;
+import io.pushcart.segment.AudienceReader;
+import io.pushcart.segment.SegmentStore;
 import io.pushcart.site.SiteStore;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
@@ -78,7 +80,7 @@ public final class DeliveryVerticle extends VerticleBase {
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
-        new ScanStep(redis, queue, clock), send);
+        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send);
     orphans = new OrphanSweep(redis);
     worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());
 

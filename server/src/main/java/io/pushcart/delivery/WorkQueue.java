@@ -120,25 +120,19 @@ final class WorkQueue {
 
   /**
    * Commits a scan step (see commit_scan.lua): the ids found (queued to send, or lapsed when
-   * {@code lapse}), the next page or the end of the wave's scan; a scan of the whole subscription
-   * set ({@code wholeSet}) is checked against the set's size when it ends. Whether the unit was
-   * still ours, and whether that check found members skipped (the set is then scanned again).
+   * {@code lapse}), and the next page ({@code next}, the ordinal it starts from) or, when
+   * {@code next} is negative, the end of the wave's scan. False when the unit was no longer ours.
    */
-  Future<ScanCommit> commitScan(WorkUnit.Scan unit, List<String> ids, Integer nextDriver, WorkUnit.Cursor nextCursor,
-                                boolean lapse, boolean wholeSet, String now) {
-    List<String> args = new ArrayList<>(ids.size() + 10);
+  Future<Boolean> commitScan(WorkUnit.Scan unit, List<String> ids, long next, boolean lapse, String now) {
+    List<String> args = new ArrayList<>(ids.size() + 8);
     args.addAll(List.of(GROUP, consumer, unit.entryId(), unit.campaignId(), String.valueOf(unit.wave()),
-        nextDriver == null ? "" : nextDriver.toString(), nextCursor.wire(), now, lapse ? "1" : "", wholeSet ? "1" : ""));
+        next < 0 ? "" : String.valueOf(next), now, lapse ? "1" : ""));
     args.addAll(ids);
     String site = unit.siteId();
     return COMMIT_SCAN.run(redis, List.of(Keys.campaign(site, unit.campaignId()), stream(site),
-            Keys.campaignProgress(site, unit.campaignId()), Keys.site(site, Keys.Part.SUBSCRIPTIONS),
-            Keys.site(site, Keys.Part.SUBSCRIPTIONS_ADDED)), args)
-        .map(r -> r.toLong() == 0 ? ScanCommit.NOT_OURS : r.toLong() == 2 ? ScanCommit.RESCAN : ScanCommit.DONE);
+            Keys.campaignProgress(site, unit.campaignId())), args)
+        .map(r -> r.toLong() == 1);
   }
-
-  /** What committing a scan step did. */
-  enum ScanCommit { DONE, RESCAN, NOT_OURS }
 
   /**
    * What moving due entries of a schedule or retry set into the work stream did: how many moved,

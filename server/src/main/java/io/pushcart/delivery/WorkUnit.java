@@ -6,10 +6,9 @@ import java.util.List;
 
 /**
  * One entry of a site's work stream. A campaign's fan-out is a chain of {@link Scan} units
- * (each reads one SSCAN page of the audience and enqueues the next page) that produce
- * {@link Send} units (the ids of one page, sent together). The same fields are written by
- * create_campaign.lua, fire_due.lua, commit_scan.lua and claim_retries.lua; a scan's cursor
- * only ever by this class ({@link Cursor#wire}) and scan_page.lua.
+ * (each reads one page of the audience in ordinal order and enqueues the next page) that produce
+ * {@link Send} units (the ids of one page, sent together). The fields are written by lib.lua's
+ * add_scan_unit and add_send_unit only.
  */
 sealed interface WorkUnit {
   String siteId();
@@ -18,30 +17,12 @@ sealed interface WorkUnit {
 
   String campaignId();
 
-  /** One page of wave {@code wave}'s scan: its driver set number {@code driver}, from {@code cursor}. */
-  record Scan(String siteId, String entryId, String campaignId, int wave, int driver, Cursor cursor) implements WorkUnit {
-  }
-
   /**
-   * Where a scan resumes: an SSCAN cursor and the run_id of the redis-server process that made it
-   * (scan_page.lua restarts from 0 in any other process, where the cursor means nothing). Written
-   * in the stream as {@code position@runId}, or {@code 0} at the start of a set.
+   * One page of wave {@code wave}'s scan, from subscription ordinal {@code from}. A cursor of the
+   * SSCAN scans of earlier versions ({@code position@runId}) reads as 0: that wave's scan starts
+   * again, and the members met twice are dropped (commit_scan.lua).
    */
-  record Cursor(String position, String runId) {
-    static final Cursor START = new Cursor("0", "");
-
-    boolean atStart() {
-      return position.equals("0");
-    }
-
-    String wire() {
-      return atStart() ? "0" : position + "@" + runId;
-    }
-
-    static Cursor parse(String wire) {
-      int at = wire.indexOf('@');
-      return at < 0 ? new Cursor(wire, "") : new Cursor(wire.substring(0, at), wire.substring(at + 1));
-    }
+  record Scan(String siteId, String entryId, String campaignId, int wave, long from) implements WorkUnit {
   }
 
   /** {@code attempt} is 1 for first sends, n for the n-th try of a retry. */
@@ -69,7 +50,6 @@ sealed interface WorkUnit {
     String type = null;
     String campaign = null;
     String wave = "0";
-    String driver = "0";
     String cursor = "0";
     String attempt = "1";
     String ids = "";
@@ -79,7 +59,6 @@ sealed interface WorkUnit {
         case "type" -> type = value;
         case "campaign" -> campaign = value;
         case "wave" -> wave = value;
-        case "driver" -> driver = value;
         case "cursor" -> cursor = value;
         case "attempt" -> attempt = value;
         case "ids" -> ids = value;
@@ -91,7 +70,7 @@ sealed interface WorkUnit {
     }
     try {
       return switch (type) {
-        case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(wave), Integer.parseInt(driver), Cursor.parse(cursor));
+        case "scan" -> new Scan(siteId, entryId, campaign, Integer.parseInt(wave), cursor.contains("@") ? 0 : Long.parseLong(cursor));
         case "send" -> new Send(siteId, entryId, campaign, Integer.parseInt(attempt),
             ids.isEmpty() ? List.of() : Arrays.asList(ids.split(",")));
         default -> new Unreadable(siteId, entryId);

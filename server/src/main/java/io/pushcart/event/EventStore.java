@@ -1,6 +1,8 @@
 package io.pushcart.event;
 
+import io.pushcart.redis.DeclaredKeys;
 import io.pushcart.redis.Keys;
+import io.pushcart.segment.Bitmaps;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -28,9 +30,14 @@ public final class EventStore {
    * campaign, -2 the campaign did not target the subscription.
    */
   public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId, Instant now) {
-    return RECEIPT.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
-            Keys.campaignProgress(siteId, campaignId), Keys.subscription(siteId, subscriptionId)),
-        List.of(stat, subscriptionId, now.toString())).map(Response::toLong);
+    List<String> guessed = switch (stat) {
+      case "delivered" -> Bitmaps.time(siteId, "lastDeliveredAt");
+      case "clicked" -> Bitmaps.time(siteId, "lastClickedAt");
+      default -> List.of();
+    };
+    return DeclaredKeys.run(redis, RECEIPT, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
+            Keys.campaignProgress(siteId, campaignId), Keys.subscription(siteId, subscriptionId)), guessed,
+        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId))).map(Response::toLong);
   }
 
   public Future<Void> append(String siteId, String subscriptionId, EventType type, JsonObject data, Instant at) {

@@ -46,27 +46,26 @@ public final class Keys {
   }
 
 
-  /** SET of the ids of the site's subscriptions carrying this tag. */
-  public static String tag(String siteId, String tag) {
-    return site(siteId) + "tag:" + tag;
-  }
-
-  /** Prefix of {@link #tag}, for Lua scripts that build the key from a tag. */
-  public static String tagPrefix(String siteId) {
-    return site(siteId) + "tag:";
-  }
-
   /**
-   * SET of the ids of the site's subscriptions in this IANA time zone (attribute
-   * {@code timezone}); the empty zone holds those without one.
+   * Prefix of the site's audience bitmaps: {@code pc:{site}:bm:<name>}, bit n for the subscription
+   * of ordinal n. The names are built by segment.Bitmaps (and lib.lua's memberships()).
    */
-  public static String zone(String siteId, String zoneId) {
-    return zonePrefix(siteId) + zoneId;
+  public static String bitmapPrefix(String siteId) {
+    return site(siteId) + "bm:";
   }
 
-  /** Prefix of {@link #zone}, for Lua scripts that build the key from a zone. */
-  public static String zonePrefix(String siteId) {
-    return site(siteId) + "zone:";
+  public static String bitmap(String siteId, String name) {
+    return bitmapPrefix(siteId) + name;
+  }
+
+  /** SET of the subscription ids linked to this customer of the store. */
+  public static String customer(String siteId, String customerId) {
+    return site(siteId) + "customer:" + customerId;
+  }
+
+  /** HASH: a saved segment (name, rule, count, countedAt). */
+  public static String segment(String siteId, String segmentId) {
+    return site(siteId) + "segment:" + segmentId;
   }
 
   /** HASH: a campaign's definition, status and stats counters. */
@@ -100,8 +99,14 @@ public final class Keys {
     RECORD("site"),
     /** SET: ids of all subscriptions. */
     SUBSCRIPTIONS("subs"),
-    /** STRING: how many ids were ever added to {@link #SUBSCRIPTIONS}; an audience scan is checked against it. */
-    SUBSCRIPTIONS_ADDED("subs-added"),
+    /** STRING: the next subscription ordinal never given out (audience bitmaps). */
+    ORDINAL_SEQ("ord-seq"),
+    /** LIST: ordinals of deleted subscriptions, given out again first. */
+    ORDINALS_FREE("ord-free"),
+    /** STRING: the id table, the subscription id of ordinal n at byte n × 22. */
+    IDS("ids"),
+    /** ZSET: saved segment ids scored by creation time. */
+    SEGMENTS("segments"),
     /** ZSET: campaign ids scored by creation time. */
     CAMPAIGNS("campaigns"),
     /** STREAM: delivery work units, consumed by the group {@code delivery}. */

@@ -75,6 +75,11 @@ public final class ApiClient {
     return send(request(path, null, Map.of("Origin", TestSite.ORIGIN)).DELETE().build());
   }
 
+  /** A DELETE with a secret (the marketer API). */
+  public Reply deleteWithToken(String path, String token) {
+    return send(request(path, token, Map.of()).DELETE().build());
+  }
+
   public Reply get(String path, String token) {
     return send(request(path, token, Map.of()).GET().build());
   }

@@ -1,0 +1,150 @@
+-- Evaluates an audience on the site's bitmaps (segment/AudienceProgram.java compiles it) and
+-- counts it or reads one page of it. The program leaves two bitmaps: `sure`, the subscribers
+-- certainly in the audience, and `maybe`, a superset of it (the rest of `maybe` must be checked
+-- against the rule by the caller: custom attributes, the boundary hour of a time rule).
+-- One evaluation for counting and for sending: a count is |sure| plus the members of
+-- maybe - sure that pass the rule; a campaign's page is the same sets, read in ordinal order.
+-- KEYS[1] the id table, KEYS[2..1+ARGV[4]] scratch keys (deleted before returning), the rest
+-- the bitmaps the program reads
+-- ARGV[1] mode: 'count' ({|sure|}), 'page' (members of maybe from ordinal ARGV[2], at most
+-- ARGV[3]: {next ordinal or -1 at the end, sure ids, unsure ids}), 'unsure' (the same over
+-- maybe - sure only: {next, {}, ids}); [2] from ordinal, [3] most members, [4] scratch keys,
+-- [5..] the program: postfix tokens
+--   k <i>        push KEYS[i]
+--   none         push an empty bitmap
+--   and <n>, or <n>  combine the top n
+--   minus        a b -> a and not b
+--   range <has> <slice0> <hour> <gt|gte|eq|lt|lte>  the subscribers whose time field (KEYS[has]
+--                its presence, KEYS[slice0 + i] bit i of its hour) compares so with `hour`
+local SCRATCH = tonumber(ARGV[4])
+local stack = {}
+local function slot(i)
+  if i > SCRATCH then return error('audience.lua: the program needs more than ' .. SCRATCH .. ' scratch keys') end
+  return KEYS[1 + i]
+end
+local function minus(dest, a, b, spare)
+  redis.call('BITOP', 'AND', spare, a, b)
+  redis.call('BITOP', 'XOR', dest, a, spare)
+end
+-- Bit-sliced comparison (O'Neil & Quass): walks the hour's bits from the highest, keeping
+-- `gt` (already greater) and `eq` (equal so far).
+local function range(has, slice0, hour, mode, h)
+  local gt, eq, spare = slot(h + 1), slot(h + 2), slot(h + 3)
+  redis.call('DEL', gt)
+  redis.call('BITOP', 'OR', eq, has)
+  for i = TIME_BITS - 1, 0, -1 do
+    local s = KEYS[slice0 + i]
+    if math.floor(hour / 2 ^ i) % 2 == 1 then
+      redis.call('BITOP', 'AND', eq, eq, s)
+    else
+      redis.call('BITOP', 'AND', spare, eq, s)
+      redis.call('BITOP', 'OR', gt, gt, spare)
+      redis.call('BITOP', 'XOR', eq, eq, spare)
+    end
+  end
+  if mode == 'gte' or mode == 'lt' then redis.call('BITOP', 'OR', gt, gt, eq) end
+  if mode == 'eq' then redis.call('BITOP', 'OR', gt, eq) end
+  if mode == 'lt' or mode == 'lte' then minus(gt, has, gt, spare) end
+  return gt
+end
+local i = 5
+while i <= #ARGV do
+  local op = ARGV[i]
+  local h = #stack
+  if op == 'k' then
+    stack[h + 1] = KEYS[tonumber(ARGV[i + 1])]
+    i = i + 2
+  elseif op == 'none' then
+    redis.call('DEL', slot(h + 1))
+    stack[h + 1] = slot(h + 1)
+    i = i + 1
+  elseif op == 'and' or op == 'or' then
+    local n = tonumber(ARGV[i + 1])
+    local args = {}
+    for j = h - n + 1, h do
+      args[#args + 1] = stack[j]
+      stack[j] = nil
+    end
+    local dest = slot(h - n + 1)
+    redis.call('BITOP', string.upper(op), dest, unpack(args))
+    stack[h - n + 1] = dest
+    i = i + 2
+  elseif op == 'minus' then
+    local dest = slot(h - 1)
+    minus(dest, stack[h - 1], stack[h], slot(h + 1))
+    stack[h] = nil
+    stack[h - 1] = dest
+    i = i + 1
+  elseif op == 'range' then
+    local result = range(KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4], h)
+    if result ~= slot(h + 1) then return error('audience.lua: range misplaced') end
+    stack[h + 1] = result
+    i = i + 5
+  else
+    return error('audience.lua: unknown op ' .. op)
+  end
+end
+if #stack ~= 2 then return error('audience.lua: the program left ' .. #stack .. ' bitmaps, not 2') end
+local sure, maybe = stack[1], stack[2]
+
+local function cleanup()
+  for s = 1, SCRATCH do redis.call('DEL', KEYS[1 + s]) end
+end
+
+if ARGV[1] == 'count' then
+  local n = redis.call('BITCOUNT', sure)
+  cleanup()
+  return { n }
+end
+
+local walked, classify = maybe, true
+if ARGV[1] == 'unsure' then
+  local dest = slot(3)
+  if dest == sure or dest == maybe then return error('audience.lua: scratch overlap') end
+  minus(dest, maybe, sure, slot(4))
+  walked, classify = dest, false
+end
+
+-- Members of `walked` from ordinal `from`, at most `limit`, reading at most BUDGET bytes.
+local WINDOW, BUDGET = 1024, 131072
+local from, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+local sureIds, unsureIds = {}, {}
+local found, read, next = 0, 0, -1
+local byte = math.floor(from / 8)
+while true do
+  local p = redis.call('BITPOS', walked, 1, byte)
+  if p < 0 then next = -1; break end
+  byte = math.floor(p / 8)
+  local chunk = redis.call('GETRANGE', walked, byte, byte + WINDOW - 1)
+  local sureChunk = classify and redis.call('GETRANGE', sure, byte, byte + WINDOW - 1) or ''
+  local stop = nil
+  for b = 1, #chunk do
+    local v = string.byte(chunk, b)
+    if v ~= 0 then
+      local sv = string.byte(sureChunk, b) or 0
+      for bit_ = 0, 7 do
+        local mask = 2 ^ (7 - bit_)
+        if math.floor(v / mask) % 2 == 1 then
+          local n = (byte + b - 1) * 8 + bit_
+          if n >= from then
+            if found >= limit then stop = n; break end
+            local id = redis.call('GETRANGE', KEYS[1], n * ID_WIDTH, n * ID_WIDTH + ID_WIDTH - 1)
+            if #id == ID_WIDTH and string.sub(id, 1, 1) ~= ' ' then
+              if classify and math.floor(sv / mask) % 2 == 1 then sureIds[#sureIds + 1] = id
+              else unsureIds[#unsureIds + 1] = id end
+            end
+            found = found + 1
+          end
+        end
+      end
+      if stop then break end
+    end
+  end
+  read = read + #chunk
+  if stop then next = stop; break end
+  byte = byte + #chunk
+  if #chunk < WINDOW then next = -1; break end
+  if read >= BUDGET then next = byte * 8; break end
+end
+cleanup()
+return { next, sureIds, unsureIds }
