@@ -4,6 +4,7 @@ import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
 import io.pushcart.redis.RedisConnector;
+import io.pushcart.subscription.IndexBackfill;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentStore;
 import io.pushcart.site.SiteStore;
@@ -38,6 +39,7 @@ public final class DeliveryVerticle extends VerticleBase {
    * gone are handed back ({@link OrphanSweep}).
    */
   static final long PRUNE_EVERY_MS = 10 * 60_000;
+  static final long BACKFILL_RETRY_MS = 5_000;
   static final long PRUNE_IDLE_MS = 60 * 60_000;
 
   private final Config config;
@@ -63,6 +65,9 @@ public final class DeliveryVerticle extends VerticleBase {
     this.metrics = metrics;
     this.clock = clock;
   }
+
+  /** Set once stopping: the worker is not started after that. */
+  private boolean stopped;
 
   @Override
   public Future<?> start() {
@@ -90,13 +95,31 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
-    worker.start();
+    startAfterBackfill(new IndexBackfill(redis));
     return Future.succeededFuture();
+  }
+
+  /**
+   * Delivery waits for the subscriptions of an earlier version to be indexed (IndexBackfill):
+   * a campaign fanned out before would miss them. Tried again while Redis cannot answer.
+   */
+  private void startAfterBackfill(IndexBackfill backfill) {
+    backfill.run().onSuccess(n -> {
+      if (!stopped) {
+        worker.start();
+      }
+    }).onFailure(err -> {
+      outage.failed("indexing subscriptions of an earlier version", err);
+      if (!stopped) {
+        vertx.setTimer(BACKFILL_RETRY_MS, id -> startAfterBackfill(backfill));
+      }
+    });
   }
 
   /** The stream worker's graceful stop (PUSHCART_SHUTDOWN_GRACE_MS), then the clients close. */
   @Override
   public Future<?> stop() {
+    stopped = true;
     return worker.stop(config.shutdownGraceMillis())
         .transform(ar -> client.close())
         .transform(ar -> redis.close())

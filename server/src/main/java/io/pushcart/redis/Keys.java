@@ -58,6 +58,14 @@ public final class Keys {
     return bitmapPrefix(siteId) + name;
   }
 
+  /**
+   * A site key of an earlier version ({@code pc:{site}:<suffix>}: the per-tag and per-zone sets
+   * and the scan counter the audience bitmaps replaced), named only to delete it on upgrade.
+   */
+  public static String earlier(String siteId, String suffix) {
+    return site(siteId) + suffix;
+  }
+
   /** SET of the subscription ids linked to this customer of the store. */
   public static String customer(String siteId, String customerId) {
     return site(siteId) + "customer:" + customerId;
