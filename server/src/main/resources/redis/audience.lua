@@ -16,6 +16,14 @@
 --   minus        a b -> a and not b
 --   range <has> <slice0> <hour> <gt|gte|eq|lt|lte>  the subscribers whose time field (KEYS[has]
 --                its presence, KEYS[slice0 + i] bit i of its hour) compares so with `hour`
+-- and the custom attribute tests, which depend on whether the site indexes the attribute (its
+-- registry KEYS[reg]) and, for a string, the value (its value set KEYS[set]); when they cannot
+-- tell, they push KEYS[fallback] (0: nobody):
+-- (An attribute, or a string value, the registry does not list while it has room was never seen:
+-- nobody has it.)
+--   ahas <reg> <attribute> <has> <fallback>       the subscribers with a value (KEYS[has])
+--   aval <reg> <attribute> <set|0> <value> <bitmap> <fallback>  those with that string or boolean
+--   anum <reg> <attribute> <has> <slice0> <bucket> <mode> <fallback>  a number compared by bucket
 local SCRATCH = tonumber(ARGV[4])
 local stack = {}
 local function slot(i)
@@ -28,11 +36,11 @@ local function minus(dest, a, b, spare)
 end
 -- Bit-sliced comparison (O'Neil & Quass): walks the hour's bits from the highest, keeping
 -- `gt` (already greater) and `eq` (equal so far).
-local function range(has, slice0, hour, mode, h)
+local function range(has, slice0, hour, mode, h, bits)
   local gt, eq, spare = slot(h + 1), slot(h + 2), slot(h + 3)
   redis.call('DEL', gt)
   redis.call('BITOP', 'OR', eq, has)
-  for i = TIME_BITS - 1, 0, -1 do
+  for i = bits - 1, 0, -1 do
     local s = KEYS[slice0 + i]
     if math.floor(hour / 2 ^ i) % 2 == 1 then
       redis.call('BITOP', 'AND', eq, eq, s)
@@ -76,10 +84,38 @@ while i <= #ARGV do
     stack[h - 1] = dest
     i = i + 1
   elseif op == 'range' then
-    local result = range(KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4], h)
-    if result ~= slot(h + 1) then return error('audience.lua: range misplaced') end
-    stack[h + 1] = result
+    stack[h + 1] = range(KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4], h, TIME_BITS)
     i = i + 5
+  elseif op == 'ahas' or op == 'aval' or op == 'anum' then
+    local width = ({ ahas = 5, aval = 7, anum = 8 })[op]
+    local reg, attribute, fallback = KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], tonumber(ARGV[i + width - 1])
+    local result = nil
+    if redis.call('HEXISTS', reg, attribute) == 1 then
+      if op == 'ahas' then
+        result = KEYS[tonumber(ARGV[i + 3])]
+      elseif op == 'anum' then
+        result = range(KEYS[tonumber(ARGV[i + 3])], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6], h, NUMBER_BITS)
+      else
+        local set = tonumber(ARGV[i + 3])
+        if set == 0 or redis.call('SISMEMBER', KEYS[set], ARGV[i + 4]) == 1 then
+          result = KEYS[tonumber(ARGV[i + 5])]
+        elseif redis.call('SCARD', KEYS[set]) < ATTRIBUTE_VALUES_MAX then
+          fallback = 0 -- every value seen so far has a bitmap: nobody has this one
+        end
+      end
+    elseif redis.call('HLEN', reg) < ATTRIBUTE_KEYS_MAX then
+      fallback = 0 -- every attribute seen so far is indexed: nobody has this one
+    end
+    if not result then
+      if fallback == 0 then
+        result = slot(h + 1)
+        redis.call('DEL', result)
+      else
+        result = KEYS[fallback]
+      end
+    end
+    stack[h + 1] = result
+    i = i + width
   else
     return error('audience.lua: unknown op ' .. op)
   end

@@ -1,7 +1,8 @@
 -- Removes a subscription and its every index entry (an unsubscribe, an erase, or the push service
 -- said it is gone: 404/410).
 -- KEYS[1] subscription hash, KEYS[2] the site's set of subscription ids, KEYS[3..5] the site's
--- ordinal counter, freed ordinals and id table, KEYS[6..] the bitmaps it is in, as the caller guessed them
+-- ordinal counter, freed ordinals and id table, KEYS[6] its registry of indexed attributes,
+-- KEYS[7..] the bitmaps and attribute value sets it is in, as the caller guessed them
 -- ARGV[1] id, [2] the endpoint that was found gone, or '' (whatever the endpoint), [3] the site's
 -- bitmap prefix
 -- With an endpoint, deletes only when the stored one is still it, so a refreshed registration survives.
@@ -11,8 +12,9 @@ local endpoint = redis.call('HGET', KEYS[1], 'endpoint')
 if not endpoint or (ARGV[2] ~= '' and endpoint ~= ARGV[2]) then return 0 end
 local n = redis.call('HGET', KEYS[1], 'n')
 if n then
-  local changes = membership_changes(memberships(indexed_fields(KEYS[1])), {})
-  local missing = undeclared(ARGV[3], changes)
+  local registry = attribute_registry(KEYS[6], false)
+  local changes = membership_changes(memberships(indexed_fields(KEYS[1]), registry), {})
+  local missing = undeclared(ARGV[3], changes, registry)
   if #missing > 0 then
     table.insert(missing, 1, -2)
     return missing

@@ -75,6 +75,12 @@ end
 -- its bit set in one bitmap per indexed value it carries. The memberships are worked out here only.
 local ID_WIDTH = 22 -- subscription ids: 128 bits, base64url without padding
 local TIME_BITS = 20 -- hours since 1970 in 20 bit slices: up to 2089
+local NUMBER_BITS = 24 -- numbers as 24-bit order-keeping buckets (number_bucket)
+-- Custom attributes: the first ATTRIBUTE_KEYS_MAX keys a site uses are indexed, and of each the
+-- first ATTRIBUTE_VALUES_MAX string values (a bitmap each); others are checked member by member.
+local ATTRIBUTE_KEYS_MAX, ATTRIBUTE_VALUES_MAX = 20, 32
+-- Attributes not indexed as custom ones: the time zone has its own bitmaps.
+local UNINDEXED_ATTRIBUTES = { timezone = true }
 -- Time fields indexed as bit slices: rule name -> hash field.
 local TIME_FIELDS = { subscribedAt = 'createdAt', lastSeenAt = 'lastSeen', lastDeliveredAt = 'lastDeliveredAt',
   lastClickedAt = 'lastClickedAt' }
@@ -99,10 +105,73 @@ local function epoch_hour(iso)
   return math.min(hour, 2 ^ TIME_BITS - 1)
 end
 
+-- A number's bucket in [0, 2^24): never smaller for a larger number (segment/NumberBuckets.java
+-- computes the same). Zero is 2^23; a positive x = m * 2^e (m in [0.5, 1)) is above it by
+-- 1 + (e + 63) * 2^16 + the first 16 bits of m after its leading one; a negative one mirrors it below.
+-- Exponents outside -63..63 share the end buckets.
+local function number_bucket(x)
+  if x == 0 then return 2 ^ 23 end
+  local m, e = math.frexp(math.abs(x))
+  local code
+  if e < -63 then code = 0
+  elseif e > 63 then code = 126 * 65536 + 65535
+  else code = (e + 63) * 65536 + math.floor((m - 0.5) * 131072) end
+  if x > 0 then return 2 ^ 23 + 1 + code end
+  return 2 ^ 23 - 1 - code
+end
+
+-- Bits 0..bits-1 of `value` as memberships of slices `prefix .. i`.
+local function slices(m, prefix, value, bits)
+  for i = 0, bits - 1 do m[prefix .. i] = math.floor(value / 2 ^ i) % 2 end
+end
+
+-- Which custom attributes and values are indexed: `ctx` is {index = the site's attribute-key
+-- hash, values = the prefix of its value sets, register = whether this write may index new ones,
+-- pending = {keys = {}, nkeys = 0, values = {}}, reads = {} (every registry key read or written)}.
+local function attribute_indexed(ctx, k)
+  ctx.reads[ctx.index] = true
+  if ctx.pending.keys[k] or redis.call('HEXISTS', ctx.index, k) == 1 then return true end
+  if not ctx.register or redis.call('HLEN', ctx.index) + ctx.pending.nkeys >= ATTRIBUTE_KEYS_MAX then return false end
+  ctx.pending.keys[k] = true
+  ctx.pending.nkeys = ctx.pending.nkeys + 1
+  return true
+end
+
+local function value_indexed(ctx, k, v)
+  local set = ctx.values .. k
+  ctx.reads[set] = true
+  local pending = ctx.pending.values[set]
+  if (pending and pending[v]) or redis.call('SISMEMBER', set, v) == 1 then return true end
+  if not ctx.register then return false end
+  local count = 0
+  if pending then for _ in pairs(pending) do count = count + 1 end end
+  if redis.call('SCARD', set) + count >= ATTRIBUTE_VALUES_MAX then return false end
+  pending = pending or {}
+  pending[v] = true
+  ctx.pending.values[set] = pending
+  return true
+end
+
+-- Writes what `ctx` decided to index.
+local function register_attributes(ctx)
+  for k in pairs(ctx.pending.keys) do redis.call('HSET', ctx.index, k, '1') end
+  for set, values in pairs(ctx.pending.values) do
+    for v in pairs(values) do redis.call('SADD', set, v) end
+  end
+end
+
+-- A registry context for the site whose attribute-key hash is `index` (its value sets are named
+-- `index .. ':' .. key`).
+local function attribute_registry(index, register)
+  return { index = index, values = index .. ':', register = register, pending = { keys = {}, nkeys = 0, values = {} },
+    reads = {} }
+end
+
 -- The bitmaps (names after the site's bitmap prefix) a subscription whose hash fields are
--- `v` (a table by INDEXED_FIELDS name) belongs in, name -> bit (time slices name their 0 bits too).
--- Empty for a subscription that does not exist.
-local function memberships(v)
+-- `v` (a table by INDEXED_FIELDS name) belongs in, name -> bit (bit slices name their 0 bits too).
+-- Empty for a subscription that does not exist. `ctx` says which custom attributes are indexed;
+-- without it custom attributes are left out (for a write that leaves them as they are).
+local function memberships(v, ctx)
   local m = {}
   if not v.tags and not v.attributes then return m end
   m['all'] = 1
@@ -121,7 +190,27 @@ local function memberships(v)
     local hour = epoch_hour(v[field])
     if hour then
       m['has:' .. name] = 1
-      for i = 0, TIME_BITS - 1 do m['t:' .. name .. ':' .. i] = math.floor(hour / 2 ^ i) % 2 end
+      slices(m, 't:' .. name .. ':', hour, TIME_BITS)
+    end
+  end
+  if not ctx then return m end
+  local keys = {}
+  for k in pairs(attributes) do keys[#keys + 1] = k end
+  table.sort(keys) -- the first keys registered do not depend on a table's order
+  for _, k in ipairs(keys) do
+    local value, kind = attributes[k], type(attributes[k])
+    if not UNINDEXED_ATTRIBUTES[k] and (kind == 'number' or kind == 'string' or kind == 'boolean')
+        and attribute_indexed(ctx, k) then
+      m['has:a:' .. k] = 1
+      if kind == 'number' then
+        m['has:a:n:' .. k] = 1
+        slices(m, 'a:n:' .. k .. ':', number_bucket(value), NUMBER_BITS)
+      elseif kind == 'boolean' then
+        m['a:b:' .. k .. '=' .. tostring(value)] = 1
+      else
+        m['has:a:s:' .. k] = 1
+        if value_indexed(ctx, k, value) then m['a:s:' .. k .. '=' .. value] = 1 end
+      end
     end
   end
   return m
@@ -149,12 +238,16 @@ local function membership_changes(old, new)
   return changes
 end
 
--- The keys among `changes` not declared in KEYS (a script must be given every key it writes).
-local function undeclared(prefix, changes)
+-- The keys a write needs and was not given (a script must be given every key it touches): the
+-- bitmaps among `changes` (names after `prefix`) and the registry keys `ctx` read.
+local function undeclared(prefix, changes, ctx)
   local declared, missing = {}, {}
   for _, k in ipairs(KEYS) do declared[k] = true end
   for _, c in ipairs(changes) do
     if not declared[prefix .. c[1]] then missing[#missing + 1] = prefix .. c[1] end
+  end
+  for k in pairs(ctx and ctx.reads or {}) do
+    if not declared[k] then missing[#missing + 1] = k end
   end
   return missing
 end

@@ -4,7 +4,8 @@
 -- A counted delivery or click is also stamped on the subscription (lastDeliveredAt,
 -- lastClickedAt), if it still exists, for segments on engagement, and its time bitmaps follow.
 -- KEYS[1] campaign hash, KEYS[2] the campaign's receipts set, KEYS[3] the campaign's progress hash,
--- KEYS[4] the subscription hash, KEYS[5..] the bitmaps the stamp may change, as the caller guessed them
+-- KEYS[4] the subscription hash, KEYS[5..] the bitmaps the stamp may change (its time slices), as
+-- the caller guessed them
 -- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601),
 -- [4] the site's bitmap prefix
 -- Returns 1 when counted, 0 for a repeat, -1 when there is no such campaign, -2 when the
@@ -20,6 +21,7 @@ if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
   local new = {}
   for k, v in pairs(old) do new[k] = v end
   new[stamp] = ARGV[3]
+  -- Only a time field changes: the custom attributes' memberships are left out of both.
   if n then changes = membership_changes(memberships(old), memberships(new)) end
   local missing = undeclared(ARGV[4], changes)
   if #missing > 0 then

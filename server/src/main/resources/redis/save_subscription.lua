@@ -1,8 +1,8 @@
 -- Writes a subscription: registers it (or refreshes it when its endpoint is already known, same
 -- id), or changes an existing one from the page API or the store's backend (tags, attributes).
 -- KEYS[1] subscription hash, KEYS[2] the site's set of subscription ids, KEYS[3..5] the site's
--- ordinal counter, freed ordinals and id table, KEYS[6..] the bitmaps this change may touch, as
--- the caller guessed them
+-- ordinal counter, freed ordinals and id table, KEYS[6] its registry of indexed attributes,
+-- KEYS[7..] the bitmaps and attribute value sets this change may touch, as the caller guessed them
 -- ARGV[1] id, [2] endpoint ('' for a change: the subscription must exist), [3] p256dh, [4] auth,
 -- [5] now (ISO-8601), [6] tags to add (JSON array), [7] tags to remove (JSON array),
 -- [8] attributes to merge (JSON object), [9] the site's bitmap prefix (pc:{site}:bm:),
@@ -45,10 +45,12 @@ new.country = nil
 if ARGV[14] ~= '' then new.country = ARGV[14] end
 -- A subscription stored before the indexes existed has no ordinal: it enters every bitmap now.
 local indexed = redis.call('HEXISTS', KEYS[1], 'n') == 1
+local registry = attribute_registry(KEYS[6], false)
 local before = {}
-if indexed then before = memberships(old) end
-local changes = membership_changes(before, memberships(new))
-local missing = undeclared(ARGV[9], changes)
+if indexed then before = memberships(old, registry) end
+registry.register = true
+local changes = membership_changes(before, memberships(new, registry))
+local missing = undeclared(ARGV[9], changes, registry)
 if #missing > 0 then
   table.insert(missing, 1, -2)
   return missing
@@ -61,6 +63,7 @@ end
 redis.call('HSET', KEYS[1], 'tags', new.tags, 'attributes', new.attributes, 'lastSeen', ARGV[5])
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'browser', ARGV[11], 'os', ARGV[12], 'deviceType', ARGV[13]) end
 if new.country then redis.call('HSET', KEYS[1], 'country', new.country) else redis.call('HDEL', KEYS[1], 'country') end
+register_attributes(registry)
 apply_memberships(ARGV[9], changes, ordinal_of(KEYS[1], { KEYS[3], KEYS[4], KEYS[5] }, ARGV[1]))
 if existed then return 1 end
 return 2

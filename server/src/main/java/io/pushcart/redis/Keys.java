@@ -66,6 +66,11 @@ public final class Keys {
     return site(siteId) + suffix;
   }
 
+  /** SET: the string values of custom attribute {@code key} that have a bitmap (the first 32 seen). */
+  public static String attributeValues(String siteId, String key) {
+    return site(siteId, Part.ATTRIBUTE_INDEX) + ":" + key;
+  }
+
   /** SET of the subscription ids linked to this customer of the store. */
   public static String customer(String siteId, String customerId) {
     return site(siteId) + "customer:" + customerId;
@@ -113,6 +118,11 @@ public final class Keys {
     ORDINALS_FREE("ord-free"),
     /** STRING: the id table, the subscription id of ordinal n at byte n × 22. */
     IDS("ids"),
+    /**
+     * HASH: the custom attribute keys the audience bitmaps index (the first 20 a site uses);
+     * {@link #attributeValues} holds each one's indexed string values.
+     */
+    ATTRIBUTE_INDEX("attr-index"),
     /** ZSET: saved segment ids scored by creation time. */
     SEGMENTS("segments"),
     /** ZSET: campaign ids scored by creation time. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import io.pushcart.redis.Keys;
 
 /**
  * A rule compiled for audience.lua: two bitmap expressions over the site's audience bitmaps,
@@ -44,6 +45,19 @@ public final class AudienceProgram {
 
   /** Subscribers whose time field's hour compares to {@code hour} by {@code mode} (gt, gte, eq, lt, lte). */
   record Range(String field, long hour, String mode) implements Expr {
+  }
+
+  /**
+   * A custom attribute test audience.lua decides when it runs, by whether the site indexes that
+   * attribute (and value): {@code op} and its arguments, each a literal String or a {@link Key};
+   * when the index cannot say, it yields its {@code fallback} argument (nobody for a sure bound,
+   * everybody for a maybe bound).
+   */
+  record Attr(String op, List<Object> args) implements Expr {
+  }
+
+  /** A key an {@link Attr} reads: given to the script, named in the program by its index. */
+  record Key(String name) {
   }
 
   private static final Expr NONE = new None();
@@ -119,7 +133,93 @@ public final class AudienceProgram {
     if (c.field() instanceof Field.Builtin b && TIMES.contains(b) && c.type() == Field.Type.TIME) {
       return time(b.path(), c, now);
     }
+    if (c.field() instanceof Field.Attribute a) {
+      return attribute(a.key(), c);
+    }
+    if (c.field() == Field.Builtin.LOCALE || c.field() == Field.Builtin.CUSTOMER_ID) {
+      return attribute(c.field().path(), c); // both kept as attributes
+    }
     return unknown();
+  }
+
+  /** A custom attribute: as exact as the site's attribute indexes are when the program runs. */
+  private Expr[] attribute(String key, Rule.Compare c) {
+    if (key.equals("timezone")) {
+      return unknown(); // indexed as zones, not as an attribute
+    }
+    return switch (c.type()) {
+      case ANY -> switch (c.op()) {
+        case EXISTS -> has(Bitmaps.attributeHas(site, key), key);
+        case NOT_EXISTS -> not(has(Bitmaps.attributeHas(site, key), key));
+        default -> unknown();
+      };
+      case STRING, BOOLEAN -> switch (c.op()) {
+        case EQ -> value(key, c.value());
+        case NE -> not(value(key, c.value()));
+        case IN -> anyOf(((List<?>) c.value()).stream().map(v -> value(key, v)).toList());
+        case NIN -> not(anyOf(((List<?>) c.value()).stream().map(v -> value(key, v)).toList()));
+        case EXISTS -> c.type() == Field.Type.STRING ? has(Bitmaps.stringHas(site, key), key) : unknown();
+        case NOT_EXISTS -> c.type() == Field.Type.STRING ? not(has(Bitmaps.stringHas(site, key), key)) : unknown();
+        default -> unknown();
+      };
+      case NUMBER -> switch (c.op()) {
+        case GT, GTE -> number(key, (Double) c.value(), "gt", "gte");
+        case LT, LTE -> number(key, (Double) c.value(), "lt", "lte");
+        case EQ -> numberEquals(key, (Double) c.value());
+        case NE -> not(numberEquals(key, (Double) c.value()));
+        case IN -> anyOf(((List<?>) c.value()).stream().map(v -> numberEquals(key, (Double) v)).toList());
+        case NIN -> not(anyOf(((List<?>) c.value()).stream().map(v -> numberEquals(key, (Double) v)).toList()));
+        default -> unknown();
+      };
+      default -> unknown();
+    };
+  }
+
+  /** {sure, maybe} of an attribute test: the same op, falling back to nobody and to everybody. */
+  private Expr[] attr(String op, List<Object> args) {
+    List<Object> sure = new ArrayList<>(args);
+    sure.add("0");
+    List<Object> maybe = new ArrayList<>(args);
+    maybe.add(new Key(Bitmaps.all(site)));
+    return new Expr[] {new Attr(op, List.copyOf(sure)), new Attr(op, List.copyOf(maybe))};
+  }
+
+  private Key registry() {
+    return new Key(Keys.site(site, Keys.Part.ATTRIBUTE_INDEX));
+  }
+
+  private Expr[] has(String bitmap, String key) {
+    return attr("ahas", List.of(registry(), key, new Key(bitmap)));
+  }
+
+  private Expr[] value(String key, Object value) {
+    if (value instanceof Boolean b) {
+      return attr("aval", List.of(registry(), key, "0", b.toString(), new Key(Bitmaps.booleanValue(site, key, b))));
+    }
+    String v = (String) value;
+    return attr("aval", List.of(registry(), key, new Key(Keys.attributeValues(site, key)), v,
+        new Key(Bitmaps.stringValue(site, key, v))));
+  }
+
+  /** Numbers compared by bucket: exact but for the value's own bucket. */
+  private Expr[] number(String key, double value, String sureMode, String maybeMode) {
+    List<String> slices = Bitmaps.number(site, key);
+    String bucket = String.valueOf(NumberBuckets.of(value));
+    Expr sure = attr("anum", List.of(registry(), key, new Key(slices.get(0)), new Key(slices.get(1)), bucket, sureMode))[0];
+    Expr maybe = attr("anum", List.of(registry(), key, new Key(slices.get(0)), new Key(slices.get(1)), bucket, maybeMode))[1];
+    return new Expr[] {sure, maybe};
+  }
+
+  private Expr[] numberEquals(String key, double value) {
+    return new Expr[] {NONE, number(key, value, "eq", "eq")[1]};
+  }
+
+  private Expr[] not(Expr[] inner) {
+    return new Expr[] {minus(all, inner[1]), minus(all, inner[0])};
+  }
+
+  private Expr[] anyOf(List<Expr[]> parts) {
+    return new Expr[] {or(parts.stream().map(p -> p[0]).toList()), or(parts.stream().map(p -> p[1]).toList())};
   }
 
   /** A time field: exact but for the members in the boundary's hour. Stored times are the server's own (1970 to 2089). */
@@ -238,6 +338,20 @@ public final class AudienceProgram {
       emit(m.without(), keys, tokens, height);
       tokens.add("minus");
       push(height, 1); // the spare it uses
+      push(height, -2);
+    } else if (e instanceof Attr a) {
+      if (a.op().equals("anum")) {
+        Bitmaps.number(site, (String) a.args().get(1)).forEach(k -> key(k, keys)); // the 24 slices enter together: consecutive
+      }
+      tokens.add(a.op());
+      for (Object arg : a.args()) {
+        if (arg instanceof Key k) {
+          tokens.add(key(k.name(), keys));
+        } else {
+          tokens.add((String) arg);
+        }
+      }
+      push(height, 3); // a range over a number's slices uses three scratch keys
       push(height, -2);
     } else {
       Range r = (Range) e;

@@ -9,8 +9,11 @@ import java.util.Optional;
  * type, or a custom attribute ({@code attributes.<key>}) typed by the rule's own value.
  */
 public sealed interface Field {
-  /** How a field's values compare. */
-  enum Type { STRING, NUMBER, BOOLEAN, TIME }
+  /**
+   * How a field's values compare. ANY is the type of a custom attribute's {@code exists} and
+   * {@code notExists}: a value of any type counts.
+   */
+  enum Type { STRING, NUMBER, BOOLEAN, TIME, ANY }
 
   /** The field as written in a rule ({@code browser}, {@code attributes.tier}). */
   String path();

@@ -97,7 +97,7 @@ public final class RuleParser {
       if (node.containsKey("value")) {
         throw ClientError.invalid(valuePath, op.wire + " takes no value: remove " + valuePath);
       }
-      return new Rule.Compare(field, op, field instanceof Field.Builtin b ? b.type() : Field.Type.STRING, null);
+      return new Rule.Compare(field, op, field instanceof Field.Builtin b ? b.type() : Field.Type.ANY, null);
     }
     if (raw == null) {
       throw ClientError.invalid(valuePath, valuePath + " is required for " + op.wire);
@@ -152,6 +152,7 @@ public final class RuleParser {
       case NUMBER -> raw instanceof Number n ? n.doubleValue() : null;
       case BOOLEAN -> raw instanceof Boolean b ? b : null;
       case TIME -> raw instanceof String s ? Values.time(s) : null;
+      case ANY -> raw;
     };
     if (value == null) {
       throw ClientError.invalid(path, path + " must be " + name(type) + " to compare with " + field.path()
@@ -232,6 +233,7 @@ public final class RuleParser {
       case NUMBER -> "a number";
       case BOOLEAN -> "true or false";
       case TIME -> "a time";
+      case ANY -> "a value";
     };
   }
 }

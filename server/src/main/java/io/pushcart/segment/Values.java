@@ -19,6 +19,7 @@ final class Values {
       case NUMBER -> raw instanceof Number n ? n.doubleValue() : null;
       case BOOLEAN -> raw instanceof Boolean b ? b : null;
       case TIME -> raw instanceof String s ? time(s) : null;
+      case ANY -> raw;
     };
   }
 

@@ -94,12 +94,14 @@ public final class IndexBackfill {
           oldSets.add(Keys.earlier(site, "tag:" + t));
         });
       }
-      Object zone = v.get(1) == null ? null : new JsonObject(v.get(1).toString()).getValue("timezone");
+      JsonObject attributes = v.get(1) == null ? new JsonObject() : new JsonObject(v.get(1).toString());
+      attributes.forEach(e -> guessed.addAll(Bitmaps.attribute(site, e.getKey(), e.getValue())));
+      Object zone = attributes.getValue("timezone");
       oldSets.add(Keys.earlier(site, "zone:" + (zone instanceof String z ? z : "")));
       guessed.addAll(Bitmaps.time(site, "subscribedAt"));
       guessed.addAll(Bitmaps.time(site, "lastSeenAt"));
       return DeclaredKeys.run(redis, INDEX, List.of(key, Keys.site(site, Keys.Part.ORDINAL_SEQ),
-          Keys.site(site, Keys.Part.ORDINALS_FREE), Keys.site(site, Keys.Part.IDS)), guessed, List.of(id, Keys.bitmapPrefix(site)));
+          Keys.site(site, Keys.Part.ORDINALS_FREE), Keys.site(site, Keys.Part.IDS), Keys.site(site, Keys.Part.ATTRIBUTE_INDEX)), guessed, List.of(id, Keys.bitmapPrefix(site)));
     }).map(r -> r.toLong() == 1);
   }
 }

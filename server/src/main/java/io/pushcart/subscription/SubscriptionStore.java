@@ -73,6 +73,7 @@ public final class SubscriptionStore {
       if (merged.getValue("timezone") instanceof String zone) {
         guessed.add(Bitmaps.zone(siteId, zone));
       }
+      attributes.forEach(e -> guessed.addAll(Bitmaps.attribute(siteId, e.getKey(), e.getValue())));
       guessed.addAll(Bitmaps.time(siteId, "lastSeenAt"));
       if (stored == null) {
         guessed.addAll(Bitmaps.time(siteId, "subscribedAt"));
@@ -92,10 +93,14 @@ public final class SubscriptionStore {
     });
   }
 
-  /** The keys every write of a subscription declares: its hash, the site's id set, ordinal counter, free list, id table. */
+  /**
+   * The keys every write of a subscription declares: its hash, the site's id set, ordinal
+   * counter, free list, id table and registry of indexed attributes.
+   */
   private static List<String> fixedKeys(String siteId, String id) {
     return List.of(Keys.subscription(siteId, id), Keys.site(siteId, Keys.Part.SUBSCRIPTIONS),
-        Keys.site(siteId, Keys.Part.ORDINAL_SEQ), Keys.site(siteId, Keys.Part.ORDINALS_FREE), Keys.site(siteId, Keys.Part.IDS));
+        Keys.site(siteId, Keys.Part.ORDINAL_SEQ), Keys.site(siteId, Keys.Part.ORDINALS_FREE), Keys.site(siteId, Keys.Part.IDS),
+        Keys.site(siteId, Keys.Part.ATTRIBUTE_INDEX));
   }
 
   /**
