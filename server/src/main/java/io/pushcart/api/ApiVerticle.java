@@ -80,6 +80,7 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
     router.patch("/v1/sites/:site").handler(this::updateSite);
+    router.post("/v1/sites/:site/identity-secret").handler(this::rotateIdentitySecret);
     // Browser-facing: no secret, limited to the site's origins (CORS).
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
@@ -132,7 +133,14 @@ public final class ApiVerticle extends VerticleBase {
   private void createSite(RoutingContext ctx) {
     auth.requireAdmin(ctx);
     Replies.respond(ctx, sites.create(Replies.jsonBody(ctx))
-        .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey()))));
+        .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey())
+            .put("identitySecret", created.identitySecret()))));
+  }
+
+  /** Creates or replaces the identity secret; the answer is the only time it is shown. */
+  private void rotateIdentitySecret(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(sites::rotateIdentitySecret)
+        .map(secret -> Reply.created(new JsonObject().put("identitySecret", secret))));
   }
 
   private void getSite(RoutingContext ctx) {
