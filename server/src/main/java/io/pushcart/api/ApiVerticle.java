@@ -85,6 +85,7 @@ public final class ApiVerticle extends VerticleBase {
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
     router.post("/v1/sites/:site/subscriptions").handler(this::subscribe);
+    // Also the store's backend, with the secret key: it may link a customer without a signature.
     router.patch("/v1/sites/:site/subscriptions/:subscription").handler(this::updateSubscription);
     router.delete("/v1/sites/:site/subscriptions/:subscription").handler(this::unsubscribe);
     router.post("/v1/sites/:site/events").handler(this::event);
@@ -178,9 +179,12 @@ public final class ApiVerticle extends VerticleBase {
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 
+  /** From a shopper's browser (the site's origins) or the store's backend (secret key). */
   private void updateSubscription(RoutingContext ctx) {
     String id = ctx.pathParam("subscription");
-    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.update(site, id, Replies.jsonBody(ctx)))
+    boolean withSecret = Auth.bearer(ctx) != null;
+    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx);
+    Replies.respond(ctx, site.compose(s -> subscriptions.update(s, id, Replies.jsonBody(ctx), withSecret))
         .map(v -> Reply.ok(new JsonObject().put("id", id))));
   }
 
