@@ -5,7 +5,7 @@
 (() => {
   'use strict';
   const VERSION = '1.0.0';
-  // Written by pushcart.js on each sync: {server, site, key, id, tags, attributes}.
+  // Written by pushcart.js on each sync: {server, site, key, id, tags, attributes, identity}.
   const CONFIG_URL = '/__pushcart/config';
   const RECEIPT_TIMEOUT_MS = 10000;
 
@@ -192,9 +192,20 @@
       sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
     }
     const json = sub.toJSON();
+    // A config written before signed identify may hold customerId as an attribute, which the
+    // server now refuses: it is linked below, with the signature, or not at all.
+    const attributes = { ...(cfg.attributes || {}) };
+    delete attributes.customerId;
     const res = await call(cfg.server, cfg.site, 'POST', '/subscriptions', {
-      endpoint: json.endpoint, keys: json.keys, tags: cfg.tags || [], attributes: cfg.attributes || {}
+      endpoint: json.endpoint, keys: json.keys, tags: cfg.tags || [], attributes
     });
+    // The new subscription is linked to the customer the page identified (a refused signature
+    // costs the link only).
+    const identity = cfg.identity;
+    if (identity && identity.customerId && identity.signature) {
+      await call(cfg.server, cfg.site, 'PATCH', `/subscriptions/${res.id}`,
+        { customerId: identity.customerId, signature: identity.signature }).catch(() => {});
+    }
     if (cfg.id && cfg.id !== res.id) await call(cfg.server, cfg.site, 'DELETE', `/subscriptions/${cfg.id}`).catch(() => {});
     await saveConfig({ ...cfg, id: res.id });
   }

@@ -240,6 +240,8 @@
   var P = window.Promise;
   var cfg = merge(DEFAULTS, {});
   var state = load();
+  // Before signed identify, customerId was an attribute the page set; the server now refuses it.
+  if (state.a) delete state.a.customerId;
   var started = false;
   var chain = P ? P.resolve() : null; // server calls run one after another, in call order
   var siteKeyPromise = null;
@@ -324,7 +326,9 @@
     var a = describeAgent(navigator.userAgent || '');
     a.locale = navigator.language || '';
     try { a.timezone = window.Intl.DateTimeFormat().resolvedOptions().timeZone || undefined; } catch (e) { /* old browser */ }
-    return merge(merge(a, cfg.attributes), state.a || {});
+    a = merge(merge(a, cfg.attributes), state.a || {});
+    delete a.customerId; // linked by identify only (the server refuses it as an attribute)
+    return a;
   }
 
   /** Subscribes (or re-uses a subscription made with the site's current key) and registers it with the server. */
@@ -356,7 +360,13 @@
       save();
       try { window.sessionStorage.setItem(SYNC_KEY, json.endpoint); } catch (e) { /* storage off */ }
       var replaced = previousId && previousId !== res.id ? request('DELETE', '/subscriptions/' + previousId)['catch'](function () {}) : null;
-      return P.all([replaced, writeWorkerConfig(key, body)]).then(function () {
+      // A new subscription is not linked yet: link it to the shopper identified earlier (after the
+      // worker's config is written: link() adds to it). A refused signature (a rotated secret in a
+      // cached page) costs the link, never the registration.
+      var configured = P.resolve(writeWorkerConfig(key, body)).then(function () {
+        return state.i ? link()['catch'](report) : null;
+      });
+      return P.all([replaced, configured]).then(function () {
         emit('subscribed', { id: res.id });
         return res.id;
       });
@@ -366,12 +376,36 @@
   // The worker has no page to ask: it reads where to send receipts, and what to re-register
   // after pushsubscriptionchange, from the origin's Cache Storage.
   function writeWorkerConfig(key, body) {
+    return putWorkerConfig({ v: VERSION, server: cfg.server, site: cfg.site, key: key, id: state.s && state.s.id,
+      tags: body.tags, attributes: body.attributes, identity: identity() });
+  }
+
+  function putWorkerConfig(config) {
     if (!window.caches) return null;
-    var config = { v: VERSION, server: cfg.server, site: cfg.site, key: key, id: state.s && state.s.id,
-      tags: body ? body.tags : state.t, attributes: body ? body.attributes : state.a };
     return window.caches.open('pushcart').then(function (cache) {
       return cache.put(WORKER_CONFIG, new window.Response(JSON.stringify(config), { headers: { 'Content-Type': 'application/json' } }));
     })['catch'](function () {});
+  }
+
+  /** Links this browser's subscription to the identified customer; the worker learns it for its re-registrations. */
+  function link() {
+    var linking = identity();
+    return patch(linking).then(function (sent) {
+      if (!sent) return false;
+      state.s.c = linking.customerId;
+      save();
+      return workerConfig().then(function (config) {
+        if (config) {
+          config.identity = linking;
+          return putWorkerConfig(config);
+        }
+      }).then(function () { return true; });
+    });
+  }
+
+  /** The body that links a customer, from what identify kept: {customerId, signature}, or null. */
+  function identity() {
+    return state.i ? { customerId: state.i.c, signature: state.i.g } : null;
   }
 
   /** Once per tab (sessionStorage): keep the server's copy of this browser's subscription current. */
@@ -408,10 +442,13 @@
   }
 
   function workerSubscriptionId() {
+    return workerConfig().then(function (config) { return config && config.id; });
+  }
+
+  function workerConfig() {
     if (!window.caches) return P.resolve(null);
     return window.caches.open('pushcart').then(function (cache) { return cache.match(WORKER_CONFIG); })
-      .then(function (res) { return res ? res.json() : null; })
-      .then(function (config) { return config && config.id; }, function () { return null; });
+      .then(function (res) { return res ? res.json() : null; })['catch'](function () { return null; });
   }
 
   function patch(body) {
@@ -439,8 +476,12 @@
   }
 
   function fail(err) {
-    emit('error', { message: String(err && err.message || err) });
+    report(err);
     throw err;
+  }
+
+  function report(err) {
+    emit('error', { message: String(err && err.message || err) });
   }
 
   // ---- The soft prompt ----
@@ -598,15 +639,30 @@
       return later(function () { return patch({ tags: { remove: remove } }); });
     },
     attributes: function (values) {
+      if (values && values.customerId !== undefined) return refuse('pushcart: customerId is not an attribute: use identify(customerId, signature)');
       state.a = merge(state.a || {}, values || {});
       save();
       return later(function () { return patch({ attributes: values || {} }); });
     },
-    identify: function (customerId) {
-      return commands.attributes({ customerId: String(customerId) });
+    /**
+     * Links the subscription to the store's customer. `signature` is the hex HMAC-SHA256 of the
+     * customer id under the site's identitySecret, made by the store's backend (docs/js-snippet.md).
+     * Kept in the browser, so a subscription made later is linked too.
+     */
+    identify: function (customerId, signature) {
+      if (customerId === undefined || customerId === null || customerId === '' || !signature) {
+        return refuse('pushcart: identify(customerId, signature) needs both; the signature comes from your backend (docs/js-snippet.md)');
+      }
+      state.i = { c: String(customerId), g: String(signature) };
+      save();
+      return later(function () {
+        // Already linked (an earlier page view): nothing to send.
+        if (state.s && state.s.c === state.i.c) return true;
+        return link();
+      });
     },
     track: function (type, data) {
-      if (indexOf(EVENT_TYPES, type) < 0) return P ? P.reject(new Error('pushcart: unknown event type ' + type)) : undefined;
+      if (indexOf(EVENT_TYPES, type) < 0) return refuse('pushcart: unknown event type ' + type);
       return later(function () {
         if (!state.s) return false;
         return request('POST', '/events', { subscriptionId: state.s.id, type: type, data: data || {} }).then(function () { return true; });
@@ -648,6 +704,7 @@
       subscriptionId: state.s ? state.s.id : null,
       tags: (state.t || []).slice(),
       attributes: merge({}, state.a || {}),
+      customerId: state.i ? state.i.c : null,
       declinedUntil: state.d ? new Date(state.d + cfg.declineDays * DAY).toISOString() : null
     };
   }
@@ -660,6 +717,10 @@
 
   function done(value) {
     return P ? P.resolve(value) : undefined;
+  }
+
+  function refuse(message) {
+    return P ? P.reject(new Error(message)) : undefined;
   }
 
   // Server calls wait for the visit's re-sync, so a tag set early lands on the right subscription.

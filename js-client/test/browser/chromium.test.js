@@ -472,6 +472,13 @@ test('the demo store served by Pushcart loads the snippet, and its worker file i
     await page.click('[data-pushcart="decline"]');
     await eventSeen(page, 'decline');
     await page.waitForFunction(() => /pushcart:decline/.test(document.getElementById('log').textContent), { timeout: 10000 });
+    // identify: the page shows how to sign (it never holds the identity secret) and needs the signature pasted in.
+    assert.match(await page.$eval('#sign', (el) => el.textContent), /printf %s 'demo-customer-1' \| openssl dgst -sha256 -hmac "\$IDENTITY_SECRET"/);
+    await page.click('#identify');
+    await page.waitForFunction(() => /identify failed: .*needs both/.test(document.getElementById('log').textContent), { timeout: 10000 });
+    await page.type('#signature', 'a'.repeat(64));
+    await page.click('#identify');
+    await page.waitForFunction(() => /identify\("demo-customer-1", "a{64}"\) → false/.test(document.getElementById('log').textContent), { timeout: 10000 });
   } finally {
     await context.close();
   }

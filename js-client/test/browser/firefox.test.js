@@ -64,9 +64,11 @@ async function sendCampaign(notification) {
   return campaign;
 }
 const b64url = (s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** identify's signature, as the store's backend computes it with the identitySecret the site was created with. */
+const signature = (customerId) => crypto.createHmac('sha256', site.identitySecret).update(customerId, 'utf8').digest('hex');
 
 test('Firefox subscribes through the snippet with the site\'s VAPID key, and the registration reaches the server', async () => {
-  store.options.head = `<script>pushcart.push(['tag', 'shoes']); pushcart.push(['identify', 'cust-7']);</script>`;
+  store.options.head = `<script>pushcart.push(['tag', 'shoes']); pushcart.push(['identify', 'cust-7', '${signature('cust-7')}']);</script>`;
   const registered = autopush.next('register');
   page = await firefox.newPage();
   await page.evaluateOnNewDocument(RECORDER);
@@ -81,7 +83,7 @@ test('Firefox subscribes through the snippet with the site\'s VAPID key, and the
   assert.equal(stored.endpoint, `http://${autopush.host}/push/${registerMessage.channelID}`);
   assert.ok(stored.tags.includes('shoes'), JSON.stringify(stored));
   assert.equal(stored.attributes.browser, 'firefox');
-  assert.equal(stored.attributes.customerId, 'cust-7');
+  assert.equal(stored.customerId, 'cust-7', 'linked by the signed identify');
   assert.equal(typeof stored.attributes.timezone, 'string');
   assert.ok(stored.attributes.locale);
   const state = await page.evaluate(() => pushcart.state());
@@ -103,7 +105,7 @@ test('the page API changes the subscription on the server (through CORS prefligh
   const stored = await pushcart.subscription(site, subscriptionId);
   assert.deepEqual([...stored.tags].sort(), ['boots', 'sale']);
   assert.equal(stored.attributes.tier, 'gold');
-  assert.equal(stored.attributes.customerId, 'cust-7');
+  assert.equal(stored.customerId, 'cust-7');
 });
 
 test('a campaign sent by the server is decrypted and shown by Firefox, and the delivered receipt reaches the stats', async () => {
@@ -182,10 +184,11 @@ test('when the push service voids the subscription, the worker\'s pushsubscripti
   const endpoint = `http://${autopush.host}/push/${again.channelID}`;
   // The server's id of a subscription: base64url of the first 16 bytes of SHA-256(endpoint).
   const freshId = crypto.createHash('sha256').update(endpoint).digest().subarray(0, 16).toString('base64url');
-  const fresh = await until('the new subscription on the server', () => pushcart.subscription(site, freshId));
+  // The worker registers it, then links it with the signature the page identified with.
+  const fresh = await until('the new subscription on the server, linked to the customer',
+    () => pushcart.subscription(site, freshId).then((s) => s.customerId === 'cust-7' && s));
   assert.equal(fresh.endpoint, endpoint);
   assert.deepEqual([...fresh.tags].sort(), [...before.tags].sort(), 'with the tags the page last sent');
-  assert.equal(fresh.attributes.customerId, 'cust-7');
   await until('the old subscription to be deleted', () => pushcart.subscription(site, subscriptionId).then(() => false, (e) => /404/.test(e.message)));
   registerMessage = again;
   subscriptionId = fresh.id;

@@ -86,7 +86,8 @@ class FakePushManager {
 
 /**
  * The Pushcart server as the page sees it: records every request, answers like the real one.
- * `refuse(body)` may name a field to refuse the request for (400 invalid_field), as its validation does.
+ * `refuse(body)` may name a field to refuse the request for (400 invalid_field), as its validation does,
+ * or return a whole refusal `{status, code, field}` (a 403 for a signature, say).
  */
 function fakeServer(calls, opts) {
   return async (url, init = {}) => {
@@ -97,7 +98,10 @@ function fakeServer(calls, opts) {
     let status = 200;
     let json = null;
     const refused = opts.refuse && body && opts.refuse(body);
-    if (refused) {
+    if (refused && typeof refused === 'object') {
+      status = refused.status;
+      json = { error: { code: refused.code, field: refused.field, message: `${refused.field} refused (${refused.code})` } };
+    } else if (refused) {
       status = 400;
       json = { error: { code: 'invalid_field', field: refused, message: `${refused} is not valid` } };
     } else if (method === 'GET' && u.pathname.endsWith('/public')) json = { id: 'SITE', name: 'Shop', vapidPublicKey: opts.siteKey };

@@ -55,15 +55,20 @@ test('calls queued before the script loaded are replayed in order, init first', 
   const page = openPage({
     permission: 'granted',
     dataset: 'data-site="WRONG" data-server="https://wrong.test"',
-    queue: [['tag', 'shoes'], ['init', { site: 'SITE', server: 'https://push.test' }], ['identify', 'cust-42']]
+    queue: [['tag', 'shoes'], ['init', { site: 'SITE', server: 'https://push.test' }], ['identify', 'cust-42', 'SIG-42']]
   });
   await page.next('subscribed');
   await page.settle();
   const post = byMethod(page, 'POST', '/subscriptions')[0];
   assert.equal(post.url, 'https://push.test/v1/sites/SITE/subscriptions');
   assert.deepEqual(post.body.tags, ['shoes']);
-  // The queued tag also PATCHes once the subscription exists: harmless, the server adds tags idempotently.
-  assert.deepEqual(byMethod(page, 'PATCH', '').map((c) => c.body), [{ tags: { add: ['shoes'] } }, { attributes: { customerId: 'cust-42' } }]);
+  // The registration links the identified customer; the queued tag also PATCHes once the
+  // subscription exists (harmless, the server adds tags idempotently); the queued identify
+  // finds the subscription linked already.
+  assert.deepEqual(byMethod(page, 'PATCH', '').map((c) => c.body), [
+    { customerId: 'cust-42', signature: 'SIG-42' },
+    { tags: { add: ['shoes'] } }
+  ]);
 });
 
 test('a function pushed onto the queue is called with the API', async () => {
@@ -188,17 +193,92 @@ test('tag, untag, attributes and identify on a subscriber PATCH the subscription
   assert.equal(await page.api.tag('shoes'), true);
   assert.equal(await page.api.untag('shoes', 'hats'), true);
   assert.equal(await page.api.attributes({ tier: 'gold', visits: 3 }), true);
-  assert.equal(await page.api.identify(42), true);
+  assert.equal(await page.api.identify(42, 'a1b2'), true);
   const patches = byMethod(page, 'PATCH', '/subscriptions/' + id).map((c) => c.body);
   assert.deepEqual(patches, [
     { tags: { add: ['shoes'] } },
     { tags: { remove: ['shoes', 'hats'] } },
     { attributes: { tier: 'gold', visits: 3 } },
-    { attributes: { customerId: '42' } }
+    { customerId: '42', signature: 'a1b2' }
   ]);
   const state = await page.api.state();
   assert.deepEqual(plain(state.tags), []);
-  assert.deepEqual(plain(state.attributes), { tier: 'gold', visits: 3, customerId: '42' });
+  assert.deepEqual(plain(state.attributes), { tier: 'gold', visits: 3 });
+  assert.equal(state.customerId, '42');
+  assert.deepEqual(page.cache.get('/__pushcart/config').identity, { customerId: '42', signature: 'a1b2' },
+    'the worker links the subscriptions it makes too');
+});
+
+test('identify without a signature is refused in the page, and nothing is sent or kept', async () => {
+  const page = await subscribedPage();
+  for (const args of [['cust-1'], ['cust-1', ''], [undefined, 'sig'], ['', 'sig']]) {
+    await assert.rejects(page.api.identify(...args), /identify\(customerId, signature\) needs both/);
+  }
+  await assert.rejects(page.api.push(['identify', 'cust-1']), /signature comes from your backend/);
+  assert.equal(byMethod(page, 'PATCH', '').length, 0);
+  assert.equal((await page.api.state()).customerId, null);
+});
+
+test('customerId is not an attribute: the page refuses it and points to identify', async () => {
+  const page = await subscribedPage();
+  await assert.rejects(page.api.attributes({ customerId: 'c-1', tier: 'gold' }), /use identify\(customerId, signature\)/);
+  assert.equal(byMethod(page, 'PATCH', '').length, 0);
+  assert.deepEqual(plain((await page.api.state()).attributes), {});
+});
+
+test('identify before subscribing is kept, and the subscription is linked as soon as it is made', async () => {
+  const page = openPage();
+  assert.equal(await page.api.identify('cust-9', 'SIG-9'), false);
+  assert.equal(byMethod(page, 'PATCH', '').length, 0);
+  const id = await page.api.subscribe();
+  assert.deepEqual(byMethod(page, 'PATCH', '/subscriptions/' + id).map((c) => c.body), [{ customerId: 'cust-9', signature: 'SIG-9' }]);
+  assert.ok(page.calls.indexOf(byMethod(page, 'POST', '/subscriptions')[0]) < page.calls.indexOf(byMethod(page, 'PATCH', '')[0]));
+  assert.deepEqual(page.cache.get('/__pushcart/config').identity, { customerId: 'cust-9', signature: 'SIG-9' });
+});
+
+test('a page view that identifies the customer already linked sends nothing; another customer is linked', async () => {
+  const first = await subscribedPage({ queue: [['identify', 'cust-1', 'SIG-1']] });
+  assert.equal(byMethod(first, 'PATCH', '').length, 1);
+  const next = openPage({ permission: 'granted', storage: first.storage(), session: first.session() });
+  next.push.existing(first.push.sub.endpoint, SITE_KEY);
+  await next.settle();
+  assert.equal(await next.api.identify('cust-1', 'SIG-1'), true);
+  assert.equal(byMethod(next, 'PATCH', '').length, 0);
+  assert.equal(await next.api.identify('cust-2', 'SIG-2'), true);
+  assert.deepEqual(byMethod(next, 'PATCH', '').map((c) => c.body), [{ customerId: 'cust-2', signature: 'SIG-2' }]);
+});
+
+// The server's answer to a signature that is not the customer id's under the site's identitySecret.
+const refuseSignature = (body) => (body.signature === 'STALE' ? { status: 403, code: 'invalid_signature', field: 'signature' } : null);
+
+test('a refused signature rejects identify and is reported', async () => {
+  const page = await subscribedPage({ refuse: refuseSignature });
+  const error = page.next('error');
+  await assert.rejects(page.api.identify('cust-1', 'STALE'), (e) => e.status === 403 && e.body.error.code === 'invalid_signature');
+  assert.match((await error).message, /answered 403/);
+});
+
+test('a refused signature costs the link, never the registration', async () => {
+  const page = openPage({ refuse: refuseSignature });
+  assert.equal(await page.api.identify('cust-1', 'STALE'), false);
+  const error = page.next('error');
+  const id = await page.api.subscribe();
+  assert.ok(id);
+  assert.match((await error).message, /answered 403/);
+  const state = await page.api.state();
+  assert.equal(state.subscribed, true);
+  assert.equal(byMethod(page, 'PATCH', '/subscriptions/' + id).length, 1);
+});
+
+test('a customerId attribute kept by an earlier version of the script is dropped, not sent', async () => {
+  const storage = { pushcart: JSON.stringify({ v: 3, a: { customerId: 'c-old', tier: 'gold' } }) };
+  const page = openPage({ permission: 'granted', storage });
+  await page.next('subscribed');
+  const post = byMethod(page, 'POST', '/subscriptions')[0];
+  assert.equal(post.body.attributes.customerId, undefined);
+  assert.equal(post.body.attributes.tier, 'gold');
+  assert.deepEqual(plain((await page.api.state()).attributes), { tier: 'gold' });
+  assert.equal(page.state().a.customerId, undefined);
 });
 
 test('track reports the three commerce events for the subscriber', async () => {

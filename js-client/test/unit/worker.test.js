@@ -195,6 +195,20 @@ test('pushsubscriptionchange without a new subscription subscribes again with th
   assert.equal(w.cache.get('/__pushcart/config').id, 'new-id');
 });
 
+test('pushsubscriptionchange links the new subscription to the customer the page identified, before the old one goes', async () => {
+  const identity = { customerId: 'cust-7', signature: 'SIG-7' };
+  // A config written by an earlier version may hold customerId as an attribute: the server refuses it now.
+  const w = startWorker({ config: { ...CONFIG, attributes: { locale: 'en', customerId: 'cust-7' }, identity }, endpoint: null });
+  await w.dispatch('pushsubscriptionchange', { oldSubscription: null, newSubscription: null });
+  const [post, patch, del] = w.fetches;
+  assert.deepEqual(post.body.attributes, { locale: 'en' });
+  assert.equal(patch.method, 'PATCH');
+  assert.equal(patch.url, 'https://push.test/v1/sites/SITE/subscriptions/new-id');
+  assert.deepEqual(patch.body, identity);
+  assert.equal(del.method, 'DELETE');
+  assert.deepEqual(w.cache.get('/__pushcart/config').identity, identity);
+});
+
 test('pushsubscriptionchange with the new subscription registers that one', async () => {
   const w = startWorker({ config: CONFIG });
   const fresh = { endpoint: 'https://push.test/ep/given', toJSON: () => ({ endpoint: 'https://push.test/ep/given', keys: { p256dh: 'P2', auth: 'A2' } }) };

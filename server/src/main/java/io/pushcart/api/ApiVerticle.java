@@ -83,10 +83,12 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
     router.patch("/v1/sites/:site").handler(this::updateSite);
+    router.post("/v1/sites/:site/identity-secret").handler(this::rotateIdentitySecret);
     // Browser-facing: no secret, limited to the site's origins (CORS).
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
     router.post("/v1/sites/:site/subscriptions").handler(this::subscribe);
+    // Also the store's backend, with the secret key: it may link a customer without a signature.
     router.patch("/v1/sites/:site/subscriptions/:subscription").handler(this::updateSubscription);
     router.delete("/v1/sites/:site/subscriptions/:subscription").handler(this::unsubscribe);
     router.post("/v1/sites/:site/events").handler(this::event);
@@ -142,7 +144,14 @@ public final class ApiVerticle extends VerticleBase {
   private void createSite(RoutingContext ctx) {
     auth.requireAdmin(ctx);
     Replies.respond(ctx, sites.create(Replies.jsonBody(ctx))
-        .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey()))));
+        .map(created -> Reply.created(created.site().toJson().put("secretKey", created.secretKey())
+            .put("identitySecret", created.identitySecret()))));
+  }
+
+  /** Creates or replaces the identity secret; the answer is the only time it is shown. */
+  private void rotateIdentitySecret(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(sites::rotateIdentitySecret)
+        .map(secret -> Reply.created(new JsonObject().put("identitySecret", secret))));
   }
 
   private void getSite(RoutingContext ctx) {
@@ -180,9 +189,12 @@ public final class ApiVerticle extends VerticleBase {
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 
+  /** From a shopper's browser (the site's origins) or the store's backend (secret key). */
   private void updateSubscription(RoutingContext ctx) {
     String id = ctx.pathParam("subscription");
-    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.update(site, id, Replies.jsonBody(ctx)))
+    boolean withSecret = Auth.bearer(ctx) != null;
+    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx);
+    Replies.respond(ctx, site.compose(s -> subscriptions.update(s, id, Replies.jsonBody(ctx), withSecret))
         .map(v -> Reply.ok(new JsonObject().put("id", id))));
   }
 

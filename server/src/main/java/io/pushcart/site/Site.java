@@ -8,8 +8,10 @@ import java.util.List;
 
 /**
  * A store using Pushcart. {@code timezone} is where local-time campaigns place subscribers that
- * have no time zone of their own. The VAPID private key and the hash of the secret API key are held here
- * but never rendered: {@link #toJson()} shows only what the site's owner may read back.
+ * have no time zone of their own. The VAPID private key, the hash of the secret API key and the
+ * identity secret ({@link Identity}; null for sites made before there were any) are held here but
+ * never rendered: {@link #toJson()} shows only what the site's owner may read back, and
+ * {@link #toString()} only the id and name.
  */
 public record Site(
     String id,
@@ -20,12 +22,18 @@ public record Site(
     String vapidPublicKey,
     String vapidPrivateKey,
     String secretKeyHash,
+    String identitySecret,
     Instant createdAt) {
   /** A new site's time zone until its owner sets one. */
   public static final ZoneId UTC = ZoneId.of("UTC");
 
   public boolean allowsOrigin(String origin) {
     return origin != null && origins.contains(origin.toLowerCase());
+  }
+
+  /** The same site with another identity secret. */
+  public Site withIdentitySecret(String secret) {
+    return new Site(id, name, origins, vapidSubject, timezone, vapidPublicKey, vapidPrivateKey, secretKeyHash, secret, createdAt);
   }
 
   public JsonObject toJson() {
@@ -36,6 +44,7 @@ public record Site(
         .put("vapidSubject", vapidSubject)
         .put("timezone", timezone.getId())
         .put("vapidPublicKey", vapidPublicKey)
+        .put("hasIdentitySecret", identitySecret != null)
         .put("createdAt", createdAt.toString());
   }
 

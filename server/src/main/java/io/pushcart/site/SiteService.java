@@ -29,8 +29,11 @@ public final class SiteService {
     this.clock = clock;
   }
 
-  /** A new site and its secret key: the only moment the secret exists outside a hash. */
-  public record Created(Site site, String secretKey) {
+  /**
+   * A new site, its secret key (the only moment it exists outside a hash) and its identity secret
+   * (stored, to check signatures, but shown only now). toString shows neither.
+   */
+  public record Created(Site site, String secretKey, String identitySecret) {
     @Override
     public String toString() {
       return "Created[" + site + "]";
@@ -48,8 +51,19 @@ public final class SiteService {
     VapidKeys keys = VapidKeys.generate(crypto);
     String secret = SECRET_PREFIX + Ids.random(32);
     Site site = new Site(Ids.random(12), name, origins, vapidSubject, timezone,
-        keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), clock.instant());
-    return store.create(site).map(v -> new Created(site, secret));
+        keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), Identity.newSecret(), clock.instant());
+    return store.create(site).map(v -> new Created(site, secret, site.identitySecret()));
+  }
+
+  /**
+   * {@code POST /v1/sites/{site}/identity-secret}: a new identity secret, replacing the old one at
+   * once (no grace period): signatures made with the old one, such as those printed into cached
+   * pages, no longer link anyone. Sites created before identity secrets existed get their first.
+   * The new secret is returned to be shown this once.
+   */
+  public Future<String> rotateIdentitySecret(Site site) {
+    String secret = Identity.newSecret();
+    return store.setIdentitySecret(site.id(), secret).map(secret);
   }
 
   /**
@@ -59,6 +73,10 @@ public final class SiteService {
   public Future<Site> update(Site site, JsonObject body) {
     JsonFields f = JsonFields.of(body);
     for (String field : body.fieldNames()) {
+      if (field.equals("identitySecret")) {
+        throw ClientError.invalid(field, "a site's identitySecret is made by the server: rotate it with"
+            + " POST /v1/sites/" + site.id() + "/identity-secret");
+      }
       if (!UPDATABLE.contains(field)) {
         throw ClientError.invalid(field, "a site's " + field + " cannot be changed; PATCH takes " + String.join(", ", UPDATABLE));
       }
@@ -68,7 +86,7 @@ public final class SiteService {
     String vapidSubject = f.optionalString("vapidSubject", 300).orElse(site.vapidSubject());
     SiteRules.checkVapidSubject(vapidSubject);
     Site updated = new Site(site.id(), name, origins, vapidSubject, timezone(f).orElse(site.timezone()),
-        site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.createdAt());
+        site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.identitySecret(), site.createdAt());
     return store.update(updated).map(updated);
   }
 

@@ -12,7 +12,10 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
-/** Sites in Redis: one hash per site ({@code pc:{site}:site}) and the global set of site ids. */
+/**
+ * Sites in Redis: one hash per site ({@code pc:{site}:site}) and the global set of site ids. The
+ * hash's {@code identitySecret} is absent for sites created before identity secrets existed.
+ */
 public final class SiteStore {
   private final Redis redis;
 
@@ -30,6 +33,7 @@ public final class SiteStore {
         .arg("vapidPublicKey").arg(site.vapidPublicKey())
         .arg("vapidPrivateKey").arg(site.vapidPrivateKey())
         .arg("secretKeyHash").arg(site.secretKeyHash())
+        .arg("identitySecret").arg(site.identitySecret())
         .arg("createdAt").arg(site.createdAt().toString());
     return redis.send(hset)
         .compose(ok -> redis.send(Request.cmd(Command.SADD).arg(Keys.SITES).arg(site.id())))
@@ -43,6 +47,15 @@ public final class SiteStore {
         .arg("origins").arg(new JsonArray(site.origins()).encode())
         .arg("vapidSubject").arg(site.vapidSubject())
         .arg("timezone").arg(site.timezone().getId())).mapEmpty();
+  }
+
+  /**
+   * Replaces the site's identity secret. Kept readable (not hashed like the secret key): the
+   * server needs it to check HMACs.
+   */
+  public Future<Void> setIdentitySecret(String siteId, String secret) {
+    return redis.send(Request.cmd(Command.HSET).arg(Keys.site(siteId, Keys.Part.RECORD))
+        .arg("identitySecret").arg(secret)).mapEmpty();
   }
 
   public Future<Optional<Site>> find(String siteId) {
@@ -69,6 +82,7 @@ public final class SiteStore {
         hash.get("vapidPublicKey").toString(),
         hash.get("vapidPrivateKey").toString(),
         hash.get("secretKeyHash").toString(),
+        hash.containsKey("identitySecret") ? hash.get("identitySecret").toString() : null,
         Instant.parse(hash.get("createdAt").toString())));
   }
 }

@@ -5,6 +5,7 @@ import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.common.Tags;
 import io.pushcart.common.TimeZones;
+import io.pushcart.site.Identity;
 import io.pushcart.webpush.Base64Url;
 import io.pushcart.webpush.P256;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Reads and validates the body of {@code POST /v1/sites/{site}/subscriptions}. */
+/** Reads and validates the bodies of {@code POST /v1/sites/{site}/subscriptions} and of its PATCH. */
 final class SubscriptionRequest {
   static final int MAX_ATTRIBUTES = 50;
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
@@ -36,21 +37,31 @@ final class SubscriptionRequest {
       throw ClientError.invalid("keys.auth", "keys.auth must be 16 bytes (base64url)");
     }
     List<String> tags = Tags.check(f.stringList("tags", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags");
-    JsonObject attributes = attributes(f);
+    JsonObject attributes = attributes(f, false);
     return new Subscription(Ids.derived(endpoint), endpoint, p256dh, auth, tags, attributes);
   }
 
-  /** A change from the page API: {@code {tags: {add, remove}, attributes}}. */
-  record Change(List<String> addTags, List<String> removeTags, JsonObject attributes) {
+  /**
+   * A change from the page API or the store's backend: {@code {tags: {add, remove}, attributes,
+   * customerId, signature}}. {@code customerId} is null when none is to be linked; {@code signature}
+   * is as sent (anything, or null): checking it is the caller's business ({@link Identity}).
+   */
+  record Change(List<String> addTags, List<String> removeTags, JsonObject attributes, String customerId, Object signature) {
   }
 
-  static Change parseChange(JsonObject body) {
+  /** {@code withSecret}: from the store's backend, which may link a customer without a signature. */
+  static Change parseChange(JsonObject body, boolean withSecret) {
     JsonFields f = JsonFields.of(body);
     JsonFields tags = f.optionalObject("tags").orElseGet(() -> JsonFields.at(new JsonObject(), "tags."));
-    return new Change(
-        Tags.check(tags.stringList("add", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.add"),
-        Tags.check(tags.stringList("remove", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.remove"),
-        attributes(f));
+    List<String> add = Tags.check(tags.stringList("add", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.add");
+    List<String> remove = Tags.check(tags.stringList("remove", Tags.MAX_PER_SUBSCRIPTION, Tags.MAX_LENGTH), "tags.remove");
+    JsonObject attributes = attributes(f, withSecret);
+    String customerId = f.has("customerId") ? Identity.customerId(body.getValue("customerId"), "customerId") : null;
+    Object signature = body.getValue("signature");
+    if (customerId == null && signature != null) {
+      throw ClientError.invalid("customerId", "customerId is required with a signature: send the customer id it signs");
+    }
+    return new Change(add, remove, attributes, customerId, signature);
   }
 
   private static byte[] decode(String value, String field) {
@@ -61,8 +72,20 @@ final class SubscriptionRequest {
     }
   }
 
-  private static JsonObject attributes(JsonFields f) {
+  /**
+   * The attributes to merge. {@code customerId} is not one a caller may set: it is the linked
+   * customer, which only a signed identify or the secret key may change (MARKETING.md §1).
+   */
+  private static JsonObject attributes(JsonFields f, boolean withSecret) {
     JsonObject attributes = f.optionalObject("attributes").map(JsonFields::json).orElseGet(JsonObject::new);
+    if (attributes.containsKey("customerId")) {
+      throw withSecret
+          ? ClientError.invalid("attributes.customerId", "link the customer with customerId at the top level of the body"
+              + " ({\"customerId\": \"...\"}), not as an attribute")
+          : new ClientError(ClientError.Kind.FORBIDDEN, "identify_required", "a browser cannot set attributes.customerId:"
+              + " link the customer with pushcart.identify(customerId, signature), the signature computed by the store's"
+              + " backend with the site's identitySecret (docs/js-snippet.md)", "attributes.customerId");
+    }
     if (attributes.size() > MAX_ATTRIBUTES) {
       throw ClientError.invalid("attributes", "attributes may hold at most " + MAX_ATTRIBUTES + " entries");
     }

@@ -2,6 +2,7 @@ package io.pushcart.subscription;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
+import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,10 +25,21 @@ public final class SubscriptionService {
   public record Registered(String id, boolean created) {
   }
 
-  public Future<Void> update(Site site, String id, JsonObject body) {
-    SubscriptionRequest.Change change = SubscriptionRequest.parseChange(body);
+  /**
+   * {@code PATCH /subscriptions/{id}}: tags, attributes and the linked customer. {@code withSecret}
+   * says the store's backend sent it; a browser's {@code customerId} needs the signature that only
+   * the store's backend can make ({@link Identity}).
+   */
+  public Future<Void> update(Site site, String id, JsonObject body, boolean withSecret) {
+    SubscriptionRequest.Change change = SubscriptionRequest.parseChange(body, withSecret);
+    if (change.customerId() != null && !withSecret) {
+      Identity.checkSigned(site, change.customerId(), change.signature());
+    }
+    // Kept in the attributes, where the segment rules read it (StoredSubscriber).
+    JsonObject attributes = change.customerId() == null ? change.attributes()
+        : change.attributes().copy().put("customerId", change.customerId());
     return checkedId(id).compose(v -> store.update(site.id(), id, change.addTags(), change.removeTags(),
-            change.attributes(), clock.instant()))
+            attributes, clock.instant()))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id)));
   }
 
@@ -40,8 +52,17 @@ public final class SubscriptionService {
   /** What the site knows of one subscriber (never its keys). */
   public Future<JsonObject> find(Site site, String id) {
     return checkedId(id).compose(v -> store.find(site.id(), id))
-        .compose(found -> found.<Future<JsonObject>>map(Future::succeededFuture)
+        .compose(found -> found.<Future<JsonObject>>map(json -> Future.succeededFuture(withCustomerId(json)))
             .orElseGet(() -> Future.failedFuture(ClientError.notFound("subscription " + id))));
+  }
+
+  /** MARKETING.md §1: {@code customerId} when linked, from where it is stored unless the store already showed it. */
+  private static JsonObject withCustomerId(JsonObject json) {
+    JsonObject attributes = json.getJsonObject("attributes");
+    if (!json.containsKey("customerId") && attributes != null && attributes.getValue("customerId") instanceof String customerId) {
+      json.put("customerId", customerId);
+    }
+    return json;
   }
 
   private static Future<Void> checkedId(String id) {

@@ -121,10 +121,10 @@ class EventApiTest {
 
     assertThat(api.patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, new JsonObject()
         .put("tags", new JsonObject().put("add", new JsonArray().add("vip")).put("remove", new JsonArray().add("sale")))
-        .put("attributes", new JsonObject().put("customerId", "c-42"))).status()).isEqualTo(200);
+        .put("customerId", "c-42").put("signature", TestSite.sign(site.identitySecret(), "c-42"))).status()).isEqualTo(200);
     JsonObject stored = api.get("/v1/sites/" + site.id() + "/subscriptions/" + sub, site.secretKey()).json();
     assertThat(stored.getJsonArray("tags")).containsExactly("shoes", "vip");
-    assertThat(stored.getJsonObject("attributes").getString("customerId")).isEqualTo("c-42");
+    assertThat(stored.getString("customerId")).isEqualTo("c-42");
     assertThat(stored.containsKey("keys")).isFalse();
     assertThat(api.patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, new JsonObject()
         .put("tags", new JsonObject().put("add", new JsonArray().add("bad tag")))).errorField()).isEqualTo("tags.add[0]");

@@ -120,8 +120,8 @@ class SubscriptionApiTest {
     assertThat(zone.errorField()).isEqualTo("attributes.timezone");
     Reply nested = site.subscribe(subscription(fcm()).put("attributes", new JsonObject().put("cart", new JsonObject())));
     assertThat(nested.errorField()).isEqualTo("attributes.cart");
-    Reply longNumber = site.subscribe(subscription(fcm()).put("attributes", new JsonObject().put("customerId", 123456789012345678L)));
-    assertThat(longNumber.errorField()).isEqualTo("attributes.customerId");
+    Reply longNumber = site.subscribe(subscription(fcm()).put("attributes", new JsonObject().put("loyaltyCard", 123456789012345678L)));
+    assertThat(longNumber.errorField()).isEqualTo("attributes.loyaltyCard");
     assertThat(longNumber.errorMessage()).contains("as a string");
 
     String endpoint = fcm();

@@ -5,15 +5,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A site created through the real API, with what a test needs to act for it. */
-public record TestSite(String id, String secretKey, String vapidPublicKey, ApiClient api) {
+/**
+ * A site created through the real API, with what a test needs to act for it. {@code identitySecret}
+ * is the one shown at creation (null where a test made the record by hand).
+ */
+public record TestSite(String id, String secretKey, String vapidPublicKey, ApiClient api, String identitySecret) {
   public static final String ORIGIN = "https://shop.example";
+
+  public TestSite(String id, String secretKey, String vapidPublicKey, ApiClient api) {
+    this(id, secretKey, vapidPublicKey, api, null);
+  }
 
   public static TestSite create(ApiClient api) {
     ApiClient.Reply r = api.post("/v1/sites", RunningPushcart.ADMIN_TOKEN, new JsonObject()
         .put("name", "Test store").put("origins", new JsonArray().add(ORIGIN)).put("vapidSubject", "mailto:ops@shop.example"));
     assertThat(r.status()).as(r.json().encode()).isEqualTo(201);
-    return new TestSite(r.json().getString("id"), r.json().getString("secretKey"), r.json().getString("vapidPublicKey"), api);
+    return new TestSite(r.json().getString("id"), r.json().getString("secretKey"), r.json().getString("vapidPublicKey"), api,
+        r.json().getString("identitySecret"));
+  }
+
+  /**
+   * The identify signature of {@code customerId} as a store's backend computes it: lowercase hex
+   * HMAC-SHA256 keyed with {@code identitySecret} (JDK only, not the server's code).
+   */
+  public static String sign(String identitySecret, String customerId) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(identitySecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.HexFormat.of().formatHex(mac.doFinal(customerId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A browser's signed identify: PATCH {customerId, signature} from the site's origin. */
+  public ApiClient.Reply identify(String subscriptionId, String customerId, String signature) {
+    JsonObject body = new JsonObject().put("customerId", customerId);
+    if (signature != null) {
+      body.put("signature", signature);
+    }
+    return api.patch("/v1/sites/" + id + "/subscriptions/" + subscriptionId, body);
+  }
+
+  /** The subscription as the store's backend reads it. */
+  public JsonObject subscription(String subscriptionId) {
+    ApiClient.Reply r = api.get("/v1/sites/" + id + "/subscriptions/" + subscriptionId, secretKey);
+    assertThat(r.status()).as(r.json().encode()).isEqualTo(200);
+    return r.json();
   }
 
   /** Registers these subscribers through the API, many at once (BulkSubscribe). */
