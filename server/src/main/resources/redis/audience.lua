@@ -99,8 +99,8 @@ while i <= #ARGV do
         local set = tonumber(ARGV[i + 3])
         if set == 0 or redis.call('SISMEMBER', KEYS[set], ARGV[i + 4]) == 1 then
           result = KEYS[tonumber(ARGV[i + 5])]
-        elseif redis.call('SCARD', KEYS[set]) < ATTRIBUTE_VALUES_MAX then
-          fallback = 0 -- every value seen so far has a bitmap: nobody has this one
+        elseif redis.call('HGET', reg, attribute) ~= '2' then
+          fallback = 0 -- every value seen so far has a bitmap (the set never closed): nobody has this one
         end
       end
     elseif redis.call('HLEN', reg) < ATTRIBUTE_KEYS_MAX then

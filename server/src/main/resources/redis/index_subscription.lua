@@ -4,17 +4,21 @@
 -- KEYS[1] subscription hash, KEYS[2..4] the site's ordinal counter, freed ordinals and id table,
 -- KEYS[5] its registry of indexed attributes, KEYS[6..] its bitmaps and attribute value sets, as
 -- the caller guessed them
--- ARGV[1] id, [2] the site's bitmap prefix
+-- ARGV[1] id, [2] the site's bitmap prefix, [3] the prefix of its customer sets
 -- Returns 1 when indexed, 0 when there was nothing to do, or {-2, key, ...} (changing nothing)
 -- naming the bitmaps to add to KEYS.
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'n') == 1 then return 0 end
 local registry = attribute_registry(KEYS[5], true)
-local changes = membership_changes({}, memberships(indexed_fields(KEYS[1]), registry))
+local fields = indexed_fields(KEYS[1])
+local changes = membership_changes({}, memberships(fields, registry))
+local customer = customer_set(ARGV[3], fields.attributes)
+if customer then registry.reads[customer] = true end
 local missing = undeclared(ARGV[2], changes, registry)
 if #missing > 0 then
   table.insert(missing, 1, -2)
   return missing
 end
 register_attributes(registry)
+if customer then redis.call('SADD', customer, ARGV[1]) end
 apply_memberships(ARGV[2], changes, ordinal_of(KEYS[1], { KEYS[2], KEYS[3], KEYS[4] }, ARGV[1]))
 return 1

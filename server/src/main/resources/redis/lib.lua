@@ -79,8 +79,11 @@ local NUMBER_BITS = 24 -- numbers as 24-bit order-keeping buckets (number_bucket
 -- Custom attributes: the first ATTRIBUTE_KEYS_MAX keys a site uses are indexed, and of each the
 -- first ATTRIBUTE_VALUES_MAX string values (a bitmap each); others are checked member by member.
 local ATTRIBUTE_KEYS_MAX, ATTRIBUTE_VALUES_MAX = 20, 32
--- Attributes not indexed as custom ones: the time zone has its own bitmaps.
+-- Attributes not indexed as custom ones: the time zone has its own bitmaps. Attributes whose
+-- values are not indexed (only their presence): the linked customer's id, which must not be
+-- kept in a key name or a registry after the customer is erased.
 local UNINDEXED_ATTRIBUTES = { timezone = true }
+local UNINDEXED_VALUES = { customerId = true }
 -- Time fields indexed as bit slices: rule name -> hash field.
 local TIME_FIELDS = { subscribedAt = 'createdAt', lastSeenAt = 'lastSeen', lastDeliveredAt = 'lastDeliveredAt',
   lastClickedAt = 'lastClickedAt' }
@@ -137,15 +140,23 @@ local function attribute_indexed(ctx, k)
   return true
 end
 
+-- A string value of an indexed attribute gets a bitmap while its value set has room. Once a value
+-- found it full, the set is closed for good (registry value '2'): a value met then has members
+-- without bits, so it may never be indexed later. Values whose last member left are taken out
+-- (prune_values), so an erased customer's values do not stay in the registry.
 local function value_indexed(ctx, k, v)
+  if UNINDEXED_VALUES[k] then return false end
   local set = ctx.values .. k
   ctx.reads[set] = true
   local pending = ctx.pending.values[set]
   if (pending and pending[v]) or redis.call('SISMEMBER', set, v) == 1 then return true end
-  if not ctx.register then return false end
+  if not ctx.register or ctx.pending.closed[k] or redis.call('HGET', ctx.index, k) == '2' then return false end
   local count = 0
   if pending then for _ in pairs(pending) do count = count + 1 end end
-  if redis.call('SCARD', set) + count >= ATTRIBUTE_VALUES_MAX then return false end
+  if redis.call('SCARD', set) + count >= ATTRIBUTE_VALUES_MAX then
+    ctx.pending.closed[k] = true
+    return false
+  end
   pending = pending or {}
   pending[v] = true
   ctx.pending.values[set] = pending
@@ -155,6 +166,7 @@ end
 -- Writes what `ctx` decided to index.
 local function register_attributes(ctx)
   for k in pairs(ctx.pending.keys) do redis.call('HSET', ctx.index, k, '1') end
+  for k in pairs(ctx.pending.closed) do redis.call('HSET', ctx.index, k, '2') end
   for set, values in pairs(ctx.pending.values) do
     for v in pairs(values) do redis.call('SADD', set, v) end
   end
@@ -163,8 +175,8 @@ end
 -- A registry context for the site whose attribute-key hash is `index` (its value sets are named
 -- `index .. ':' .. key`).
 local function attribute_registry(index, register)
-  return { index = index, values = index .. ':', register = register, pending = { keys = {}, nkeys = 0, values = {} },
-    reads = {} }
+  return { index = index, values = index .. ':', register = register,
+    pending = { keys = {}, nkeys = 0, values = {}, closed = {} }, reads = {} }
 end
 
 -- The bitmaps (names after the site's bitmap prefix) a subscription whose hash fields are
@@ -252,9 +264,28 @@ local function undeclared(prefix, changes, ctx)
   return missing
 end
 
--- Applies `changes` at ordinal `n`.
-local function apply_memberships(prefix, changes, n)
-  for _, c in ipairs(changes) do redis.call('SETBIT', prefix .. c[1], n, c[2]) end
+-- The set of the customer a subscription with attributes JSON `attributes` is linked to
+-- (`prefix` .. customerId), nil when it is linked to none.
+local function customer_set(prefix, attributes)
+  local c = cjson.decode(attributes or '{}').customerId
+  if type(c) == 'string' and c ~= '' then return prefix .. c end
+  return nil
+end
+
+-- Applies `changes` at ordinal `n`; with a registry `ctx`, a string value whose last member left
+-- loses its bitmap and its place in the attribute's value set.
+local function apply_memberships(prefix, changes, n, ctx)
+  for _, c in ipairs(changes) do
+    local key = prefix .. c[1]
+    redis.call('SETBIT', key, n, c[2])
+    if ctx and c[2] == 0 then
+      local attribute, value = string.match(c[1], '^a:s:([^=]+)=(.*)$')
+      if attribute and redis.call('BITCOUNT', key) == 0 then
+        redis.call('DEL', key)
+        redis.call('SREM', ctx.values .. attribute, value)
+      end
+    end
+  end
 end
 
 -- The ordinal of subscription hash `sub`, given one if it has none: a freed one first, else the

@@ -7,10 +7,12 @@
 -- [5] now (ISO-8601), [6] tags to add (JSON array), [7] tags to remove (JSON array),
 -- [8] attributes to merge (JSON object), [9] the site's bitmap prefix (pc:{site}:bm:),
 -- [10] most tags allowed, [11] browser, [12] os, [13] device type (all three '' for a change:
--- kept as registered), [14] country derived from the merged attributes ('' for none)
+-- kept as registered), [14] country derived from the merged attributes ('' for none), [15] the
+-- prefix of the site's customer sets (pc:{site}:customer:)
 -- Tags are added to the ones the subscription has (re-registration from a page that does not
 -- know them must not wipe them); attributes are merged, the new value winning. The bitmaps of
--- the values it leaves and enters are updated in the same step (memberships() in lib.lua). A
+-- the values it leaves and enters, and the set of its linked customer (attribute customerId),
+-- are updated in the same step (memberships() in lib.lua). A
 -- script must be given every key it writes, and which bitmaps change depends on what is stored:
 -- when one is not among KEYS, nothing is written and the reply lists them, for the caller to call
 -- again with them.
@@ -50,6 +52,11 @@ local before = {}
 if indexed then before = memberships(old, registry) end
 registry.register = true
 local changes = membership_changes(before, memberships(new, registry))
+local oldCustomer, newCustomer = customer_set(ARGV[15], old.attributes), customer_set(ARGV[15], new.attributes)
+if oldCustomer ~= newCustomer then
+  if oldCustomer then registry.reads[oldCustomer] = true end
+  if newCustomer then registry.reads[newCustomer] = true end
+end
 local missing = undeclared(ARGV[9], changes, registry)
 if #missing > 0 then
   table.insert(missing, 1, -2)
@@ -64,6 +71,10 @@ redis.call('HSET', KEYS[1], 'tags', new.tags, 'attributes', new.attributes, 'las
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'browser', ARGV[11], 'os', ARGV[12], 'deviceType', ARGV[13]) end
 if new.country then redis.call('HSET', KEYS[1], 'country', new.country) else redis.call('HDEL', KEYS[1], 'country') end
 register_attributes(registry)
-apply_memberships(ARGV[9], changes, ordinal_of(KEYS[1], { KEYS[3], KEYS[4], KEYS[5] }, ARGV[1]))
+if oldCustomer ~= newCustomer then
+  if oldCustomer then redis.call('SREM', oldCustomer, ARGV[1]) end
+  if newCustomer then redis.call('SADD', newCustomer, ARGV[1]) end
+end
+apply_memberships(ARGV[9], changes, ordinal_of(KEYS[1], { KEYS[3], KEYS[4], KEYS[5] }, ARGV[1]), registry)
 if existed then return 1 end
 return 2

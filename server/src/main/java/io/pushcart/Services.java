@@ -3,6 +3,8 @@ package io.pushcart;
 import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.config.Config;
+import io.pushcart.customer.CustomerService;
+import io.pushcart.customer.CustomerStore;
 import io.pushcart.delivery.ActiveSites;
 import io.pushcart.event.EventService;
 import io.pushcart.event.EventStore;
@@ -34,6 +36,7 @@ public final class Services {
   public final CampaignService campaigns;
   public final EventService events;
   public final SegmentService segments;
+  public final CustomerService customers;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
@@ -45,6 +48,7 @@ public final class Services {
     this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
+    this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
     this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
   }
 

@@ -100,6 +100,9 @@ public final class ApiVerticle extends VerticleBase {
     router.patch("/v1/sites/:site/campaigns/:campaign").handler(this::updateCampaign);
     router.post("/v1/sites/:site/campaigns/:campaign/cancel").handler(this::cancelCampaign);
     router.post("/v1/sites/:site/audience/count").handler(this::countAudience);
+    router.get("/v1/sites/:site/customers/:customer").handler(this::exportCustomer);
+    router.patch("/v1/sites/:site/customers/:customer").handler(this::updateCustomer);
+    router.delete("/v1/sites/:site/customers/:customer").handler(this::eraseCustomer);
     router.post("/v1/sites/:site/segments").handler(this::createSegment);
     router.get("/v1/sites/:site/segments").handler(this::listSegments);
     router.get("/v1/sites/:site/segments/:segment").handler(this::getSegment);
@@ -229,6 +232,21 @@ public final class ApiVerticle extends VerticleBase {
 
   private void countAudience(RoutingContext ctx) {
     Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.countAudience(site, Replies.jsonBody(ctx))).map(Reply::ok));
+  }
+
+  private void exportCustomer(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(site -> services.customers.export(site, ctx.pathParam("customer"))).map(Reply::ok));
+  }
+
+  private void updateCustomer(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx)
+        .compose(site -> services.customers.update(site, ctx.pathParam("customer"), Replies.jsonBody(ctx))).map(Reply::ok));
+  }
+
+  private void eraseCustomer(RoutingContext ctx) {
+    secretSite(ctx).compose(site -> services.customers.erase(site, ctx.pathParam("customer")))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void createSegment(RoutingContext ctx) {

@@ -73,7 +73,12 @@ public final class Keys {
 
   /** SET of the subscription ids linked to this customer of the store. */
   public static String customer(String siteId, String customerId) {
-    return site(siteId) + "customer:" + customerId;
+    return customerPrefix(siteId) + customerId;
+  }
+
+  /** Prefix of {@link #customer}, for Lua scripts that build the key from a customer id. */
+  public static String customerPrefix(String siteId) {
+    return site(siteId) + "customer:";
   }
 
   /** HASH: a saved segment (name, rule, count, countedAt). */

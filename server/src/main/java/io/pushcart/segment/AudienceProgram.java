@@ -147,6 +147,9 @@ public final class AudienceProgram {
     if (key.equals("timezone")) {
       return unknown(); // indexed as zones, not as an attribute
     }
+    if (key.equals("customerId") && c.op() != Rule.Op.EXISTS && c.op() != Rule.Op.NOT_EXISTS) {
+      return unknown(); // its values have no bitmaps: an erased customer's id must not stay in a key name
+    }
     return switch (c.type()) {
       case ANY -> switch (c.op()) {
         case EXISTS -> has(Bitmaps.attributeHas(site, key), key);

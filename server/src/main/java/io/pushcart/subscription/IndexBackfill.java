@@ -101,7 +101,8 @@ public final class IndexBackfill {
       guessed.addAll(Bitmaps.time(site, "subscribedAt"));
       guessed.addAll(Bitmaps.time(site, "lastSeenAt"));
       return DeclaredKeys.run(redis, INDEX, List.of(key, Keys.site(site, Keys.Part.ORDINAL_SEQ),
-          Keys.site(site, Keys.Part.ORDINALS_FREE), Keys.site(site, Keys.Part.IDS), Keys.site(site, Keys.Part.ATTRIBUTE_INDEX)), guessed, List.of(id, Keys.bitmapPrefix(site)));
+          Keys.site(site, Keys.Part.ORDINALS_FREE), Keys.site(site, Keys.Part.IDS), Keys.site(site, Keys.Part.ATTRIBUTE_INDEX)), guessed,
+          List.of(id, Keys.bitmapPrefix(site), Keys.customerPrefix(site)));
     }).map(r -> r.toLong() == 1);
   }
 }

@@ -84,6 +84,10 @@ public final class SubscriptionStore {
           attributes.encode(), Keys.bitmapPrefix(siteId), String.valueOf(Tags.MAX_PER_SUBSCRIPTION)));
       args.addAll(device);
       args.add(country);
+      args.add(Keys.customerPrefix(siteId));
+      if (attributes.getValue("customerId") instanceof String customer) {
+        guessed.add(Keys.customer(siteId, customer));
+      }
       return DeclaredKeys.run(redis, SAVE, fixedKeys(siteId, id), guessed, args);
     }).compose(r -> {
       if (r.toLong() == -1) {
@@ -110,7 +114,7 @@ public final class SubscriptionStore {
   public Future<Boolean> deleteIfEndpoint(String siteId, String subscriptionId, String endpoint) {
     List<String> guessed = new ArrayList<>(List.of(Bitmaps.all(siteId)));
     return DeclaredKeys.run(redis, DELETE, fixedKeys(siteId, subscriptionId), guessed,
-        List.of(subscriptionId, endpoint, Keys.bitmapPrefix(siteId))).map(r -> r.toLong() == 1L);
+        List.of(subscriptionId, endpoint, Keys.bitmapPrefix(siteId), Keys.customerPrefix(siteId))).map(r -> r.toLong() == 1L);
   }
 
   /** The subscription as stored (without its keys), or empty. */
