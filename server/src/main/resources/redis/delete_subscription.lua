@@ -17,11 +17,8 @@ local changes = {}
 if n then changes = membership_changes(memberships(fields, registry), {}) end
 local customer = customer_set(ARGV[4], fields.attributes)
 if customer then registry.reads[customer] = true end
-local missing = undeclared(ARGV[3], changes, registry)
-if #missing > 0 then
-  table.insert(missing, 1, -2)
-  return missing
-end
+local missing = missing_keys(ARGV[3], changes, registry)
+if missing then return missing end
 if n then
   apply_memberships(ARGV[3], changes, tonumber(n), registry)
   free_ordinal({ KEYS[3], KEYS[4], KEYS[5] }, tonumber(n))

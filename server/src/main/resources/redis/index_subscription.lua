@@ -13,11 +13,8 @@ local fields = indexed_fields(KEYS[1])
 local changes = membership_changes({}, memberships(fields, registry))
 local customer = customer_set(ARGV[3], fields.attributes)
 if customer then registry.reads[customer] = true end
-local missing = undeclared(ARGV[2], changes, registry)
-if #missing > 0 then
-  table.insert(missing, 1, -2)
-  return missing
-end
+local missing = missing_keys(ARGV[2], changes, registry)
+if missing then return missing end
 register_attributes(registry)
 if customer then redis.call('SADD', customer, ARGV[1]) end
 apply_memberships(ARGV[2], changes, ordinal_of(KEYS[1], { KEYS[2], KEYS[3], KEYS[4] }, ARGV[1]))

@@ -272,6 +272,15 @@ local function customer_set(prefix, attributes)
   return nil
 end
 
+-- The reply of a write not given every key it needs ({-2, key, ...}, for DeclaredKeys to run it
+-- again with them), or nil when it has them all: see undeclared().
+local function missing_keys(prefix, changes, ctx)
+  local missing = undeclared(prefix, changes, ctx)
+  if #missing == 0 then return nil end
+  table.insert(missing, 1, -2)
+  return missing
+end
+
 -- Applies `changes` at ordinal `n`; with a registry `ctx`, a string value whose last member left
 -- loses its bitmap and its place in the attribute's value set.
 local function apply_memberships(prefix, changes, n, ctx)

@@ -23,11 +23,8 @@ if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
   new[stamp] = ARGV[3]
   -- Only a time field changes: the custom attributes' memberships are left out of both.
   if n then changes = membership_changes(memberships(old), memberships(new)) end
-  local missing = undeclared(ARGV[4], changes)
-  if #missing > 0 then
-    table.insert(missing, 1, -2)
-    return missing
-  end
+  local missing = missing_keys(ARGV[4], changes)
+  if missing then return missing end
   redis.call('HSET', KEYS[4], stamp, ARGV[3])
   if n then apply_memberships(ARGV[4], changes, tonumber(n)) end
 end

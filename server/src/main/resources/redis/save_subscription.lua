@@ -57,11 +57,8 @@ if oldCustomer ~= newCustomer then
   if oldCustomer then registry.reads[oldCustomer] = true end
   if newCustomer then registry.reads[newCustomer] = true end
 end
-local missing = undeclared(ARGV[9], changes, registry)
-if #missing > 0 then
-  table.insert(missing, 1, -2)
-  return missing
-end
+local missing = missing_keys(ARGV[9], changes, registry)
+if missing then return missing end
 if registering then
   if not existed then redis.call('HSET', KEYS[1], 'createdAt', ARGV[5]) end
   redis.call('HSET', KEYS[1], 'endpoint', ARGV[2], 'p256dh', ARGV[3], 'auth', ARGV[4])
