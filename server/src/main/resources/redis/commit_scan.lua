@@ -10,7 +10,8 @@
 -- A scan walks the audience in subscription-ordinal order (audience.lua), and an ordinal means the
 -- same subscription in any Redis process that has the data: a scan resumed after a restart or a
 -- failover goes on where it was, skipping no one.
--- KEYS[1] campaign hash, KEYS[2] work stream, KEYS[3] campaign progress hash
+-- KEYS[1] campaign hash, KEYS[2] work stream, KEYS[3] campaign progress hash, KEYS[4] the site's
+-- set of finished campaigns
 -- ARGV[1] group, [2] consumer, [3] this unit's entry id, [4] campaign id, [5] wave, [6] the
 -- ordinal the next page starts from, or '' when this wave's scan is over, [7] now, [8] '1' to
 -- lapse, [9..] the ids found
@@ -36,7 +37,7 @@ if redis.call('HGET', KEYS[1], 'status') == STATUS.sending then
   elseif redis.call('HINCRBY', KEYS[1], 'wavesLeft', -1) <= 0 then
     redis.call('HSET', KEYS[1], 'scanDone', '1')
   end
-  complete_if_done(KEYS[1], KEYS[3], ARGV[7])
+  complete_if_done(KEYS[1], KEYS[4], ARGV[7])
 end
 ack(KEYS[2], ARGV[1], ARGV[3])
 return 1

@@ -31,10 +31,16 @@ local function add_send_unit(stream, campaign, attempt, ids)
   redis.call('XADD', stream, '*', 'type', 'send', 'campaign', campaign, 'attempt', attempt, 'ids', ids)
 end
 
+-- A finished (completed or cancelled) campaign enters the site's set of campaigns whose
+-- per-subscriber details (progress, receipts, failure reasons) are kept: RetentionSweep deletes
+-- them once PUSHCART_RETENTION_DAYS have passed, and the campaign's summary stays.
+local function finished(finished_set, campaign)
+  redis.call('SADD', finished_set, redis.call('HGET', campaign, 'id'))
+end
+
 -- Completes a sending campaign once its every wave is scanned ('scanDone') and every targeted
--- message has ended (accepted, failed, expired or lapsed); its progress hash is then kept 30 days,
--- for receipts and audits. Returns the status afterwards.
-local function complete_if_done(campaign, progress, now)
+-- message has ended (accepted, failed, expired or lapsed). Returns the status afterwards.
+local function complete_if_done(campaign, finished_set, now)
   local v = redis.call('HMGET', campaign, 'scanDone', 'status', 'stat:targeted',
     'stat:accepted', 'stat:failed', 'stat:expired', 'stat:lapsed')
   if v[1] ~= '1' or v[2] ~= STATUS.sending then return v[2] end
@@ -42,7 +48,7 @@ local function complete_if_done(campaign, progress, now)
   for i = 4, 7 do ended = ended + (tonumber(v[i]) or 0) end
   if ended < (tonumber(v[3]) or 0) then return v[2] end
   transition(campaign, { STATUS.sending }, STATUS.completed, 'completedAt', now)
-  redis.call('EXPIRE', progress, 2592000)
+  finished(finished_set, campaign)
   return STATUS.completed
 end
 

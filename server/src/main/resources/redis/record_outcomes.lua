@@ -3,7 +3,7 @@
 -- and mark_due.lua), and a counter moves only with it, so an outcome recorded twice (a unit re-run
 -- after a crash) counts once.
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3] the site's retry zset,
--- KEYS[4] the campaign's failure reasons hash
+-- KEYS[4] the campaign's failure reasons hash, KEYS[5] the site's set of finished campaigns
 -- ARGV[1] campaign id, [2] now (ISO-8601), then groups of five:
 --   subscription id, outcome (accepted|failed|expired|lapsed|retry|defer), attempt, due epoch millis
 --   (retry, defer), reason. 'defer' is a message not sent because its push service asked us to
@@ -37,4 +37,4 @@ for i = 3, #ARGV, 5 do
 end
 -- One increment per counter and batch, not per message.
 for stat, n in pairs(counts) do redis.call('HINCRBY', KEYS[1], 'stat:' .. stat, n) end
-return complete_if_done(KEYS[1], KEYS[2], ARGV[2])
+return complete_if_done(KEYS[1], KEYS[5], ARGV[2])

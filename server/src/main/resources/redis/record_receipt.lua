@@ -29,6 +29,5 @@ if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
   if n then apply_memberships(ARGV[4], changes, tonumber(n)) end
 end
 redis.call('SADD', KEYS[2], ARGV[1] .. ':' .. ARGV[2])
-redis.call('EXPIRE', KEYS[2], 2592000) -- as long as the progress hash
 redis.call('HINCRBY', KEYS[1], 'stat:' .. ARGV[1], 1)
 return 1

@@ -82,7 +82,7 @@ public final class CampaignStore {
   /** Cancels a scheduled or sending campaign; otherwise the status that prevented it ('' when gone). */
   public Future<Optional<String>> cancel(String siteId, String campaignId, Instant now) {
     return CANCEL.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.site(siteId, Keys.Part.SCHEDULE),
-            Keys.campaignProgress(siteId, campaignId)), List.of(campaignId, now.toString()))
+            Keys.site(siteId, Keys.Part.FINISHED)), List.of(campaignId, now.toString()))
         .map(r -> "ok".equals(r.toString()) ? Optional.empty() : Optional.of(r.toString()));
   }
 

@@ -33,6 +33,7 @@ public record StoredCampaign(
     Optional<String> cancelledAt,
     long parkedUnits,
     Optional<String> parkedReason,
+    Optional<String> detailsDeletedAt,
     CampaignStats stats) {
 
   static StoredCampaign of(Response h) {
@@ -58,6 +59,7 @@ public record StoredCampaign(
         opt(h, "cancelledAt"),
         num(h, "parkedUnits"),
         opt(h, "parkedReason"),
+        opt(h, "detailsDeletedAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
             num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed")));
@@ -85,6 +87,8 @@ public record StoredCampaign(
     startedAt.ifPresent(t -> json.put("startedAt", t));
     completedAt.ifPresent(t -> json.put("completedAt", t));
     cancelledAt.ifPresent(t -> json.put("cancelledAt", t));
+    // Past PUSHCART_RETENTION_DAYS: per-subscriber progress, receipts and failure reasons are gone.
+    detailsDeletedAt.ifPresent(t -> json.put("detailsDeletedAt", t));
     if (parkedUnits > 0) {
       // Work that failed on every try: the campaign cannot complete until someone looks.
       json.put("parked", new JsonObject().put("units", parkedUnits).put("reason", parkedReason.orElse("")));

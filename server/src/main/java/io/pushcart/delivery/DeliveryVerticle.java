@@ -16,6 +16,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -57,6 +58,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private SiteWatch watch;
   private StreamWorker worker;
   private OrphanSweep orphans;
+  private RetentionSweep retention;
 
   public DeliveryVerticle(Config config, String redisUrl, CryptoProvider crypto, DeliveryMetrics metrics, Clock clock) {
     this.config = config;
@@ -87,6 +89,7 @@ public final class DeliveryVerticle extends VerticleBase {
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
         new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send);
     orphans = new OrphanSweep(redis);
+    retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()), clock);
     worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());
 
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
@@ -157,6 +160,12 @@ public final class DeliveryVerticle extends VerticleBase {
           })
           .onFailure(err -> outage.failed("sweeping in-flight marks", err));
     }
+    retention.run().onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("deleted the per-subscriber details of " + n + " campaigns finished more than "
+            + config.retentionDays() + " days ago (PUSHCART_RETENTION_DAYS); their summaries stay");
+      }
+    }).onFailure(err -> outage.failed("deleting expired campaign details", err));
   }
 
   /** Runs one round of moves unless stopping; the sites where work moved are announced, failures logged. */

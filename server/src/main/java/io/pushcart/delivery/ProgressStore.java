@@ -66,7 +66,7 @@ final class ProgressStore {
       args.add(o.reason());
     }
     return RECORD.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignProgress(siteId, campaignId),
-            Keys.site(siteId, Keys.Part.RETRIES), Keys.campaignFailures(siteId, campaignId)), args)
+            Keys.site(siteId, Keys.Part.RETRIES), Keys.campaignFailures(siteId, campaignId), Keys.site(siteId, Keys.Part.FINISHED)), args)
         .map(Response::toString);
   }
 }

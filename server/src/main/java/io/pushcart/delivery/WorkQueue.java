@@ -130,7 +130,7 @@ final class WorkQueue {
     args.addAll(ids);
     String site = unit.siteId();
     return COMMIT_SCAN.run(redis, List.of(Keys.campaign(site, unit.campaignId()), stream(site),
-            Keys.campaignProgress(site, unit.campaignId())), args)
+            Keys.campaignProgress(site, unit.campaignId()), Keys.site(site, Keys.Part.FINISHED)), args)
         .map(r -> r.toLong() == 1);
   }
 

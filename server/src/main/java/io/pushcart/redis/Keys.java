@@ -128,6 +128,12 @@ public final class Keys {
      * {@link #attributeValues} holds each one's indexed string values.
      */
     ATTRIBUTE_INDEX("attr-index"),
+    /**
+     * SET: ids of the finished (completed or cancelled) campaigns whose per-subscriber details
+     * (progress, receipts, failure reasons) are still kept; RetentionSweep deletes those older
+     * than the retention period.
+     */
+    FINISHED("finished"),
     /** ZSET: saved segment ids scored by creation time. */
     SEGMENTS("segments"),
     /** ZSET: campaign ids scored by creation time. */
