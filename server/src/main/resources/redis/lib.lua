@@ -188,29 +188,35 @@ end
 -- The bitmaps (names after the site's bitmap prefix) a subscription whose hash fields are
 -- `v` (a table by INDEXED_FIELDS name) belongs in, name -> bit (bit slices name their 0 bits too).
 -- Empty for a subscription that does not exist. `ctx` says which custom attributes are indexed;
--- without it custom attributes are left out (for a write that leaves them as they are).
-local function memberships(v, ctx)
+-- without it custom attributes are left out. `same` (optional) names hash fields a write leaves
+-- as they are: their bitmaps are left out too (both sides of a change leave them out alike, and
+-- a write that only moves lastSeen then works out 21 bitmaps, not every one).
+local function memberships(v, ctx, same)
   local m = {}
+  same = same or {}
   if not v.tags and not v.attributes then return m end
   m['all'] = 1
-  for _, t in ipairs(cjson.decode(v.tags or '[]')) do m['tag:' .. t] = 1 end
+  if not same.tags then
+    for _, t in ipairs(cjson.decode(v.tags or '[]')) do m['tag:' .. t] = 1 end
+  end
   for _, f in ipairs(VALUE_FIELDS) do
-    if v[f] then
+    if v[f] and not same[f] then
       m[f .. ':' .. v[f]] = 1
       m['has:' .. f] = 1
     end
   end
-  local attributes = cjson.decode(v.attributes or '{}')
-  local zone = attributes.timezone
-  if type(zone) ~= 'string' then zone = '' end
-  m['zone:' .. zone] = 1
   for name, field in pairs(TIME_FIELDS) do
-    local hour = epoch_hour(v[field])
+    local hour = not same[field] and epoch_hour(v[field])
     if hour then
       m['has:' .. name] = 1
       slices(m, 't:' .. name .. ':', hour, TIME_BITS)
     end
   end
+  if same.attributes then return m end
+  local attributes = cjson.decode(v.attributes or '{}')
+  local zone = attributes.timezone
+  if type(zone) ~= 'string' then zone = '' end
+  m['zone:' .. zone] = 1
   if not ctx then return m end
   local keys = {}
   for k in pairs(attributes) do keys[#keys + 1] = k end

@@ -21,8 +21,10 @@ if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
   local new = {}
   for k, v in pairs(old) do new[k] = v end
   new[stamp] = ARGV[3]
-  -- Only a time field changes: the custom attributes' memberships are left out of both.
-  if n then changes = membership_changes(memberships(old), memberships(new)) end
+  -- Only a time field changes: the others' memberships are left out of both.
+  local same = {}
+  for _, f in ipairs(INDEXED_FIELDS) do same[f] = f ~= stamp end
+  if n then changes = membership_changes(memberships(old, nil, same), memberships(new, nil, same)) end
   local missing = missing_keys(ARGV[4], changes)
   if missing then return missing end
   redis.call('HSET', KEYS[4], stamp, ARGV[3])

@@ -33,13 +33,19 @@ local list = {}
 for t in pairs(tags) do list[#list + 1] = t end
 if #list > tonumber(ARGV[10]) then return -1 end
 table.sort(list)
-for k, v in pairs(cjson.decode(ARGV[8])) do attributes[k] = v end
+-- Merged; when no value changes, the stored JSON is kept as it is (and its bitmaps are not worked out).
+local attributesChanged = false
+for k, v in pairs(cjson.decode(ARGV[8])) do
+  if type(v) == 'table' or attributes[k] ~= v then attributesChanged = true end
+  attributes[k] = v
+end
 local new = {}
 for k, v in pairs(old) do new[k] = v end
 new.tags = '[]'
 if #list > 0 then new.tags = cjson.encode(list) end
 new.attributes = '{}'
-if next(attributes) ~= nil then new.attributes = cjson.encode(attributes) end
+if not attributesChanged and old.attributes then new.attributes = old.attributes
+elseif next(attributes) ~= nil then new.attributes = cjson.encode(attributes) end
 new.lastSeen = ARGV[5]
 if not existed then new.createdAt = ARGV[5] end
 if ARGV[11] ~= '' then new.browser, new.os, new.deviceType = ARGV[11], ARGV[12], ARGV[13] end
@@ -48,10 +54,13 @@ if ARGV[14] ~= '' then new.country = ARGV[14] end
 -- A subscription stored before the indexes existed has no ordinal: it enters every bitmap now.
 local indexed = redis.call('HEXISTS', KEYS[1], 'n') == 1
 local registry = attribute_registry(KEYS[6], false)
-local before = {}
-if indexed then before = memberships(old, registry) end
+local before, same = {}, {}
+if indexed then
+  for _, f in ipairs(INDEXED_FIELDS) do same[f] = old[f] == new[f] end
+  before = memberships(old, registry, same)
+end
 registry.register = true
-local changes = membership_changes(before, memberships(new, registry))
+local changes = membership_changes(before, memberships(new, registry, same))
 local oldCustomer, newCustomer = customer_set(ARGV[15], old.attributes), customer_set(ARGV[15], new.attributes)
 if oldCustomer ~= newCustomer then
   if oldCustomer then registry.reads[oldCustomer] = true end

@@ -73,7 +73,7 @@ public final class SubscriptionStore {
       if (merged.getValue("timezone") instanceof String zone) {
         guessed.add(Bitmaps.zone(siteId, zone));
       }
-      attributes.forEach(e -> guessed.addAll(Bitmaps.attribute(siteId, e.getKey(), e.getValue())));
+      merged.forEach(e -> guessed.addAll(Bitmaps.attribute(siteId, e.getKey(), e.getValue())));
       guessed.addAll(Bitmaps.time(siteId, "lastSeenAt"));
       if (stored == null) {
         guessed.addAll(Bitmaps.time(siteId, "subscribedAt"));

@@ -103,6 +103,19 @@ class AudienceReaderTest {
       }
       ids.add(s.id());
     }
+    // Some change: tags added and removed, attributes (tier, ltv, time zone) changed or added.
+    for (int i = 0; i < 120; i++) {
+      String id = ids.get(random.nextInt(ids.size()));
+      JsonObject change = new JsonObject().put("tier", TIERS.get(random.nextInt(TIERS.size())));
+      if (random.nextBoolean()) {
+        change.put("ltv", random.nextInt(1000) / 2.0);
+      }
+      if (random.nextInt(3) == 0) {
+        change.put("timezone", ZONES.get(random.nextInt(ZONES.size() - 1)));
+      }
+      await(store.update(SITE, id, List.of(TAGS.get(random.nextInt(TAGS.size()))), List.of(TAGS.get(random.nextInt(TAGS.size()))),
+          change, NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 10)))));
+    }
     // Some leave: their ordinals are freed and reused by the next ones.
     for (int i = 0; i < 40; i++) {
       String id = ids.remove(random.nextInt(ids.size()));
