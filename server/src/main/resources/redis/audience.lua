@@ -14,8 +14,9 @@
 --   none         push an empty bitmap
 --   and <n>, or <n>  combine the top n
 --   minus        a b -> a and not b
---   range <has> <slice0> <hour> <gt|gte|eq|lt|lte>  the subscribers whose time field (KEYS[has]
---                its presence, KEYS[slice0 + i] bit i of its hour) compares so with `hour`
+--   range <has> <slice0> <value> <gt|gte|eq|lt|lte> <bits>  the subscribers whose bit-sliced
+--                field (KEYS[has] its presence, KEYS[slice0 + i] bit i of its value: a time field's
+--                hour, orderCount's bucket) compares so with `value`
 -- and the custom attribute tests, which depend on whether the site indexes the attribute (its
 -- registry KEYS[reg]) and, for a string, the value (its value set KEYS[set]); when they cannot
 -- tell, they push KEYS[fallback] (0: nobody):
@@ -84,8 +85,9 @@ while i <= #ARGV do
     stack[h - 1] = dest
     i = i + 1
   elseif op == 'range' then
-    stack[h + 1] = range(KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4], h, TIME_BITS)
-    i = i + 5
+    stack[h + 1] = range(KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4], h,
+      tonumber(ARGV[i + 5]))
+    i = i + 6
   elseif op == 'ahas' or op == 'aval' or op == 'anum' then
     local width = ({ ahas = 5, aval = 7, anum = 8 })[op]
     local reg, attribute, fallback = KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], tonumber(ARGV[i + width - 1])

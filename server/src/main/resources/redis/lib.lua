@@ -92,12 +92,15 @@ local UNINDEXED_ATTRIBUTES = { timezone = true }
 local UNINDEXED_VALUES = { customerId = true }
 -- Time fields indexed as bit slices: rule name -> hash field.
 local TIME_FIELDS = { subscribedAt = 'createdAt', lastSeenAt = 'lastSeen', lastDeliveredAt = 'lastDeliveredAt',
-  lastClickedAt = 'lastClickedAt' }
+  lastClickedAt = 'lastClickedAt', lastCartAt = 'lastCartAt', lastOrderAt = 'lastOrderAt',
+  lastViewedProductAt = 'lastViewedProductAt' }
+-- Number fields indexed as order-keeping buckets (number_bucket): rule name = hash field.
+local NUMBER_FIELDS = { 'orderCount' }
 -- Fields indexed by value: a bitmap per value, and one of those having any value.
 local VALUE_FIELDS = { 'browser', 'os', 'deviceType', 'country' }
 -- The hash fields memberships() reads, in this order.
 local INDEXED_FIELDS = { 'tags', 'attributes', 'browser', 'os', 'deviceType', 'country', 'createdAt', 'lastSeen',
-  'lastDeliveredAt', 'lastClickedAt' }
+  'lastDeliveredAt', 'lastClickedAt', 'lastCartAt', 'lastOrderAt', 'lastViewedProductAt', 'orderCount' }
 
 -- Hours since 1970-01-01T00:00Z of an ISO-8601 instant as Instant.toString() writes it (UTC), nil if not one.
 local function epoch_hour(iso)
@@ -210,6 +213,13 @@ local function memberships(v, ctx, same)
     if hour then
       m['has:' .. name] = 1
       slices(m, 't:' .. name .. ':', hour, TIME_BITS)
+    end
+  end
+  for _, f in ipairs(NUMBER_FIELDS) do
+    local value = not same[f] and tonumber(v[f])
+    if value then
+      m['has:' .. f] = 1
+      slices(m, 'n:' .. f .. ':', number_bucket(value), NUMBER_BITS)
     end
   end
   if same.attributes then return m end

@@ -49,7 +49,7 @@ public final class Services {
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
-    this.events = new EventService(new EventStore(redis), subscriptionStore, clock);
+    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), clock);
   }
 
   public static Services create(Vertx vertx, Config config, String redisUrl, CryptoProvider crypto, Clock clock) {

@@ -209,11 +209,9 @@ public final class ApiVerticle extends VerticleBase {
 
   /** From the store's backend (secret key) or a shopper's browser (the site's origins). */
   private void event(RoutingContext ctx) {
-    Future<Site> site = Auth.bearer(ctx) != null
-        ? secretSite(ctx)
-        : browserSite(ctx);
-    Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx)))
-        .map(v -> new Reply(202, new JsonObject().put("accepted", true))));
+    boolean withSecret = Auth.bearer(ctx) != null;
+    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx);
+    Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx), withSecret)).map(r -> new Reply(202, r)));
   }
 
   /** The site of a browser-facing call, with the caller's origin checked and allowed (CORS). */

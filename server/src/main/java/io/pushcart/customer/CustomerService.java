@@ -34,7 +34,7 @@ public final class CustomerService {
       }
       Future<List<Optional<JsonObject>>> subs = Future.all(ids.stream().map(s -> subscriptions.find(site, s)
           .map(Optional::of).otherwise(Optional.empty())).toList()).map(all -> all.list());
-      return subs.compose(found -> store.events(site.id(), new HashSet<>(ids)).map(events -> new JsonObject()
+      return subs.compose(found -> store.events(site.id(), id, new HashSet<>(ids)).map(events -> new JsonObject()
           .put("customerId", id)
           .put("subscriptions", new JsonArray(found.stream().flatMap(Optional::stream).toList()))
           .put("runs", new JsonArray()) // automation runs: none are kept yet
@@ -77,8 +77,8 @@ public final class CustomerService {
         chain = chain.compose(v -> subscriptions.delete(site, s).recover(err -> err instanceof ClientError
             ? Future.succeededFuture() : Future.failedFuture(err)));
       }
-      return chain.compose(v -> all.isEmpty() ? Future.<Void>succeededFuture()
-              : store.deleteEvents(site.id(), all).compose(x -> store.forgetInCampaigns(site.id(), all)))
+      return chain.compose(v -> store.deleteEvents(site.id(), id, all))
+          .compose(v -> all.isEmpty() ? Future.<Void>succeededFuture() : store.forgetInCampaigns(site.id(), all))
           .compose(v -> store.deleteSet(site.id(), id));
     });
   }

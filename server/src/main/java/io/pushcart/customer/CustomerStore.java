@@ -2,6 +2,7 @@ package io.pushcart.customer;
 
 import io.pushcart.redis.Keys;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -36,19 +37,31 @@ public final class CustomerStore {
         });
   }
 
-  /** The stored events of these subscriptions, oldest first: {id, type, subscriptionId, data, at}. */
-  public Future<List<JsonObject>> events(String site, Set<String> subscriptionIds) {
+  /**
+   * The stored events of the customer or of these subscriptions, oldest first:
+   * {id, eventId, type, subscriptionIds, customerId, data, occurredAt, receivedAt}.
+   */
+  public Future<List<JsonObject>> events(String site, String customerId, Set<String> subscriptionIds) {
     List<JsonObject> out = new ArrayList<>();
-    return eventsFrom(site, "-", subscriptionIds, (id, fields) -> out.add(new JsonObject().put("id", id)
-        .put("type", fields.getString("type")).put("subscriptionId", fields.getString("subscription"))
-        .put("data", new JsonObject(fields.getString("data", "{}"))).put("at", fields.getString("at"))))
-        .map(v -> out);
+    return eventsFrom(site, "-", customerId, subscriptionIds, (id, fields) -> {
+      JsonObject e = new JsonObject().put("id", id).put("type", fields.getString("type"))
+          .put("subscriptionIds", new JsonArray(fields.getString("subscriptions", "[]")))
+          .put("data", new JsonObject(fields.getString("data", "{}"))).put("occurredAt", fields.getString("at"))
+          .put("receivedAt", fields.getString("received", fields.getString("at")));
+      if (!fields.getString("customer", "").isEmpty()) {
+        e.put("customerId", fields.getString("customer"));
+      }
+      if (!fields.getString("id", "").isEmpty()) {
+        e.put("eventId", fields.getString("id").replaceFirst("^(id|order):", ""));
+      }
+      out.add(e);
+    }).map(v -> out);
   }
 
-  /** Deletes the stored events of these subscriptions. */
-  public Future<Void> deleteEvents(String site, Set<String> subscriptionIds) {
+  /** Deletes the stored events of the customer or of these subscriptions. */
+  public Future<Void> deleteEvents(String site, String customerId, Set<String> subscriptionIds) {
     List<String> doomed = new ArrayList<>();
-    return eventsFrom(site, "-", subscriptionIds, (id, fields) -> doomed.add(id)).compose(v -> {
+    return eventsFrom(site, "-", customerId, subscriptionIds, (id, fields) -> doomed.add(id)).compose(v -> {
       if (doomed.isEmpty()) {
         return Future.succeededFuture();
       }
@@ -62,8 +75,8 @@ public final class CustomerStore {
     void visit(String id, JsonObject fields);
   }
 
-  /** Pages through the site's event stream (capped, so bounded), visiting the entries of these subscriptions. */
-  private Future<Void> eventsFrom(String site, String from, Set<String> subscriptionIds, EntryVisitor visitor) {
+  /** Pages through the site's event stream (capped, so bounded), visiting the entries of the customer or these subscriptions. */
+  private Future<Void> eventsFrom(String site, String from, String customerId, Set<String> subscriptionIds, EntryVisitor visitor) {
     return redis.send(Request.cmd(Command.XRANGE).arg(Keys.site(site, Keys.Part.EVENTS)).arg(from).arg("+").arg("COUNT").arg(PAGE))
         .compose(entries -> {
           String last = null;
@@ -74,11 +87,15 @@ public final class CustomerStore {
             for (int i = 0; i + 1 < f.size(); i += 2) {
               fields.put(f.get(i).toString(), f.get(i + 1).toString());
             }
-            if (subscriptionIds.contains(fields.getString("subscription"))) {
+            boolean concerns = customerId.equals(fields.getString("customer"))
+                || subscriptionIds.contains(fields.getString("subscription"))
+                || new JsonArray(fields.getString("subscriptions", "[]")).stream().anyMatch(subscriptionIds::contains);
+            if (concerns) {
               visitor.visit(last, fields);
             }
           }
-          return entries.size() < PAGE ? Future.<Void>succeededFuture() : eventsFrom(site, "(" + last, subscriptionIds, visitor);
+          return entries.size() < PAGE ? Future.<Void>succeededFuture()
+              : eventsFrom(site, "(" + last, customerId, subscriptionIds, visitor);
         });
   }
 

@@ -3,48 +3,165 @@ package io.pushcart.event;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
+import io.pushcart.customer.CustomerStore;
+import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
 import io.pushcart.subscription.SubscriptionStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
-/** Accepting events from stores and from shoppers' browsers. */
+/**
+ * Accepting events (MARKETING.md §3) from stores' backends (the secret key: any type, batches of
+ * up to 100) and from shoppers' browsers (their own subscription's cart, checkout, product views
+ * and the service worker's receipts). An event with an {@code id} counts once however often it
+ * is sent; {@code occurredAt} orders the facts it stamps, whatever order events arrive in.
+ */
 public final class EventService {
-  static final int MAX_DATA_BYTES = 4096;
+  static final int MAX_DATA_BYTES = 32 * 1024;
+  static final int MAX_BATCH = 100;
+  /** How far ahead of our clock an occurredAt may be (a store's clock may run a little fast). */
+  static final Duration MAX_AHEAD = Duration.ofMinutes(5);
+  private static final Set<String> FIELDS = Set.of("id", "type", "subscriptionId", "customerId", "occurredAt", "data");
 
   private final EventStore store;
   private final SubscriptionStore subscriptions;
+  private final CustomerStore customers;
   private final Clock clock;
 
-  public EventService(EventStore store, SubscriptionStore subscriptions, Clock clock) {
+  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, Clock clock) {
     this.store = store;
     this.subscriptions = subscriptions;
+    this.customers = customers;
     this.clock = clock;
   }
 
-  public Future<Void> accept(Site site, JsonObject body) {
-    JsonFields f = JsonFields.of(body);
-    String subscriptionId = f.requiredString("subscriptionId", 64);
-    EventType type = EventType.parse(f.requiredString("type", 64));
+  /** One event checked, and whom it concerns. */
+  private record Event(Optional<String> id, EventType type, Optional<String> subscriptionId, Optional<String> customerId,
+                       Instant occurredAt, JsonObject data, String path) {
+  }
+
+  /**
+   * {@code POST /events}: one event, or {@code {"events": [...]}} (secret only). Every event is
+   * checked before any is recorded. The reply says, per event, whether it was recorded or a
+   * repeat of an id already seen.
+   */
+  public Future<JsonObject> accept(Site site, JsonObject body, boolean withSecret) {
+    Instant now = clock.instant();
+    if (body.containsKey("events")) {
+      if (!withSecret) {
+        throw ClientError.forbidden("batches of events come from the store's backend, with the secret key");
+      }
+      if (body.size() != 1 || !(body.getValue("events") instanceof JsonArray list) || list.isEmpty() || list.size() > MAX_BATCH) {
+        throw ClientError.invalid("events", "events must be a list of 1 to " + MAX_BATCH + " events, and the body nothing else");
+      }
+      List<Event> events = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.getValue(i) instanceof JsonObject e)) {
+          throw ClientError.invalid("events[" + i + "]", "events[" + i + "] must be an event object");
+        }
+        events.add(parse(e, "events[" + i + "].", true, now));
+      }
+      List<String> results = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Event e : events) {
+        chain = chain.compose(v -> record(site, e, now).recover(err -> err instanceof ClientError c
+            && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture("unknown_subscription") : Future.failedFuture(err))
+            .map(r -> {
+              results.add(r);
+              return null;
+            }));
+      }
+      return chain.map(v -> new JsonObject().put("accepted", results.stream().filter("recorded"::equals).count())
+          .put("duplicates", results.stream().filter("duplicate"::equals).count())
+          .put("results", new JsonArray(results)));
+    }
+    Event e = parse(body, "", withSecret, now);
+    return record(site, e, now).map(r -> new JsonObject().put("accepted", true).put("duplicate", r.equals("duplicate")));
+  }
+
+  private Event parse(JsonObject json, String prefix, boolean withSecret, Instant now) {
+    for (String key : json.fieldNames()) {
+      if (!FIELDS.contains(key)) {
+        throw ClientError.invalid(prefix + key, "an event has " + String.join(", ", FIELDS.stream().sorted().toList())
+            + "; unknown field " + prefix + key);
+      }
+    }
+    JsonFields f = JsonFields.at(json, prefix);
+    EventType type = EventType.parse(f.requiredString("type", 64), prefix + "type");
+    Optional<String> id = f.optionalString("id", 64);
+    Optional<String> subscription = f.optionalString("subscriptionId", 64);
+    Optional<String> customer = json.containsKey("customerId")
+        ? Optional.of(Identity.customerId(json.getValue("customerId"), prefix + "customerId")) : Optional.empty();
+    if (!withSecret && type.sender != EventType.Sender.BROWSER_OR_SECRET) {
+      throw ClientError.forbidden(type.wire + " comes from the store's backend: send it with the secret key");
+    }
+    if (!withSecret && customer.isPresent()) {
+      throw ClientError.forbidden("a browser sends events for its own subscription (subscriptionId), not for a customer");
+    }
+    if (type.sender == EventType.Sender.SECRET_NO_SUBSCRIBER) {
+      if (subscription.isPresent() || customer.isPresent()) {
+        throw ClientError.invalid(prefix + "type", type.wire + " is about the catalogue: send it without subscriptionId or customerId");
+      }
+    } else if (subscription.isPresent() == customer.isPresent()) {
+      throw ClientError.invalid(prefix + "subscriptionId", "an event names exactly one of subscriptionId and customerId");
+    } else if (type.receiptStat().isPresent() && subscription.isEmpty()) {
+      throw ClientError.invalid(prefix + "subscriptionId", "a receipt names the subscriptionId that received the notification");
+    }
+    subscription.filter(s -> !Ids.looksLikeId(s)).ifPresent(s -> {
+      throw ClientError.invalid(prefix + "subscriptionId", prefix + "subscriptionId is not a subscription id");
+    });
+    Instant occurredAt = f.optionalString("occurredAt", 64).map(t -> time(t, prefix + "occurredAt")).orElse(now);
+    if (occurredAt.isAfter(now.plus(MAX_AHEAD))) {
+      throw ClientError.invalid(prefix + "occurredAt", prefix + "occurredAt is in the future: send when the event happened");
+    }
     JsonObject data = f.optionalObject("data").map(JsonFields::json).orElseGet(JsonObject::new);
     if (data.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
-      throw ClientError.invalid("data", "data is larger than " + MAX_DATA_BYTES + " bytes");
+      throw ClientError.invalid(prefix + "data", prefix + "data is larger than " + MAX_DATA_BYTES + " bytes");
     }
-    if (!Ids.looksLikeId(subscriptionId)) {
-      throw ClientError.invalid("subscriptionId", "subscriptionId is not a subscription id");
+    EventData.check(type, data, prefix + "data");
+    return new Event(id, type, subscription, customer, occurredAt, data, prefix);
+  }
+
+  private static Instant time(String text, String path) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ClientError.invalid(path, path + " must be an RFC 3339 time such as 2026-11-29T10:15:00Z");
     }
-    if (type.receiptStat().isPresent()) {
-      String campaignId = JsonFields.at(data, "data.").requiredString("campaignId", 64);
-      return store.recordReceipt(site.id(), campaignId, type.receiptStat().get(), subscriptionId, clock.instant())
+  }
+
+  /** "recorded", or "duplicate" for an id seen before; a receipt is counted in its campaign's stats instead. */
+  private Future<String> record(Site site, Event e, Instant now) {
+    if (e.type().receiptStat().isPresent()) {
+      String campaignId = e.data().getString("campaignId");
+      String subscriptionId = e.subscriptionId().orElseThrow();
+      return store.recordReceipt(site.id(), campaignId, e.type().receiptStat().get(), subscriptionId, now)
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
-              : n == -2 ? Future.failedFuture(ClientError.invalid("subscriptionId",
+              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
                   "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
-              : Future.succeededFuture());
+              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
     }
-    return subscriptions.exists(site.id(), subscriptionId).compose(exists -> exists
-        ? store.append(site.id(), subscriptionId, type, data, clock.instant())
-        : Future.failedFuture(ClientError.notFound("subscription " + subscriptionId)));
+    Future<List<String>> concerned = e.subscriptionId().isPresent()
+        ? subscriptions.exists(site.id(), e.subscriptionId().get()).compose(found -> found
+            ? Future.succeededFuture(List.of(e.subscriptionId().get()))
+            : Future.failedFuture(ClientError.notFound("subscription " + e.subscriptionId().get())))
+        : e.customerId().isPresent() ? customers.subscriptions(site.id(), e.customerId().get())
+        : Future.succeededFuture(List.of());
+    // An order without an event id still counts once: its orderId is the id.
+    Optional<String> key = e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
+        ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
+    return concerned.compose(ids -> store.record(site.id(), new EventStore.Record(e.type(), ids, e.customerId().orElse(""),
+        e.occurredAt(), e.data(), key, now))).map(recorded -> recorded ? "recorded" : "duplicate");
   }
 }

@@ -2,22 +2,37 @@ package io.pushcart.event;
 
 import io.pushcart.redis.DeclaredKeys;
 import io.pushcart.redis.Keys;
-import io.pushcart.segment.Bitmaps;
 import io.pushcart.redis.LuaScript;
+import io.pushcart.segment.Bitmaps;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Events in Redis: receipts counted into campaign stats, commerce events appended to the site's event stream. */
+/**
+ * Events in Redis: receipts counted into campaign stats; commerce events stamped on the
+ * subscribers they concern and appended to the site's event stream (capped at about
+ * {@link #STREAM_MAX} entries: the newest are kept).
+ */
 public final class EventStore {
   /** The stream keeps about this many recent events per site; the automations read it as it grows. */
   static final int STREAM_MAX = 100_000;
   private static final LuaScript RECEIPT = LuaScript.load("record_receipt");
+  private static final LuaScript RECORD = LuaScript.load("record_event");
+  /** How long an event id (or an order id) is remembered: "at least 24 hours" (MARKETING.md §4). */
+  static final long ID_MEMORY_SECONDS = 48 * 3600;
+  /**
+   * Commerce facts are stored in UTC with milliseconds always, so that record_event.lua can keep
+   * the newest by comparing the text.
+   */
+  static final DateTimeFormatter FACT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Redis redis;
 
@@ -40,11 +55,29 @@ public final class EventStore {
         List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId))).map(Response::toLong);
   }
 
-  public Future<Void> append(String siteId, String subscriptionId, EventType type, JsonObject data, Instant at) {
-    return redis.send(Request.cmd(Command.XADD).arg(Keys.site(siteId, Keys.Part.EVENTS))
-            .arg("MAXLEN").arg("~").arg(STREAM_MAX).arg("*")
-            .arg("type").arg(type.wire).arg("subscription").arg(subscriptionId)
-            .arg("data").arg(data.encode()).arg("at").arg(at.toString()))
-        .mapEmpty();
+  /** An event to record, with the subscriptions it concerns (resolved by the caller) and its idempotency key. */
+  public record Record(EventType type, List<String> subscriptions, String customerId, Instant occurredAt, JsonObject data,
+                       Optional<String> key, Instant now) {
+  }
+
+  /**
+   * Records a commerce event (record_event.lua): its facts on each subscription it concerns,
+   * their bitmaps, and the event in the stream; false when its key was seen before (nothing done).
+   */
+  public Future<Boolean> record(String siteId, Record r) {
+    String stream = Keys.site(siteId, Keys.Part.EVENTS);
+    List<String> keys = new ArrayList<>(List.of(stream, r.key().map(k -> Keys.eventKey(siteId, k)).orElse(stream)));
+    r.subscriptions().forEach(id -> keys.add(Keys.subscription(siteId, id)));
+    List<String> guessed = new ArrayList<>();
+    r.type().fact().ifPresent(fact -> guessed.addAll(Bitmaps.time(siteId, fact)));
+    boolean counts = r.type() == EventType.ORDER_COMPLETED;
+    if (counts) {
+      guessed.addAll(Bitmaps.builtinNumber(siteId, "orderCount"));
+    }
+    List<String> args = List.of(r.type().wire, new JsonArray(r.subscriptions()).encode(), r.customerId(),
+        FACT_TIME.format(r.occurredAt()), r.data().encode(), Keys.bitmapPrefix(siteId), r.key().orElse(""),
+        String.valueOf(STREAM_MAX), String.valueOf(r.subscriptions().size()), r.type().fact().orElse(""), counts ? "1" : "",
+        r.now().toString(), String.valueOf(ID_MEMORY_SECONDS));
+    return DeclaredKeys.run(redis, RECORD, keys, guessed, args).map(reply -> reply.toLong() == 1);
   }
 }

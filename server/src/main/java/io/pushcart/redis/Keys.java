@@ -66,6 +66,14 @@ public final class Keys {
     return site(siteId) + suffix;
   }
 
+  /**
+   * STRING: marks an event id (or an order id, {@code order:<orderId>}) as recorded, so a repeat
+   * changes nothing; expires after 48 hours.
+   */
+  public static String eventKey(String siteId, String key) {
+    return site(siteId) + "event:" + key;
+  }
+
   /** SET: the string values of custom attribute {@code key} that have a bitmap (the first 32 seen). */
   public static String attributeValues(String siteId, String key) {
     return site(siteId, Part.ATTRIBUTE_INDEX) + ":" + key;

@@ -22,7 +22,8 @@ public final class AudienceProgram {
   private static final Set<Field.Builtin> BY_VALUE = Set.of(Field.Builtin.BROWSER, Field.Builtin.OS,
       Field.Builtin.DEVICE_TYPE, Field.Builtin.COUNTRY);
   private static final Set<Field.Builtin> TIMES = Set.of(Field.Builtin.SUBSCRIBED_AT, Field.Builtin.LAST_SEEN_AT,
-      Field.Builtin.LAST_DELIVERED_AT, Field.Builtin.LAST_CLICKED_AT);
+      Field.Builtin.LAST_DELIVERED_AT, Field.Builtin.LAST_CLICKED_AT, Field.Builtin.LAST_CART_AT, Field.Builtin.LAST_ORDER_AT,
+      Field.Builtin.LAST_VIEWED_PRODUCT_AT);
 
   /** A set of subscribers, as a bitmap expression. */
   sealed interface Expr {
@@ -43,8 +44,12 @@ public final class AudienceProgram {
   record Minus(Expr from, Expr without) implements Expr {
   }
 
-  /** Subscribers whose time field's hour compares to {@code hour} by {@code mode} (gt, gte, eq, lt, lte). */
-  record Range(String field, long hour, String mode) implements Expr {
+  /**
+   * Subscribers whose bit-sliced value (a time field's hour, or orderCount's bucket) compares to
+   * {@code value} by {@code mode} (gt, gte, eq, lt, lte); {@code slices} the presence bitmap then
+   * the slices, bit 0 first.
+   */
+  record Range(List<String> slices, long value, String mode) implements Expr {
   }
 
   /**
@@ -132,6 +137,9 @@ public final class AudienceProgram {
     }
     if (c.field() instanceof Field.Builtin b && TIMES.contains(b) && c.type() == Field.Type.TIME) {
       return time(b.path(), c, now);
+    }
+    if (c.field() == Field.Builtin.ORDER_COUNT && c.type() == Field.Type.NUMBER) {
+      return orderCount(c);
     }
     if (c.field() instanceof Field.Attribute a) {
       return attribute(a.key(), c);
@@ -237,15 +245,37 @@ public final class AudienceProgram {
       return unknown();
     }
     long hour = Math.max(0, Math.min(Bitmaps.MAX_HOUR, Math.floorDiv(at.getEpochSecond(), 3600)));
+    List<String> slices = Bitmaps.time(site, field);
     return switch (c.op()) {
       case EXISTS -> same(has);
       case NOT_EXISTS -> same(minus(all, has));
-      case WITHIN_LAST, GTE, GT, AFTER -> new Expr[] {new Range(field, hour, "gt"), new Range(field, hour, "gte")};
-      case BEFORE, LT, LTE -> new Expr[] {new Range(field, hour, "lt"), new Range(field, hour, "lte")};
-      case NOT_WITHIN_LAST -> new Expr[] {or(List.of(minus(all, has), new Range(field, hour, "lt"))),
-          or(List.of(minus(all, has), new Range(field, hour, "lte")))};
-      case EQ -> new Expr[] {NONE, new Range(field, hour, "eq")};
-      case NE -> new Expr[] {minus(all, new Range(field, hour, "eq")), all};
+      case WITHIN_LAST, GTE, GT, AFTER -> new Expr[] {new Range(slices, hour, "gt"), new Range(slices, hour, "gte")};
+      case BEFORE, LT, LTE -> new Expr[] {new Range(slices, hour, "lt"), new Range(slices, hour, "lte")};
+      case NOT_WITHIN_LAST -> new Expr[] {or(List.of(minus(all, has), new Range(slices, hour, "lt"))),
+          or(List.of(minus(all, has), new Range(slices, hour, "lte")))};
+      case EQ -> new Expr[] {NONE, new Range(slices, hour, "eq")};
+      case NE -> new Expr[] {minus(all, new Range(slices, hour, "eq")), all};
+      default -> unknown();
+    };
+  }
+
+  /** orderCount, bucketed like a numeric attribute but always indexed. */
+  private Expr[] orderCount(Rule.Compare c) {
+    List<String> slices = Bitmaps.builtinNumber(site, Field.Builtin.ORDER_COUNT.path());
+    Expr has = new Bits(slices.get(0));
+    return switch (c.op()) {
+      case GT, GTE -> new Expr[] {new Range(slices, NumberBuckets.of((Double) c.value()), "gt"),
+          new Range(slices, NumberBuckets.of((Double) c.value()), "gte")};
+      case LT, LTE -> new Expr[] {new Range(slices, NumberBuckets.of((Double) c.value()), "lt"),
+          new Range(slices, NumberBuckets.of((Double) c.value()), "lte")};
+      case EQ -> new Expr[] {NONE, new Range(slices, NumberBuckets.of((Double) c.value()), "eq")};
+      case NE -> new Expr[] {minus(all, new Range(slices, NumberBuckets.of((Double) c.value()), "eq")), all};
+      case IN -> anyOf(((List<?>) c.value()).stream().map(v -> new Expr[] {NONE,
+          (Expr) new Range(slices, NumberBuckets.of((Double) v), "eq")}).toList());
+      case NIN -> not(anyOf(((List<?>) c.value()).stream().map(v -> new Expr[] {NONE,
+          (Expr) new Range(slices, NumberBuckets.of((Double) v), "eq")}).toList()));
+      case EXISTS -> same(has);
+      case NOT_EXISTS -> same(minus(all, has));
       default -> unknown();
     };
   }
@@ -358,14 +388,14 @@ public final class AudienceProgram {
       push(height, -2);
     } else {
       Range r = (Range) e;
-      List<String> slices = Bitmaps.time(site, r.field());
-      int has = key(slices.get(0), keys);
-      slices.forEach(s -> key(s, keys)); // the 20 slices enter together: consecutive
+      int has = key(r.slices().get(0), keys);
+      r.slices().forEach(s -> key(s, keys)); // the slices enter together: consecutive
       tokens.add("range");
       tokens.add(has);
-      tokens.add(key(slices.get(1), keys));
-      tokens.add(String.valueOf(r.hour()));
+      tokens.add(key(r.slices().get(1), keys));
+      tokens.add(String.valueOf(r.value()));
       tokens.add(r.mode());
+      tokens.add(String.valueOf(r.slices().size() - 1));
       push(height, 3); // gt, eq and a spare
       push(height, -2);
     }

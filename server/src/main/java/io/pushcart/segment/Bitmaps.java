@@ -9,6 +9,7 @@ import java.util.List;
  * them: {@code all}; {@code tag:<tag>}; {@code <field>:<value>} and {@code has:<field>} for
  * browser, os, deviceType and country; {@code zone:<zone>} ({@code zone:} for none); and for
  * each time field {@code has:<field>} and {@code t:<field>:<i>}, bit i of the hour since 1970;
+ * for orderCount {@code has:orderCount} and {@code n:orderCount:<i>}, bit i of its bucket;
  * for an indexed custom attribute k: {@code has:a:<k>} (any value), {@code has:a:n:<k>} and
  * {@code a:n:<k>:<i>} (a number: bit i of its bucket), {@code a:b:<k>=true|false}, and
  * {@code has:a:s:<k>} and {@code a:s:<k>=<value>} (a string, for its first 32 values).
@@ -41,6 +42,16 @@ public final class Bitmaps {
 
   public static String zone(String site, String zone) {
     return Keys.bitmap(site, "zone:" + zone);
+  }
+
+  /** {@code has:<field>} then the slices of bit 0 to bit 23 of the bucket of a built-in number field (orderCount). */
+  public static List<String> builtinNumber(String site, String field) {
+    List<String> keys = new ArrayList<>(NUMBER_BITS + 1);
+    keys.add(has(site, field));
+    for (int i = 0; i < NUMBER_BITS; i++) {
+      keys.add(Keys.bitmap(site, "n:" + field + ":" + i));
+    }
+    return keys;
   }
 
   /** {@code has:a:<k>}: the subscribers with a value of any type for attribute {@code key}. */

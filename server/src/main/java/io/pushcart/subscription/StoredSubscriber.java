@@ -11,13 +11,14 @@ import java.util.Set;
 
 /**
  * A stored subscription as a segment rule reads it: its hash fields ({@link #FIELDS}, read
- * with one HMGET in that order) mapped to the names of MARKETING.md §1. Fields not kept yet
- * (the commerce ones: lastCartAt, lastOrderAt, orderCount, lastViewedProductAt) read as absent.
+ * with one HMGET in that order) mapped to the names of MARKETING.md §1, the commerce facts
+ * (lastCartAt, lastOrderAt, lastViewedProductAt, orderCount) included.
  */
 public final class StoredSubscriber implements Rule.Subscriber {
   /** The hash fields a rule may need, in the order {@link #of} takes their values. */
   public static final List<String> FIELDS = List.of("tags", "attributes", "browser", "os", "deviceType", "country",
-      "createdAt", "lastSeen", "lastDeliveredAt", "lastClickedAt");
+      "createdAt", "lastSeen", "lastDeliveredAt", "lastClickedAt", "lastCartAt", "lastOrderAt", "lastViewedProductAt",
+      "orderCount");
 
   private final Set<String> tags = new HashSet<>();
   private final JsonObject attributes;
@@ -66,7 +67,10 @@ public final class StoredSubscriber implements Rule.Subscriber {
       case LOCALE -> attributes.getValue("locale");
       case TIMEZONE -> attributes.getValue("timezone");
       case CUSTOMER_ID -> attributes.getValue("customerId");
-      case LAST_CART_AT, LAST_ORDER_AT, LAST_VIEWED_PRODUCT_AT, ORDER_COUNT -> null;
+      case LAST_CART_AT -> values.get(10);
+      case LAST_ORDER_AT -> values.get(11);
+      case LAST_VIEWED_PRODUCT_AT -> values.get(12);
+      case ORDER_COUNT -> values.get(13) == null ? null : Long.valueOf(values.get(13));
     };
   }
 }

@@ -134,11 +134,13 @@ public final class SubscriptionStore {
               .put("createdAt", h.get("createdAt").toString())
               .put("lastSeen", h.get("lastSeen").toString());
           // MARKETING.md §1: derived fields, present once known (registrations before they were kept have none).
-          for (String field : List.of("browser", "os", "deviceType", "country", "lastDeliveredAt", "lastClickedAt")) {
+          for (String field : List.of("browser", "os", "deviceType", "country", "lastDeliveredAt", "lastClickedAt",
+              "lastCartAt", "lastOrderAt", "lastViewedProductAt")) {
             if (h.containsKey(field)) {
               json.put(field, h.get(field).toString());
             }
           }
+          json.put("orderCount", h.containsKey("orderCount") ? h.get("orderCount").toLong() : 0L);
           JsonObject attributes = json.getJsonObject("attributes");
           for (String field : List.of("locale", "timezone")) {
             if (attributes.getValue(field) instanceof String value) {

@@ -61,7 +61,7 @@ class CustomerApiTest {
       export.json().getJsonArray("subscriptions").forEach(s -> exported.add(((JsonObject) s).getString("id")));
       assertThat(exported).containsExactlyInAnyOrder(phoneId, laptopId);
       assertThat(export.json().getJsonArray("events")).hasSize(1);
-      assertThat(export.json().getJsonArray("events").getJsonObject(0).getString("subscriptionId")).isEqualTo(phoneId);
+      assertThat(export.json().getJsonArray("events").getJsonObject(0).getJsonArray("subscriptionIds")).containsExactly(phoneId);
       assertThat(export.json().getJsonArray("runs")).isEmpty();
 
       Reply updated = site.api().patch(customer(site, CUSTOMER), site.secretKey(), new JsonObject()

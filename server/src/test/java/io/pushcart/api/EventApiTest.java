@@ -86,10 +86,12 @@ class EventApiTest {
   void commerceEventsNeedAKnownSubscriptionAndAcceptTheSecretKey() {
     String sub = subscribe();
     JsonObject cart = new JsonObject().put("subscriptionId", sub).put("type", "cart.updated")
-        .put("data", new JsonObject().put("total", 99.5).put("items", new JsonArray().add("sku-1")));
+        .put("data", new JsonObject().put("cartId", "cart-1").put("total", 99.5)
+            .put("items", new JsonArray().add(new JsonObject().put("productId", "sku-1").put("quantity", 1).put("price", 99.5))));
     assertThat(browserEvent(cart).status()).isEqualTo(202);
-    assertThat(api.post("/v1/sites/" + site.id() + "/events", site.secretKey(), cart.copy().put("type", "order.completed")).status())
-        .isEqualTo(202);
+    JsonObject order = cart.copy().put("type", "order.completed").put("data", new JsonObject().put("orderId", "o-1"));
+    assertThat(browserEvent(order).status()).as("an order comes from the store's backend only").isEqualTo(403);
+    assertThat(api.post("/v1/sites/" + site.id() + "/events", site.secretKey(), order).status()).isEqualTo(202);
     assertThat(api.post("/v1/sites/" + site.id() + "/events", "pcsk_wrong", cart).status()).isEqualTo(401);
     Reply unknown = browserEvent(cart.copy().put("subscriptionId", "unknownsubscription"));
     assertThat(unknown.status()).isEqualTo(404);
@@ -103,7 +105,11 @@ class EventApiTest {
     assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "notification.clicked")).errorField())
         .isEqualTo("data.campaignId");
     assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "cart.updated")
-        .put("data", new JsonObject().put("blob", "x".repeat(5000)))).errorField()).isEqualTo("data");
+        .put("data", new JsonObject().put("cartId", "c").put("items", new JsonArray()).put("blob", "x".repeat(40_000)))).errorField())
+        .isEqualTo("data");
+    assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "cart.updated")
+        .put("data", new JsonObject().put("cartId", "c").put("items", new JsonArray().add(new JsonObject().put("productId", "p")
+            .put("price", -1))))).errorField()).isEqualTo("data.items[0].price");
     assertThat(browserEvent(new JsonObject().put("subscriptionId", sub).put("type", "notification.clicked")
         .put("data", new JsonObject().put("campaignId", "nosuchcampaign")).copy()).status()).isEqualTo(404);
     Reply foreign = api.postWithHeaders("/v1/sites/" + site.id() + "/events",

@@ -116,6 +116,15 @@ class AudienceReaderTest {
       await(store.update(SITE, id, List.of(TAGS.get(random.nextInt(TAGS.size()))), List.of(TAGS.get(random.nextInt(TAGS.size()))),
           change, NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 10)))));
     }
+    // Commerce facts from events: carts and orders at times on both sides of every hour.
+    io.pushcart.event.EventStore events = new io.pushcart.event.EventStore(client);
+    for (int i = 0; i < 250; i++) {
+      String id = ids.get(random.nextInt(ids.size()));
+      boolean order = random.nextBoolean();
+      Instant at = NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 60)));
+      await(events.record(SITE, new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
+          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), "", at, new JsonObject(), java.util.Optional.of("e" + i), NOW)));
+    }
     // Some leave: their ordinals are freed and reused by the next ones.
     for (int i = 0; i < 40; i++) {
       String id = ids.remove(random.nextInt(ids.size()));
@@ -231,7 +240,8 @@ class AudienceReaderTest {
       return new JsonObject().put("tag", TAGS.get(random.nextInt(TAGS.size())));
     }
     List<String> fields = List.of("browser", "os", "deviceType", "country", "timezone", "subscribedAt", "lastSeenAt",
-        "attributes.tier", "attributes.ltv", "attributes.vip", "attributes.birthday", "locale");
+        "attributes.tier", "attributes.ltv", "attributes.vip", "attributes.birthday", "locale", "lastCartAt", "lastOrderAt",
+        "orderCount");
     String field = fields.get(random.nextInt(fields.size()));
     List<String> ops = opsFor(field);
     return leafJson(random, field, ops.get(random.nextInt(ops.size())));
@@ -241,7 +251,9 @@ class AudienceReaderTest {
     return switch (field) {
       case "subscribedAt", "lastSeenAt", "attributes.birthday" -> List.of("withinLast", "notWithinLast", "before", "after",
           "gte", "lt", "eq", "ne", "exists", "notExists");
-      case "attributes.ltv" -> List.of("gt", "gte", "lt", "lte", "eq", "ne", "in", "nin", "exists", "notExists");
+      case "lastCartAt", "lastOrderAt" -> List.of("withinLast", "notWithinLast", "before", "after", "gte", "lt", "exists",
+          "notExists");
+      case "attributes.ltv", "orderCount" -> List.of("gt", "gte", "lt", "lte", "eq", "ne", "in", "nin", "exists", "notExists");
       case "attributes.vip" -> List.of("eq", "ne", "exists", "notExists");
       case "browser", "os", "deviceType", "country" -> List.of("eq", "ne", "in", "nin", "exists", "notExists");
       default -> List.of("eq", "ne", "in", "nin", "exists", "notExists", "startsWith", "contains");
@@ -271,6 +283,9 @@ class AudienceReaderTest {
       if (op.equals("in") || op.equals("nin")) {
         value = new JsonArray().add(value);
       }
+    } else if (field.equals("orderCount")) {
+      double v = random.nextInt(4);
+      value = op.equals("in") || op.equals("nin") ? new JsonArray().add(v).add(2.0) : v;
     } else if (field.equals("attributes.ltv")) {
       double v = random.nextInt(1000) / 2.0;
       value = op.equals("in") || op.equals("nin") ? new JsonArray().add(v).add(250.0) : v;
