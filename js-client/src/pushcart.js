@@ -10,7 +10,8 @@
   var SYNC_KEY = 'pushcart:synced';
   // The worker reads the server, site and subscription from here (pushcart-sw.js CONFIG_URL).
   var WORKER_CONFIG = '/__pushcart/config';
-  var EVENT_TYPES = ['cart.updated', 'order.completed', 'product.viewed'];
+  // What a page may report (orders come from the store's backend, with its secret key).
+  var EVENT_TYPES = ['cart.updated', 'checkout.started', 'product.viewed'];
   var DAY = 864e5;
 
   var DEFAULTS = {
@@ -661,13 +662,24 @@
         return link();
       });
     },
+    /**
+     * Reports a commerce event for this subscriber. `occurredAt` is when it was called, so an
+     * event queued before the subscription was ready keeps its place among the others.
+     */
     track: function (type, data) {
-      if (indexOf(EVENT_TYPES, type) < 0) return refuse('pushcart: unknown event type ' + type);
+      if (indexOf(EVENT_TYPES, type) < 0) return refuse('pushcart: a page reports ' + EVENT_TYPES.join(', ') + '; not ' + type);
+      var at = new Date().toISOString();
       return later(function () {
         if (!state.s) return false;
-        return request('POST', '/events', { subscriptionId: state.s.id, type: type, data: data || {} }).then(function () { return true; });
+        return request('POST', '/events', { subscriptionId: state.s.id, type: type, occurredAt: at, data: data || {} })
+          .then(function () { return true; });
       });
     },
+    /** {cartId, items: [{productId, variantId, name, quantity, price, imageUrl, url}], total, currency, checkoutUrl} */
+    cart: function (data) { return commands.track('cart.updated', data); },
+    checkout: function (data) { return commands.track('checkout.started', data); },
+    /** {productId, variantId, name, price, currency, inStock, imageUrl, url} */
+    viewProduct: function (data) { return commands.track('product.viewed', data); },
     prompt: function (options) {
       return done(showPrompt(!!(options && options.force)));
     },

@@ -98,14 +98,15 @@ test('the page API changes the subscription on the server (through CORS prefligh
     await pushcart.tag('sale', 'boots'),
     await pushcart.untag('shoes'),
     await pushcart.attributes({ tier: 'gold' }),
-    await pushcart.track('cart.updated', { items: [{ sku: 'B-1', qty: 1 }], total: 89 }),
-    await pushcart.track('product.viewed', { sku: 'B-1' })
+    await pushcart.cart({ cartId: 'c-7', items: [{ productId: 'B-1', quantity: 1, price: 89 }], total: 89, currency: 'EUR' }),
+    await pushcart.viewProduct({ productId: 'B-1' })
   ]);
   assert.deepEqual(results, [true, true, true, true, true]);
   const stored = await pushcart.subscription(site, subscriptionId);
   assert.deepEqual([...stored.tags].sort(), ['boots', 'sale']);
   assert.equal(stored.attributes.tier, 'gold');
   assert.equal(stored.customerId, 'cust-7');
+  assert.ok(stored.lastCartAt && stored.lastViewedProductAt, 'the events stamped the subscriber');
 });
 
 test('a campaign sent by the server is decrypted and shown by Firefox, and the delivered receipt reaches the stats', async () => {
