@@ -5,7 +5,9 @@ import io.pushcart.delivery.ActiveSites;
 import io.pushcart.config.Config;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;
+import io.pushcart.config.ConfigException;
 import io.pushcart.redis.EmbeddedRedis;
+import io.pushcart.site.KeyVault;
 import io.pushcart.redis.RedisConnector;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -81,8 +83,9 @@ public final class Pushcart {
     Redis redis = RedisConnector.create(vertx, config, redisUrl);
     return redis.send(Request.cmd(Command.PING))
         .compose(pong -> new ActiveSites(redis).adoptLegacy(clock.millis()))
+        .compose(v -> KeyVault.of(config.masterKey()).check(redis))
         .eventually(() -> redis.close())
-        .recover(err -> Future.failedFuture(new IllegalStateException("cannot use Redis at "
+        .recover(err -> Future.failedFuture(err instanceof ConfigException ? err : new IllegalStateException("cannot use Redis at "
             + Config.redactUrl(redisUrl) + ": " + err.getMessage(), err)));
   }
 

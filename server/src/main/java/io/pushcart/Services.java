@@ -12,6 +12,7 @@ import io.pushcart.redis.RedisConnector;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentService;
 import io.pushcart.segment.SegmentStore;
+import io.pushcart.site.KeyVault;
 import io.pushcart.site.SiteService;
 import io.pushcart.site.SiteStore;
 import io.pushcart.subscription.EndpointPolicy;
@@ -41,7 +42,7 @@ public final class Services {
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
     SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
-    this.sites = new SiteService(new SiteStore(redis), crypto, clock);
+    this.sites = new SiteService(new SiteStore(redis, KeyVault.of(config.masterKey())), crypto, clock);
     this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
     SegmentStore segmentStore = new SegmentStore(redis);
     AudienceReader reader = new AudienceReader(redis);

@@ -26,6 +26,7 @@ public record Config(
     long redisTimeoutMillis,
     long shutdownGraceMillis,
     int retentionDays,
+    Optional<String> masterKey,
     String instanceId) {
 
   /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
@@ -59,6 +60,7 @@ public record Config(
         r.integer("PUSHCART_REDIS_TIMEOUT_MS", 5_000, 100, 600_000),
         r.integer("PUSHCART_SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),
         r.integer("PUSHCART_RETENTION_DAYS", 30, 1, 3_650),
+        r.optional("PUSHCART_MASTER_KEY"),
         r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
     config.pushCaFile.ifPresent(f -> {
       if (!Files.isReadable(f)) {

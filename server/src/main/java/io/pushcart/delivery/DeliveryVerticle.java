@@ -4,6 +4,7 @@ import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
 import io.pushcart.redis.RedisConnector;
+import io.pushcart.site.KeyVault;
 import io.pushcart.subscription.IndexBackfill;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentStore;
@@ -83,7 +84,7 @@ public final class DeliveryVerticle extends VerticleBase {
     OriginLimiter limiter = new OriginLimiter(perWorker);
     SharedPauses pauses = new SharedPauses(redis, limiter, clock);
     SendStep send = new SendStep(vertx, queue, new ProgressStore(redis), new SubscriptionStore(redis),
-        new SiteSenders(new SiteStore(redis), crypto, clock), client, limiter, pauses,
+        new SiteSenders(new SiteStore(redis, KeyVault.of(config.masterKey())), crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,

@@ -17,6 +17,12 @@ public final class Keys {
    * epoch millis of their latest campaign; idle ones are pruned (ActiveSites).
    */
   public static final String ACTIVE_SITES = PREFIX + "active-sites";
+  /**
+   * STRING: a marker sealed with PUSHCART_MASTER_KEY, present once the sites' VAPID private keys
+   * are stored encrypted; a server with another key (or none) refuses to start (site.KeyVault).
+   */
+  public static final String MASTER_KEY_CHECK = PREFIX + "master-key-check";
+
   /** SET that listed the sites to poll before {@link #ACTIVE_SITES}; read once to adopt its sites, then deleted. */
   public static final String LEGACY_WORK_SITES = PREFIX + "work-sites";
 

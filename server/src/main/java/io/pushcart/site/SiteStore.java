@@ -18,9 +18,11 @@ import java.util.Optional;
  */
 public final class SiteStore {
   private final Redis redis;
+  private final KeyVault vault;
 
-  public SiteStore(Redis redis) {
+  public SiteStore(Redis redis, KeyVault vault) {
     this.redis = redis;
+    this.vault = vault;
   }
 
   public Future<Void> create(Site site) {
@@ -31,7 +33,7 @@ public final class SiteStore {
         .arg("vapidSubject").arg(site.vapidSubject())
         .arg("timezone").arg(site.timezone().getId())
         .arg("vapidPublicKey").arg(site.vapidPublicKey())
-        .arg("vapidPrivateKey").arg(site.vapidPrivateKey())
+        .arg("vapidPrivateKey").arg(vault.seal(site.id(), "vapidPrivateKey", site.vapidPrivateKey()))
         .arg("secretKeyHash").arg(site.secretKeyHash())
         .arg("identitySecret").arg(site.identitySecret())
         .arg("createdAt").arg(site.createdAt().toString());
@@ -60,7 +62,7 @@ public final class SiteStore {
 
   public Future<Optional<Site>> find(String siteId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(Keys.site(siteId, Keys.Part.RECORD)))
-        .map(SiteStore::toSite);
+        .map(this::toSite);
   }
 
   public Future<Long> subscriberCount(String siteId) {
@@ -68,7 +70,7 @@ public final class SiteStore {
         .map(Response::toLong);
   }
 
-  private static Optional<Site> toSite(Response hash) {
+  private Optional<Site> toSite(Response hash) {
     if (hash == null || hash.size() == 0 || !hash.containsKey("id")) {
       return Optional.empty();
     }
@@ -80,7 +82,7 @@ public final class SiteStore {
         hash.get("vapidSubject").toString(),
         hash.containsKey("timezone") ? ZoneId.of(hash.get("timezone").toString()) : Site.UTC,
         hash.get("vapidPublicKey").toString(),
-        hash.get("vapidPrivateKey").toString(),
+        vault.open(hash.get("id").toString(), "vapidPrivateKey", hash.get("vapidPrivateKey").toString()),
         hash.get("secretKeyHash").toString(),
         hash.containsKey("identitySecret") ? hash.get("identitySecret").toString() : null,
         Instant.parse(hash.get("createdAt").toString())));
