@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -79,7 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.demo());
     // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
     router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
     router.patch("/v1/sites/:site").handler(this::updateSite);

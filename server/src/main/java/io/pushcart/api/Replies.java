@@ -3,6 +3,7 @@ package io.pushcart.api;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -38,16 +39,14 @@ final class Replies {
 
   /** The request body as a JSON object, or a 400/415 that says what is wrong with it. */
   static JsonObject jsonBody(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      throw new ClientError(ClientError.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-          "send the body as JSON with 'Content-Type: application/json'", null);
-    }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    JsonBodies.require(ctx);
+    // No body at all leaves the buffer null (RequestBody.length() is then -1, not 0).
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
       throw new ClientError(ClientError.Kind.INVALID, "invalid_json", "the request body is empty; send a JSON object", null);
     }
     try {
-      Object value = Json.decodeValue(ctx.body().buffer());
+      Object value = Json.decodeValue(body);
       if (!(value instanceof JsonObject object)) {
         throw new ClientError(ClientError.Kind.INVALID, "invalid_json", "the request body must be a JSON object", null);
       }
