@@ -73,9 +73,10 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(this::openApi);
-    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
         .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
-    router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.demo());
+    router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
+        .handler(StaticFiles.demo());
     // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
     router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));

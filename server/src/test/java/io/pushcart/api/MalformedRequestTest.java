@@ -105,4 +105,15 @@ class MalformedRequestTest {
         .header("Content-Type", "application/json; charset=\"UTF-8\"").body("{}"));
     assertThat(utf8.status()).as("UTF-8 named is fine; the body is then checked").isEqualTo(400);
   }
+
+  @Test
+  void staticPathsThatClimbOutOfTheirFolderAreA404() {
+    for (String path : new String[] {"/sdk/..%2f", "/sdk/..%2F..%2Fpom.xml", "/demo/..\\", "/demo/..\\..\\index.html",
+        "/sdk/%2e%2e%2f", "/sdk/..%5c", "/sdk/.hidden", "/sdk/a/b.js"}) {
+      error(raw.send(new Request("GET", path)), 404);
+    }
+    assertThat(raw.send(new Request("GET", "/sdk/pushcart.js")).status()).isEqualTo(200);
+    assertThat(raw.send(new Request("GET", "/demo/")).status()).isEqualTo(200);
+    assertThat(raw.send(new Request("GET", "/demo/index.html")).status()).isEqualTo(200);
+  }
 }
