@@ -28,6 +28,13 @@ import java.util.function.Function;
 /** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
 public final class ApiVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
+  /**
+   * The longest request line (method, URL, version) and the largest header block we read: Vert.x's
+   * defaults, named here because the 414 and 431 answers (Replies.renderInvalidRequest) quote them.
+   * A browser's URL to us is under 200 bytes; its headers, cookies included, a few KB.
+   */
+  static final int MAX_REQUEST_LINE = 4096;
+  static final int MAX_HEADERS_SIZE = 8192;
   /** The longest an API request may take before it is answered 503. */
   static final long REQUEST_TIMEOUT_MS = 15_000;
 
@@ -111,11 +118,14 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/sites/:site/segments/:segment/subscriptions").handler(this::segmentMembers);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Replies::renderFailure);
+    // What never reaches a route or a failure handler (see each method): JSON all the same.
+    router.errorHandler(400, Replies::renderMalformedUrl);
+    router.errorHandler(500, Replies::renderUnhandled);
 
     // Compression: the snippet is fetched by every shopper's browser (27 KB raw, 9 KB gzipped).
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-        .setCompressionSupported(true));
-    return server.requestHandler(router).listen();
+        .setCompressionSupported(true).setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS_SIZE));
+    return server.requestHandler(router).invalidRequestHandler(Replies::renderInvalidRequest).listen();
   }
 
   /** Stops accepting connections and lets the open requests complete (at most {@link #REQUEST_TIMEOUT_MS}). */
