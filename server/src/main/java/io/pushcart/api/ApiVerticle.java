@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -29,6 +28,13 @@ import java.util.function.Function;
 /** The HTTP API (PRODUCT.md's v1 contract). Routes, auth and JSON only: the rules live in the services. */
 public final class ApiVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
+  /**
+   * The longest request line (method, URL, version) and the largest header block we read: Vert.x's
+   * defaults, named here because the 414 and 431 answers (Replies.renderInvalidRequest) quote them.
+   * A browser's URL to us is under 200 bytes; its headers, cookies included, a few KB.
+   */
+  static final int MAX_REQUEST_LINE = 4096;
+  static final int MAX_HEADERS_SIZE = 8192;
   /** The longest an API request may take before it is answered 503. */
   static final long REQUEST_TIMEOUT_MS = 15_000;
 
@@ -74,12 +80,13 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(this::openApi);
-    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+    router.route("/sdk/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
         .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
-    router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles.demo());
+    router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
+        .handler(StaticFiles.demo());
     // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
     router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
     router.patch("/v1/sites/:site").handler(this::updateSite);
@@ -111,11 +118,14 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/sites/:site/segments/:segment/subscriptions").handler(this::segmentMembers);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Replies::renderFailure);
+    // What never reaches a route or a failure handler (see each method): JSON all the same.
+    router.errorHandler(400, Replies::renderMalformedUrl);
+    router.errorHandler(500, Replies::renderUnhandled);
 
     // Compression: the snippet is fetched by every shopper's browser (27 KB raw, 9 KB gzipped).
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-        .setCompressionSupported(true));
-    return server.requestHandler(router).listen();
+        .setCompressionSupported(true).setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS_SIZE));
+    return server.requestHandler(router).invalidRequestHandler(Replies::renderInvalidRequest).listen();
   }
 
   /** Stops accepting connections and lets the open requests complete (at most {@link #REQUEST_TIMEOUT_MS}). */

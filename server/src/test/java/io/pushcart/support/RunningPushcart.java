@@ -67,6 +67,15 @@ public final class RunningPushcart implements AutoCloseable {
     }
   }
 
+  public int port() {
+    return port;
+  }
+
+  /** A client that sends requests byte for byte, malformed ones included. */
+  public RawHttp raw() {
+    return new RawHttp(port);
+  }
+
   public ApiClient api() {
     return new ApiClient("http://127.0.0.1:" + port);
   }
