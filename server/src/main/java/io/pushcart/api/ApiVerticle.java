@@ -91,6 +91,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/sites/:site").handler(this::getSite);
     router.patch("/v1/sites/:site").handler(this::updateSite);
     router.post("/v1/sites/:site/identity-secret").handler(this::rotateIdentitySecret);
+    router.post("/v1/sites/:site/secret-key").handler(this::rotateSecretKey);
     // Browser-facing: no secret, limited to the site's origins (CORS).
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
@@ -165,6 +166,13 @@ public final class ApiVerticle extends VerticleBase {
   private void rotateIdentitySecret(RoutingContext ctx) {
     Replies.respond(ctx, secretSite(ctx).compose(sites::rotateIdentitySecret)
         .map(secret -> Reply.created(new JsonObject().put("identitySecret", secret))));
+  }
+
+  /** A new secret key, shown this once; the old one keeps working for the grace period. */
+  private void rotateSecretKey(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(site -> sites.rotateSecretKey(site,
+            ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : Replies.jsonBody(ctx)))
+        .map(Reply::created));
   }
 
   private void getSite(RoutingContext ctx) {

@@ -2,16 +2,18 @@ package io.pushcart.site;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
+import io.pushcart.common.JsonFields;
+import io.pushcart.common.TimeZones;
 import io.pushcart.webpush.CryptoProvider;
 import io.pushcart.webpush.VapidKeys;
 import io.vertx.core.Future;
-import io.pushcart.common.JsonFields;
-import io.pushcart.common.TimeZones;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 
 /** Creating sites and checking who may act for one. */
 public final class SiteService {
@@ -103,14 +105,44 @@ public final class SiteService {
         .orElseGet(() -> Future.failedFuture(ClientError.notFound("site " + siteId))));
   }
 
-  /** The site, when {@code secretKey} is its secret API key; 401 or 404 otherwise. */
+  /**
+   * The site, when {@code secretKey} is its secret API key, or the key it replaced while that
+   * one's grace period lasts; 401 or 404 otherwise.
+   */
   public Future<Site> authenticate(String siteId, String secretKey) {
     if (secretKey == null) {
       return Future.failedFuture(ClientError.unauthorized("send the site's secret key as 'Authorization: Bearer <key>'"));
     }
-    return find(siteId).compose(site -> Ids.constantTimeEquals(site.secretKeyHash(), Ids.sha256Hex(secretKey))
-        ? Future.succeededFuture(site)
-        : Future.failedFuture(ClientError.unauthorized("the secret key does not belong to site " + siteId)));
+    String hash = Ids.sha256Hex(secretKey);
+    return find(siteId).compose(site -> Ids.constantTimeEquals(site.secretKeyHash(), hash) ? Future.succeededFuture(site)
+        : store.previousSecretKey(siteId).compose(previous -> previous
+            .filter(p -> Ids.constantTimeEquals(p.hash(), hash))
+            .map(p -> clock.instant().isBefore(p.validUntil()) ? Future.succeededFuture(site)
+                : Future.<Site>failedFuture(ClientError.unauthorized("this secret key of site " + siteId + " was replaced and its "
+                    + "grace period ended at " + p.validUntil() + ": use the new one")))
+            .orElseGet(() -> Future.failedFuture(ClientError.unauthorized("the secret key does not belong to site " + siteId)))));
+  }
+
+  /** The most a rotated secret key stays valid: 30 days. */
+  static final Duration MAX_GRACE = Duration.ofDays(30);
+
+  /**
+   * {@code POST /v1/sites/{site}/secret-key} {@code {graceHours?}} (default 24, 0 to 720): a new
+   * secret key, shown this once; the one it replaces keeps working for the grace period, so the
+   * store can deploy the new one without a moment of 401s. Only the last replaced key has a grace
+   * period: rotating twice ends the first one's at once.
+   */
+  public Future<JsonObject> rotateSecretKey(Site site, JsonObject body) {
+    for (String key : body.fieldNames()) {
+      if (!key.equals("graceHours")) {
+        throw ClientError.invalid(key, "the body takes graceHours; unknown field " + key);
+      }
+    }
+    long hours = JsonFields.of(body).optionalLong("graceHours", 0, MAX_GRACE.toHours()).orElse(24L);
+    String secret = SECRET_PREFIX + Ids.random(32);
+    Instant until = clock.instant().plus(Duration.ofHours(hours));
+    return store.rotateSecretKey(site.id(), Ids.sha256Hex(secret), site.secretKeyHash(), until)
+        .map(v -> new JsonObject().put("secretKey", secret).put("previousKeyValidUntil", until.toString()));
   }
 
   public Future<Long> subscriberCount(String siteId) {

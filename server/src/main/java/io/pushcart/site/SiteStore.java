@@ -60,6 +60,23 @@ public final class SiteStore {
         .arg("identitySecret").arg(secret)).mapEmpty();
   }
 
+  /** A secret key replaced by a rotation: its hash, and until when it is still accepted. */
+  public record PreviousKey(String hash, Instant validUntil) {
+  }
+
+  /** Replaces the secret key's hash, keeping the old one for its grace period (one step). */
+  public Future<Void> rotateSecretKey(String siteId, String newHash, String previousHash, Instant previousUntil) {
+    return redis.send(Request.cmd(Command.HSET).arg(Keys.site(siteId, Keys.Part.RECORD)).arg("secretKeyHash").arg(newHash)
+        .arg("previousSecretKeyHash").arg(previousHash).arg("previousSecretKeyUntil").arg(previousUntil.toString())).mapEmpty();
+  }
+
+  public Future<Optional<PreviousKey>> previousSecretKey(String siteId) {
+    return redis.send(Request.cmd(Command.HMGET).arg(Keys.site(siteId, Keys.Part.RECORD))
+        .arg("previousSecretKeyHash").arg("previousSecretKeyUntil"))
+        .map(r -> r.get(0) == null || r.get(1) == null ? Optional.empty()
+            : Optional.of(new PreviousKey(r.get(0).toString(), Instant.parse(r.get(1).toString()))));
+  }
+
   public Future<Optional<Site>> find(String siteId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(Keys.site(siteId, Keys.Part.RECORD)))
         .map(this::toSite);
