@@ -15,15 +15,25 @@ import java.util.Map;
 /**
  * One request builder per site, holding the site's VAPID signer, so that its JWT is signed once
  * per push-service origin and reused (RFC 8292 tokens live 12 h here), not once per message.
+ * The site is read again when its builder is older than {@link #FRESH_MS}, and the builder made
+ * anew only if its VAPID subject or keys changed: a changed {@code vapidSubject} (or rotated
+ * keys) takes effect within seconds on every instance, without a restart.
  * Confined to one delivery verticle's event loop; the builders themselves are thread-safe and
  * are used from the crypto workers.
  */
 final class SiteSenders {
+  /** How long a site's builder is used before the site is read again. */
+  static final long FRESH_MS = 10_000;
+
   private final SiteStore sites;
   private final Aes128GcmEncryptor encryptor;
   private final CryptoProvider crypto;
   private final Clock clock;
-  private final Map<String, PushRequestBuilder> bySite = new HashMap<>();
+  private final Map<String, Sender> bySite = new HashMap<>();
+
+  /** A builder and what it was made from. */
+  private record Sender(PushRequestBuilder builder, String subject, String publicKey, long readAt) {
+  }
 
   SiteSenders(SiteStore sites, CryptoProvider crypto, Clock clock) {
     this.sites = sites;
@@ -33,16 +43,20 @@ final class SiteSenders {
   }
 
   Future<PushRequestBuilder> forSite(String siteId) {
-    PushRequestBuilder cached = bySite.get(siteId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
+    Sender cached = bySite.get(siteId);
+    long now = clock.millis();
+    if (cached != null && now - cached.readAt() < FRESH_MS) {
+      return Future.succeededFuture(cached.builder());
     }
     return sites.find(siteId).map(found -> {
       Site site = found.orElseThrow(() -> new IllegalStateException("site " + siteId + " has work but no record"));
-      VapidKeys keys = VapidKeys.fromBase64Url(site.vapidPublicKey(), site.vapidPrivateKey());
-      PushRequestBuilder builder = new PushRequestBuilder(encryptor, new VapidSigner(keys, site.vapidSubject(), crypto, clock));
-      bySite.put(siteId, builder);
-      return builder;
+      Sender fresh = cached != null && cached.subject().equals(site.vapidSubject()) && cached.publicKey().equals(site.vapidPublicKey())
+          ? new Sender(cached.builder(), cached.subject(), cached.publicKey(), now)
+          : new Sender(new PushRequestBuilder(encryptor, new VapidSigner(
+              VapidKeys.fromBase64Url(site.vapidPublicKey(), site.vapidPrivateKey()), site.vapidSubject(), crypto, clock)),
+              site.vapidSubject(), site.vapidPublicKey(), now);
+      bySite.put(siteId, fresh);
+      return fresh.builder();
     });
   }
 }
