@@ -137,6 +137,12 @@ local function slices(m, prefix, value, bits)
   for i = 0, bits - 1 do m[prefix .. i] = math.floor(value / 2 ^ i) % 2 end
 end
 
+-- A built-in field's bit-sliced index: `has:<name>` and the slices `<kind><name>:<i>`.
+local function sliced(m, name, kind, value, bits)
+  m['has:' .. name] = 1
+  slices(m, kind .. name .. ':', value, bits)
+end
+
 -- Which custom attributes and values are indexed: `ctx` is {index = the site's attribute-key
 -- hash, values = the prefix of its value sets, register = whether this write may index new ones,
 -- pending = {keys = {}, nkeys = 0, values = {}}, reads = {} (every registry key read or written)}.
@@ -210,17 +216,11 @@ local function memberships(v, ctx, same)
   end
   for name, field in pairs(TIME_FIELDS) do
     local hour = not same[field] and epoch_hour(v[field])
-    if hour then
-      m['has:' .. name] = 1
-      slices(m, 't:' .. name .. ':', hour, TIME_BITS)
-    end
+    if hour then sliced(m, name, 't:', hour, TIME_BITS) end
   end
   for _, f in ipairs(NUMBER_FIELDS) do
     local value = not same[f] and tonumber(v[f])
-    if value then
-      m['has:' .. f] = 1
-      slices(m, 'n:' .. f .. ':', number_bucket(value), NUMBER_BITS)
-    end
+    if value then sliced(m, f, 'n:', number_bucket(value), NUMBER_BITS) end
   end
   if same.attributes then return m end
   local attributes = cjson.decode(v.attributes or '{}')

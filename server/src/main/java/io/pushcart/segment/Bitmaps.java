@@ -46,12 +46,7 @@ public final class Bitmaps {
 
   /** {@code has:<field>} then the slices of bit 0 to bit 23 of the bucket of a built-in number field (orderCount). */
   public static List<String> builtinNumber(String site, String field) {
-    List<String> keys = new ArrayList<>(NUMBER_BITS + 1);
-    keys.add(has(site, field));
-    for (int i = 0; i < NUMBER_BITS; i++) {
-      keys.add(Keys.bitmap(site, "n:" + field + ":" + i));
-    }
-    return keys;
+    return sliced(site, "has:" + field, "n:" + field + ":", NUMBER_BITS);
   }
 
   /** {@code has:a:<k>}: the subscribers with a value of any type for attribute {@code key}. */
@@ -61,12 +56,7 @@ public final class Bitmaps {
 
   /** {@code has:a:n:<k>} then the slices of bit 0 to bit 23 of the bucket of numeric attribute {@code key}. */
   public static List<String> number(String site, String key) {
-    List<String> keys = new ArrayList<>(NUMBER_BITS + 1);
-    keys.add(Keys.bitmap(site, "has:a:n:" + key));
-    for (int i = 0; i < NUMBER_BITS; i++) {
-      keys.add(Keys.bitmap(site, "a:n:" + key + ":" + i));
-    }
-    return keys;
+    return sliced(site, "has:a:n:" + key, "a:n:" + key + ":", NUMBER_BITS);
   }
 
   public static String booleanValue(String site, String key, boolean value) {
@@ -96,10 +86,15 @@ public final class Bitmaps {
 
   /** {@code has:<field>} then the slices of bit 0 to bit 19 of a time field. */
   public static List<String> time(String site, String field) {
-    List<String> keys = new ArrayList<>(TIME_BITS + 1);
-    keys.add(has(site, field));
-    for (int i = 0; i < TIME_BITS; i++) {
-      keys.add(Keys.bitmap(site, "t:" + field + ":" + i));
+    return sliced(site, "has:" + field, "t:" + field + ":", TIME_BITS);
+  }
+
+  /** A bit-sliced index: its presence bitmap, then the slices of bit 0 to bit {@code bits - 1}. */
+  private static List<String> sliced(String site, String has, String slicePrefix, int bits) {
+    List<String> keys = new ArrayList<>(bits + 1);
+    keys.add(Keys.bitmap(site, has));
+    for (int i = 0; i < bits; i++) {
+      keys.add(Keys.bitmap(site, slicePrefix + i));
     }
     return keys;
   }
