@@ -17,6 +17,21 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
+if ! command -v apt-get >/dev/null 2>&1; then
+  # Not Debian or Ubuntu (macOS, Fedora, Alpine...): say what to install instead of failing obscurely.
+  cat >&2 <<EOF_HELP
+ensure-browsers: missing ${missing[*]}, and there is no apt-get here to install them.
+The JS client's browser tests drive real browsers found on the PATH:
+  - Chromium as 'chromium'      (macOS: brew install --cask chromium, then link it as 'chromium';
+                                 Fedora: dnf install chromium)
+  - Firefox ESR as 'firefox-esr' (macOS: brew install --cask firefox@esr, then link it;
+                                 Fedora: dnf install firefox, linked as 'firefox-esr')
+  - dbus-daemon and libnotify   (Linux only: dnf install dbus-daemon libnotify)
+Install them and run the build again, or skip the browser tests with -DskipTests on the
+js-client module; the server's tests do not need them.
+EOF_HELP
+  exit 1
+fi
 echo "ensure-browsers: installing ${missing[*]} with apt-get"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

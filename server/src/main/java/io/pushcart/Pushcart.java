@@ -54,7 +54,7 @@ public final class Pushcart {
     Optional<EmbeddedRedis> embedded = config.redisUrl().isEmpty()
         ? Optional.of(EmbeddedRedis.start(config.dataDir())) : Optional.empty();
     String redisUrl = config.redisUrl().orElseGet(() -> embedded.get().url());
-    CryptoProvider crypto = CryptoProvider.best();
+    CryptoProvider crypto = CryptoProvider.named(config.cryptoProvider());
     Vertx vertx = Vertx.vertx();
     int cores = Runtime.getRuntime().availableProcessors();
     AtomicBoolean draining = new AtomicBoolean();

@@ -27,6 +27,7 @@ public record Config(
     long shutdownGraceMillis,
     int retentionDays,
     Optional<String> masterKey,
+    String cryptoProvider,
     String instanceId) {
 
   /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
@@ -61,6 +62,7 @@ public record Config(
         r.integer("PUSHCART_SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000),
         r.integer("PUSHCART_RETENTION_DAYS", 30, 1, 3_650),
         r.optional("PUSHCART_MASTER_KEY"),
+        r.string("PUSHCART_CRYPTO_PROVIDER", "auto"),
         r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
     config.pushCaFile.ifPresent(f -> {
       if (!Files.isReadable(f)) {

@@ -58,7 +58,30 @@ public interface CryptoProvider {
    * the delivery benchmark, docs/benchmarks.md), else Conscrypt (most OS/CPU pairs), else the JDK.
    */
   static CryptoProvider best() {
-    return accp().or(CryptoProvider::conscrypt).orElseGet(CryptoProvider::jdk);
+    return accp().or(CryptoProvider::conscrypt).orElseGet(CryptoProvider::bouncyCastle);
+  }
+
+  /**
+   * The provider PUSHCART_CRYPTO_PROVIDER names ({@code accp}, {@code conscrypt},
+   * {@code bouncycastle}, {@code jdk}), or {@link #best()} when it is unset or {@code auto}.
+   */
+  static CryptoProvider named(String name) {
+    return switch (name == null ? "auto" : name.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> best();
+      case "accp" -> accp().orElseThrow(() -> new io.pushcart.config.ConfigException(
+          "PUSHCART_CRYPTO_PROVIDER=accp: its native library does not load on this platform (only linux-x86_64 is shipped)"));
+      case "conscrypt" -> conscrypt().orElseThrow(() -> new io.pushcart.config.ConfigException(
+          "PUSHCART_CRYPTO_PROVIDER=conscrypt: its native library does not load on this platform"));
+      case "bouncycastle" -> bouncyCastle();
+      case "jdk" -> jdk();
+      default -> throw new io.pushcart.config.ConfigException(
+          "PUSHCART_CRYPTO_PROVIDER: one of auto, accp, conscrypt, bouncycastle, jdk; not " + name);
+    };
+  }
+
+  /** BouncyCastle (pure Java): the fallback where no native provider loads. */
+  static CryptoProvider bouncyCastle() {
+    return JcaCryptoProvider.bouncyCastle();
   }
 
   /** The pure-Java JDK providers (SunEC, SunJCE): always available. */

@@ -80,6 +80,11 @@ public final class RunningPushcart implements AutoCloseable {
     return new ApiClient("http://127.0.0.1:" + port);
   }
 
+  /** The name of the crypto provider the server chose (PUSHCART_CRYPTO_PROVIDER). */
+  public String cryptoProvider() {
+    return pushcart.cryptoProvider();
+  }
+
   public String redisUrl() {
     return pushcart.redisUrl();
   }

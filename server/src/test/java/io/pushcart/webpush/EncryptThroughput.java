@@ -39,6 +39,7 @@ public final class EncryptThroughput {
 
     List<CryptoProvider> providers = new ArrayList<>();
     providers.add(CryptoProvider.jdk());
+    providers.add(CryptoProvider.bouncyCastle());
     CryptoProvider.conscrypt().ifPresent(providers::add);
     CryptoProvider.accp().ifPresent(providers::add);
     System.out.printf("payload %d bytes, %d cores, %.0f s per run, best() = %s%n",
