@@ -4,8 +4,11 @@ import io.pushcart.Services;
 import io.pushcart.api.Replies.Reply;
 import io.pushcart.campaign.CampaignQuery;
 import io.pushcart.campaign.CampaignService;
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
 import io.pushcart.event.EventService;
+import io.pushcart.metrics.Metrics;
 import io.pushcart.segment.SegmentService;
 import io.pushcart.site.Site;
 import io.pushcart.site.SiteService;
@@ -21,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -77,6 +81,8 @@ public final class ApiVerticle extends VerticleBase {
     openApi = OpenApiDocument.load();
 
     Router router = Router.router(vertx);
+    router.route().handler(this::timeRequest);
+    router.get("/metrics").handler(this::metrics);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(this::openApi);
@@ -166,6 +172,31 @@ public final class ApiVerticle extends VerticleBase {
   private void rotateIdentitySecret(RoutingContext ctx) {
     Replies.respond(ctx, secretSite(ctx).compose(sites::rotateIdentitySecret)
         .map(secret -> Reply.created(new JsonObject().put("identitySecret", secret))));
+  }
+
+  /** Every request's latency, by route pattern (never the ids in the path), method and status. */
+  private void timeRequest(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "unmatched" : ctx.currentRoute().getPath();
+      Metrics.httpRequest(route, ctx.request().method().name(), ctx.response().getStatusCode(), System.nanoTime() - start);
+    });
+    ctx.next();
+  }
+
+  /** Prometheus text exposition, for the bearer of PUSHCART_METRICS_TOKEN; off (404) without one. */
+  private void metrics(RoutingContext ctx) {
+    Optional<String> token = config.metricsToken();
+    if (token.isEmpty()) {
+      ctx.fail(ClientError.notFound("metrics (set PUSHCART_METRICS_TOKEN to turn them on)"));
+      return;
+    }
+    String given = Auth.bearer(ctx);
+    if (given == null || !Ids.constantTimeEquals(given, token.get())) {
+      ctx.fail(ClientError.unauthorized("send PUSHCART_METRICS_TOKEN as 'Authorization: Bearer <token>'"));
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(Metrics.scrape());
   }
 
   /** A new secret key, shown this once; the old one keeps working for the grace period. */

@@ -28,6 +28,7 @@ public record Config(
     int retentionDays,
     Optional<String> masterKey,
     String cryptoProvider,
+    Optional<String> metricsToken,
     String instanceId) {
 
   /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
@@ -63,10 +64,16 @@ public record Config(
         r.integer("PUSHCART_RETENTION_DAYS", 30, 1, 3_650),
         r.optional("PUSHCART_MASTER_KEY"),
         r.string("PUSHCART_CRYPTO_PROVIDER", "auto"),
+        r.optional("PUSHCART_METRICS_TOKEN"),
         r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
     config.pushCaFile.ifPresent(f -> {
       if (!Files.isReadable(f)) {
         throw new ConfigException("PUSHCART_PUSH_CA_FILE: cannot read " + f);
+      }
+    });
+    config.metricsToken.ifPresent(t -> {
+      if (t.length() < 16) {
+        throw new ConfigException("PUSHCART_METRICS_TOKEN: use at least 16 characters");
       }
     });
     config.adminToken.ifPresent(t -> {

@@ -42,6 +42,7 @@ public final class DeliveryVerticle extends VerticleBase {
    */
   static final long PRUNE_EVERY_MS = 10 * 60_000;
   static final long BACKFILL_RETRY_MS = 5_000;
+  static final long GAUGES_EVERY_MS = 5_000;
   static final long PRUNE_IDLE_MS = 60 * 60_000;
 
   private final Config config;
@@ -99,6 +100,9 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
+    QueueGauges gauges = new QueueGauges(redis);
+    vertx.setPeriodic(GAUGES_EVERY_MS, id -> gauges.refresh(watch.sites(), clock.millis())
+        .onFailure(err -> outage.failed("reading queue gauges", err)));
     startAfterBackfill(new IndexBackfill(redis));
     return Future.succeededFuture();
   }

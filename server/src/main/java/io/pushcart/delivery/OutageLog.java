@@ -1,6 +1,7 @@
 package io.pushcart.delivery;
 
 import io.pushcart.common.Unavailable;
+import io.pushcart.metrics.Metrics;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +22,7 @@ final class OutageLog {
       log.warning(what + " failed: " + err.getMessage());
     } else if (!down) {
       down = true;
+      Metrics.deliveryEvent("redis_pause");
       log.warning("delivery paused: " + what + " failed: " + err.getMessage()
           + "; units in hand are kept and run again when Redis answers");
     }

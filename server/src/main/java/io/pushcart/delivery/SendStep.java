@@ -3,6 +3,7 @@ package io.pushcart.delivery;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
+import io.pushcart.metrics.Metrics;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -257,7 +258,13 @@ final class SendStep {
   private Future<PushResponse> timedSend(String origin, PushRequest request) {
     long start = System.nanoTime();
     return client.send(request)
-        .onSuccess(r -> metrics.answered(origin, r.status(), System.nanoTime() - start))
-        .onFailure(err -> metrics.networkError(origin, System.nanoTime() - start));
+        .onSuccess(r -> {
+          metrics.answered(origin, r.status(), System.nanoTime() - start);
+          Metrics.pushAnswered(origin, r.status(), System.nanoTime() - start);
+        })
+        .onFailure(err -> {
+          metrics.networkError(origin, System.nanoTime() - start);
+          Metrics.pushNetworkError(origin);
+        });
   }
 }

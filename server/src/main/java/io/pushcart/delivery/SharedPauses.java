@@ -1,5 +1,6 @@
 package io.pushcart.delivery;
 
+import io.pushcart.metrics.Metrics;
 import io.pushcart.redis.Keys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -33,6 +34,7 @@ final class SharedPauses {
    * writing it fail, the others learn it from the push service themselves, as before.
    */
   void pause(String origin, long untilMillis) {
+    Metrics.deliveryEvent("push_service_pause");
     limiter.pause(origin, untilMillis);
     long left = untilMillis - clock.millis();
     if (left > 0) {

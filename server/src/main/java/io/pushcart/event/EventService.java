@@ -4,6 +4,7 @@ import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.customer.CustomerStore;
+import io.pushcart.metrics.Metrics;
 import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
 import io.pushcart.subscription.SubscriptionStore;
@@ -57,6 +58,15 @@ public final class EventService {
    * repeat of an id already seen.
    */
   public Future<JsonObject> accept(Site site, JsonObject body, boolean withSecret) {
+    try {
+      return acceptChecked(site, body, withSecret);
+    } catch (ClientError e) {
+      Metrics.event("any", "refused");
+      throw e;
+    }
+  }
+
+  private Future<JsonObject> acceptChecked(Site site, JsonObject body, boolean withSecret) {
     Instant now = clock.instant();
     if (body.containsKey("events")) {
       if (!withSecret) {
@@ -150,7 +160,8 @@ public final class EventService {
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
               : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
                   "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
-              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"))
+          .onSuccess(result -> Metrics.event(e.type().wire, result));
     }
     Future<List<String>> concerned = e.subscriptionId().isPresent()
         ? subscriptions.exists(site.id(), e.subscriptionId().get()).compose(found -> found
@@ -162,6 +173,7 @@ public final class EventService {
     Optional<String> key = e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
     return concerned.compose(ids -> store.record(site.id(), new EventStore.Record(e.type(), ids, e.customerId().orElse(""),
-        e.occurredAt(), e.data(), key, now))).map(recorded -> recorded ? "recorded" : "duplicate");
+        e.occurredAt(), e.data(), key, now))).map(recorded -> recorded ? "recorded" : "duplicate")
+        .onSuccess(result -> Metrics.event(e.type().wire, result));
   }
 }

@@ -1,6 +1,7 @@
 package io.pushcart.redis;
 
 import io.pushcart.common.Unavailable;
+import io.pushcart.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -38,12 +39,18 @@ public final class GuardedRedis implements Redis {
 
   @Override
   public Future<Response> send(Request request) {
-    return guard(client.send(request));
+    return timed(request.command().toString(), guard(client.send(request)));
   }
 
   @Override
   public Future<List<Response>> batch(List<Request> requests) {
-    return guard(client.batch(requests));
+    return timed("pipeline", guard(client.batch(requests)));
+  }
+
+  /** Every call's latency, by command (a pipelined batch as "pipeline"), for /metrics. */
+  private static <T> Future<T> timed(String command, Future<T> call) {
+    long start = System.nanoTime();
+    return call.andThen(ar -> Metrics.redisCommand(command, ar.succeeded(), System.nanoTime() - start));
   }
 
   @Override
