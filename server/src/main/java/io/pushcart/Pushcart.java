@@ -1,21 +1,21 @@
 package io.pushcart;
 
 import io.pushcart.api.ApiVerticle;
-import io.pushcart.delivery.ActiveSites;
 import io.pushcart.config.Config;
+import io.pushcart.config.ConfigException;
+import io.pushcart.delivery.ActiveSites;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.delivery.DeliveryVerticle;
-import io.pushcart.config.ConfigException;
 import io.pushcart.redis.EmbeddedRedis;
-import io.pushcart.site.KeyVault;
 import io.pushcart.redis.RedisConnector;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
+import io.pushcart.site.KeyVault;
 import io.pushcart.webpush.CryptoProvider;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -10,12 +10,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /** Creating, changing, cancelling and listing campaigns, and reading their progress. */
 public final class CampaignService {
@@ -196,7 +195,7 @@ public final class CampaignService {
 
   /** The ids of the site's campaigns not yet done (scheduled or sending) that target segment {@code segmentId}. */
   public Future<List<String>> unfinishedUsing(String siteId, String segmentId) {
-    return unfinishedUsing(siteId, segmentId, CampaignQuery.Cursor.START, new java.util.ArrayList<>());
+    return unfinishedUsing(siteId, segmentId, CampaignQuery.Cursor.START, new ArrayList<>());
   }
 
   private Future<List<String>> unfinishedUsing(String siteId, String segmentId, CampaignQuery.Cursor at, List<String> found) {

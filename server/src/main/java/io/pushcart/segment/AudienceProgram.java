@@ -1,5 +1,6 @@
 package io.pushcart.segment;
 
+import io.pushcart.redis.Keys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import io.pushcart.redis.Keys;
 
 /**
  * A rule compiled for audience.lua: two bitmap expressions over the site's audience bitmaps,

@@ -94,8 +94,7 @@ public final class SegmentService {
   public Future<JsonObject> members(String site, String id, String cursor, String limit) {
     long from = parseCursor(cursor);
     int pageSize = parseLimit(limit);
-    return find(site, id).compose(s -> collect(site, s.rule(), clock.instant(), from, pageSize, new ArrayList<>(), 0))
-        .map(out -> out);
+    return find(site, id).compose(s -> collect(site, s.rule(), clock.instant(), from, pageSize, new ArrayList<>(), 0));
   }
 
   /** Reads pages until {@code size} members or the end; a bounded number of reads, then answers with what it has. */

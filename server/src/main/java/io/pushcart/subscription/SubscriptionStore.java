@@ -2,8 +2,8 @@ package io.pushcart.subscription;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Tags;
-import io.pushcart.redis.Keys;
 import io.pushcart.redis.DeclaredKeys;
+import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.segment.Bitmaps;
 import io.vertx.core.Future;

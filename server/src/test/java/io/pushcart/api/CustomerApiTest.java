@@ -3,7 +3,6 @@ package io.pushcart.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.support.ApiClient.Reply;
-import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
