@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -84,6 +85,11 @@ public final class ApiVerticle extends VerticleBase {
         .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
     router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
         .handler(StaticFiles.demo());
+    // First, so that every error of theirs, even a body refused before any route, reaches the page (Cors).
+    for (String browserRoute : List.of("/v1/sites/:site/public", "/v1/sites/:site/subscriptions",
+        "/v1/sites/:site/subscriptions/:subscription", "/v1/sites/:site/events")) {
+      router.route(browserRoute).handler(Cors::browserRoute);
+    }
     // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
     router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));

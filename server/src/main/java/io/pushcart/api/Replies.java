@@ -96,7 +96,7 @@ final class Replies {
       status = 500;
       error = internal(ctx, failure);
     }
-    send(ctx.response(), status, error);
+    send(ctx, status, error);
   }
 
   /**
@@ -106,7 +106,7 @@ final class Replies {
    * Without it Vert.x answers in plain text and logs "Unhandled exception in router" as SEVERE.
    */
   static void renderMalformedUrl(RoutingContext ctx) {
-    send(ctx.response(), 400, malformedUrl());
+    send(ctx, 400, malformedUrl());
   }
 
   /**
@@ -114,7 +114,7 @@ final class Replies {
    * A bug, so logged like any 500, but still answered as JSON.
    */
   static void renderUnhandled(RoutingContext ctx) {
-    send(ctx.response(), 500, internal(ctx, ctx.failure()));
+    send(ctx, 500, internal(ctx, ctx.failure()));
   }
 
   /**
@@ -151,10 +151,13 @@ final class Replies {
         .onComplete(done -> request.connection().close());
   }
 
-  private static void send(HttpServerResponse response, int status, JsonObject error) {
+  /** An error answer; a browser-facing route's is readable by the calling page (Cors.onError). */
+  private static void send(RoutingContext ctx, int status, JsonObject error) {
+    HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
+    Cors.onError(ctx);
     response.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error).encode());
   }
