@@ -65,7 +65,8 @@ final class Replies {
   }
 
   /**
-   * Every failure ends here: a {@link ClientError} as its 4xx, Redis {@link Unavailable} as 503,
+   * Every failure ends here: a {@link ClientError} as its 4xx (with Retry-After when it says when
+   * to try again), Redis {@link Unavailable} as 503,
    * a request that Vert.x itself refused (no Host header, a query it cannot decode, a body over
    * the limit) as that 4xx, anything else as a 500 that reveals nothing but a reference, logged
    * once with its stack trace.
@@ -80,6 +81,9 @@ final class Replies {
       error = new JsonObject().put("code", e.code()).put("message", e.getMessage());
       if (e.field() != null) {
         error.put("field", e.field());
+      }
+      if (e.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
       }
     } else if (Unavailable.in(failure)) {
       // Not the client's fault, nor a bug: said plainly, with when to try again, and not logged
