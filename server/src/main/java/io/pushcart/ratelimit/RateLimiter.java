@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * Rate limits of the browser-facing routes, per client address and per site, over fixed
  * one-minute windows counted in Redis (so every instance sees the same counts). A fixed window
  * lets up to twice a limit through across a window's edge; that is enough to stop a flood, and
- * costs one small script per request (docs/operations.md#rate-limits).
+ * costs one small script per request (docs/configuration.md#rate-limits, docs/operations.md).
  *
  * <p>When Redis cannot answer, the request fails as {@link Unavailable} (503), as every route
  * does: it needs that Redis anyway. Any other failure of the limiter is a bug of ours, and the
