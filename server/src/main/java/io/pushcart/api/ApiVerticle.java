@@ -207,8 +207,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void subscribe(RoutingContext ctx) {
-    Replies.respond(ctx, browserSite(ctx, BrowserAction.SUBSCRIPTION).compose(site -> subscriptions.register(site, Replies.jsonBody(ctx),
-            ctx.request().getHeader("User-Agent")))
+    Replies.respond(ctx, browserSite(ctx, BrowserAction.SUBSCRIPTION)
+        .compose(site -> subscriptions.register(site, Replies.jsonBody(ctx), ctx.request().getHeader("User-Agent")))
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 
@@ -237,7 +237,8 @@ public final class ApiVerticle extends VerticleBase {
   /**
    * The site of a browser-facing call, with the caller's origin checked and allowed (CORS), and
    * the call counted against the action's rate limits (429 beyond them). A wrong origin or an
-   * unknown site is refused before it is counted; a bad body after (it costs us all the same).
+   * unknown site is refused without being counted; a call with a bad body is counted, since its
+   * body is read only after this.
    */
   private Future<Site> browserSite(RoutingContext ctx, BrowserAction action) {
     return sites.find(ctx.pathParam("site")).compose(site -> {
