@@ -288,7 +288,9 @@
         var json = null;
         try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
         if (!res.ok) {
-          var err = new Error('pushcart: ' + method + ' ' + path + ' answered ' + res.status);
+          // The server's message says what to fix (its errors carry CORS headers, so it is readable here).
+          var problem = json && json.error;
+          var err = new Error('pushcart: ' + method + ' ' + path + ' answered ' + res.status + (problem && problem.message ? ': ' + problem.message : ''));
           err.status = res.status;
           err.body = json;
           throw err;

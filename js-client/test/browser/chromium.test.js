@@ -219,6 +219,52 @@ test('a browser "block" counts as a decline', async () => {
   }
 });
 
+// ---- Refusals a page can read ----
+
+test('a page reads the status and message of a refusal: a wrong origin (403), an unknown site (404), a rate limit (429)', async () => {
+  const elsewhere = await pushcart.createSite(['https://elsewhere.example']);
+  const burst = await pushcart.createSite([store.origin]);
+  const context = await shopper();
+  try {
+    store.options.dataset = 'data-trigger="manual"';
+    const page = await context.newPage();
+    await page.goto(store.origin + '/');
+    const read = (url, init = {}) => page.evaluate(async (u, i) => {
+      try {
+        const res = await fetch(u, { cache: 'no-store', ...i });
+        return { status: res.status, body: await res.json() };
+      } catch (e) {
+        return { network: e.name };
+      }
+    }, url, init);
+
+    const wrongOrigin = await read(`${pushcart.url}/v1/sites/${elsewhere.id}/public`);
+    assert.equal(wrongOrigin.status, 403);
+    assert.match(wrongOrigin.body.error.message, new RegExp(`origin ${store.origin} is not among the site's allowed origins`));
+    const unknown = await read(`${pushcart.url}/v1/sites/nosuchsite1234/public`);
+    assert.deepEqual(unknown, { status: 404, body: { error: { code: 'not_found', message: 'site nosuchsite1234 not found' } } });
+    // A preflighted call from a wrong origin is refused at its preflight: still a network error to the page.
+    const preflighted = await read(`${pushcart.url}/v1/sites/${elsewhere.id}/subscriptions`,
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    assert.deepEqual(preflighted, { network: 'TypeError' });
+
+    // The server's default: 600 a minute per address (a window's edge mid-burst only delays the 429).
+    const limited = await page.evaluate(async (u) => {
+      for (let i = 1; i <= 1500; i++) {
+        const res = await fetch(u, { cache: 'no-store' });
+        if (res.status === 429) return { after: i, retryAfter: res.headers.get('Retry-After'), body: await res.json() };
+      }
+      return null;
+    }, `${pushcart.url}/v1/sites/${burst.id}/public`);
+    assert.ok(limited, 'a 429 within 1,500 calls');
+    assert.ok(limited.after > 600, `refused after ${limited.after} calls`);
+    assert.equal(limited.body.error.code, 'rate_limited');
+    assert.ok(Number(limited.retryAfter) >= 1 && Number(limited.retryAfter) <= 60, `Retry-After ${limited.retryAfter}`);
+  } finally {
+    await context.close();
+  }
+});
+
 // ---- The worker ----
 //
 // The tests watch the worker's calls to the real showNotification through DevTools (every

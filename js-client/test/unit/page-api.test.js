@@ -255,7 +255,7 @@ test('a refused signature rejects identify and is reported', async () => {
   const page = await subscribedPage({ refuse: refuseSignature });
   const error = page.next('error');
   await assert.rejects(page.api.identify('cust-1', 'STALE'), (e) => e.status === 403 && e.body.error.code === 'invalid_signature');
-  assert.match((await error).message, /answered 403/);
+  assert.match((await error).message, /answered 403: signature refused \(invalid_signature\)$/, 'with the server\'s message');
 });
 
 test('a refused signature costs the link, never the registration', async () => {

@@ -8,7 +8,8 @@
 -- [8] attributes to merge (JSON object), [9] the site's bitmap prefix (pc:{site}:bm:),
 -- [10] most tags allowed, [11] browser, [12] os, [13] device type (all three '' for a change:
 -- kept as registered), [14] country derived from the merged attributes ('' for none), [15] the
--- prefix of the site's customer sets (pc:{site}:customer:)
+-- prefix of the site's customer sets (pc:{site}:customer:), [16] the most subscriptions the site
+-- may hold ('' for no limit): a new endpoint beyond it is refused, a known one still registers
 -- Tags are added to the ones the subscription has (re-registration from a page that does not
 -- know them must not wipe them); attributes are merged, the new value winning. The bitmaps of
 -- the values it leaves and enters, and the set of its linked customer (attribute customerId),
@@ -17,11 +18,13 @@
 -- when one is not among KEYS, nothing is written and the reply lists them, for the caller to call
 -- again with them.
 -- Returns 2 when created, 1 when it existed, 0 (changing nothing) for a change of a subscription
--- that does not exist, -1 (changing nothing) when it would carry more than ARGV[10] tags, or
--- {-2, key, ...} (changing nothing) naming the bitmaps to add to KEYS.
+-- that does not exist, -1 (changing nothing) when it would carry more than ARGV[10] tags,
+-- {-2, key, ...} (changing nothing) naming the bitmaps to add to KEYS, or -3 (changing nothing)
+-- for a new subscription when the site holds ARGV[16] already.
 local registering = ARGV[2] ~= ''
 local existed = redis.call('EXISTS', KEYS[1]) == 1
 if not existed and not registering then return 0 end
+if not existed and ARGV[16] ~= '' and redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[16]) then return -3 end
 local old = indexed_fields(KEYS[1])
 local tags, attributes = {}, {}
 if old.tags then for _, t in ipairs(cjson.decode(old.tags)) do tags[t] = true end end

@@ -8,6 +8,8 @@ import io.pushcart.customer.CustomerStore;
 import io.pushcart.delivery.ActiveSites;
 import io.pushcart.event.EventService;
 import io.pushcart.event.EventStore;
+import io.pushcart.ratelimit.RateLimitStore;
+import io.pushcart.ratelimit.RateLimiter;
 import io.pushcart.redis.RedisConnector;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentService;
@@ -38,6 +40,7 @@ public final class Services {
   public final EventService events;
   public final SegmentService segments;
   public final CustomerService customers;
+  public final RateLimiter rateLimits;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
@@ -51,6 +54,7 @@ public final class Services {
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
     this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), clock);
+    this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 
   public static Services create(Vertx vertx, Config config, String redisUrl, CryptoProvider crypto, Clock clock) {

@@ -9,6 +9,8 @@ import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
 import io.pushcart.event.EventService;
 import io.pushcart.metrics.Metrics;
+import io.pushcart.ratelimit.BrowserAction;
+import io.pushcart.ratelimit.RateLimiter;
 import io.pushcart.segment.SegmentService;
 import io.pushcart.site.Site;
 import io.pushcart.site.SiteService;
@@ -24,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -54,6 +57,7 @@ public final class ApiVerticle extends VerticleBase {
   private CampaignService campaigns;
   private EventService events;
   private SegmentService segments;
+  private RateLimiter rateLimits;
   private Buffer openApi;
   private HttpServer server;
 
@@ -78,6 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     campaigns = services.campaigns;
     events = services.events;
     segments = services.segments;
+    rateLimits = services.rateLimits;
     openApi = OpenApiDocument.load();
 
     Router router = Router.router(vertx);
@@ -90,6 +95,11 @@ public final class ApiVerticle extends VerticleBase {
         .handler(StaticFiles::sdkCacheControl).handler(StaticFiles.sdk());
     router.route("/demo/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticFiles::onlyPlainNames)
         .handler(StaticFiles.demo());
+    // First, so that every error of theirs, even a body refused before any route, reaches the page (Cors).
+    for (String browserRoute : List.of("/v1/sites/:site/public", "/v1/sites/:site/subscriptions",
+        "/v1/sites/:site/subscriptions/:subscription", "/v1/sites/:site/events")) {
+      router.route(browserRoute).handler(Cors::browserRoute);
+    }
     // Each Redis call is bounded (GuardedRedis); this bounds a whole request, whatever it waits on.
     router.route("/v1/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));
@@ -231,13 +241,13 @@ public final class ApiVerticle extends VerticleBase {
 
   /** The site as a browser may see it: what the snippet needs to subscribe. */
   private void getPublicSite(RoutingContext ctx) {
-    Replies.respond(ctx, browserSite(ctx).map(site -> Reply.ok(new JsonObject()
+    Replies.respond(ctx, browserSite(ctx, BrowserAction.PUBLIC_SITE).map(site -> Reply.ok(new JsonObject()
         .put("id", site.id()).put("name", site.name()).put("vapidPublicKey", site.vapidPublicKey()))));
   }
 
   private void subscribe(RoutingContext ctx) {
-    Replies.respond(ctx, browserSite(ctx).compose(site -> subscriptions.register(site, Replies.jsonBody(ctx),
-            ctx.request().getHeader("User-Agent")))
+    Replies.respond(ctx, browserSite(ctx, BrowserAction.SUBSCRIPTION)
+        .compose(site -> subscriptions.register(site, Replies.jsonBody(ctx), ctx.request().getHeader("User-Agent")))
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 
@@ -245,13 +255,13 @@ public final class ApiVerticle extends VerticleBase {
   private void updateSubscription(RoutingContext ctx) {
     String id = ctx.pathParam("subscription");
     boolean withSecret = Auth.bearer(ctx) != null;
-    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx);
+    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx, BrowserAction.SUBSCRIPTION);
     Replies.respond(ctx, site.compose(s -> subscriptions.update(s, id, Replies.jsonBody(ctx), withSecret))
         .map(v -> Reply.ok(new JsonObject().put("id", id))));
   }
 
   private void unsubscribe(RoutingContext ctx) {
-    browserSite(ctx).compose(site -> subscriptions.delete(site, ctx.pathParam("subscription")))
+    browserSite(ctx, BrowserAction.SUBSCRIPTION).compose(site -> subscriptions.delete(site, ctx.pathParam("subscription")))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -259,15 +269,20 @@ public final class ApiVerticle extends VerticleBase {
   /** From the store's backend (secret key) or a shopper's browser (the site's origins). */
   private void event(RoutingContext ctx) {
     boolean withSecret = Auth.bearer(ctx) != null;
-    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx);
+    Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx, BrowserAction.EVENT);
     Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx), withSecret)).map(r -> new Reply(202, r)));
   }
 
-  /** The site of a browser-facing call, with the caller's origin checked and allowed (CORS). */
-  private Future<Site> browserSite(RoutingContext ctx) {
-    return sites.find(ctx.pathParam("site")).map(site -> {
+  /**
+   * The site of a browser-facing call, with the caller's origin checked and allowed (CORS), and
+   * the call counted against the action's rate limits (429 beyond them). A wrong origin or an
+   * unknown site is refused without being counted; a call with a bad body is counted, since its
+   * body is read only after this.
+   */
+  private Future<Site> browserSite(RoutingContext ctx, BrowserAction action) {
+    return sites.find(ctx.pathParam("site")).compose(site -> {
       Cors.allow(ctx, site);
-      return site;
+      return rateLimits.admit(action, site.id(), ClientAddress.of(ctx.request(), config.trustedProxyHops())).map(site);
     });
   }
 

@@ -65,7 +65,8 @@ final class Replies {
   }
 
   /**
-   * Every failure ends here: a {@link ClientError} as its 4xx, Redis {@link Unavailable} as 503,
+   * Every failure ends here: a {@link ClientError} as its 4xx (with Retry-After when it says when
+   * to try again), Redis {@link Unavailable} as 503,
    * a request that Vert.x itself refused (no Host header, a query it cannot decode, a body over
    * the limit) as that 4xx, anything else as a 500 that reveals nothing but a reference, logged
    * once with its stack trace.
@@ -80,6 +81,9 @@ final class Replies {
       error = new JsonObject().put("code", e.code()).put("message", e.getMessage());
       if (e.field() != null) {
         error.put("field", e.field());
+      }
+      if (e.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
       }
     } else if (Unavailable.in(failure)) {
       // Not the client's fault, nor a bug: said plainly, with when to try again, and not logged
@@ -96,7 +100,7 @@ final class Replies {
       status = 500;
       error = internal(ctx, failure);
     }
-    send(ctx.response(), status, error);
+    send(ctx, status, error);
   }
 
   /**
@@ -106,7 +110,7 @@ final class Replies {
    * Without it Vert.x answers in plain text and logs "Unhandled exception in router" as SEVERE.
    */
   static void renderMalformedUrl(RoutingContext ctx) {
-    send(ctx.response(), 400, malformedUrl());
+    send(ctx, 400, malformedUrl());
   }
 
   /**
@@ -114,7 +118,7 @@ final class Replies {
    * A bug, so logged like any 500, but still answered as JSON.
    */
   static void renderUnhandled(RoutingContext ctx) {
-    send(ctx.response(), 500, internal(ctx, ctx.failure()));
+    send(ctx, 500, internal(ctx, ctx.failure()));
   }
 
   /**
@@ -151,10 +155,13 @@ final class Replies {
         .onComplete(done -> request.connection().close());
   }
 
-  private static void send(HttpServerResponse response, int status, JsonObject error) {
+  /** An error answer; a browser-facing route's is readable by the calling page (Cors.onError). */
+  private static void send(RoutingContext ctx, int status, JsonObject error) {
+    HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
+    Cors.onError(ctx);
     response.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error).encode());
   }

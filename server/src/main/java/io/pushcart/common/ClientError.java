@@ -7,7 +7,8 @@ package io.pushcart.common;
  */
 public final class ClientError extends RuntimeException {
   public enum Kind {
-    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415);
+    INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415),
+    TOO_MANY_REQUESTS(429);
 
     public final int status;
 
@@ -19,12 +20,23 @@ public final class ClientError extends RuntimeException {
   private final Kind kind;
   private final String code;
   private final String field;
+  private final long retryAfterSeconds;
 
   public ClientError(Kind kind, String code, String message, String field) {
+    this(kind, code, message, field, 0);
+  }
+
+  private ClientError(Kind kind, String code, String message, String field, long retryAfterSeconds) {
     super(message, null, false, false);
     this.kind = kind;
     this.code = code;
     this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Too many requests now: the API answers 429 with {@code Retry-After: retryAfterSeconds}. */
+  public static ClientError rateLimited(String message, long retryAfterSeconds) {
+    return new ClientError(Kind.TOO_MANY_REQUESTS, "rate_limited", message, null, Math.max(1, retryAfterSeconds));
   }
 
   public static ClientError invalid(String field, String message) {
@@ -54,6 +66,11 @@ public final class ClientError extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Seconds after which the same request may succeed (a {@code Retry-After} header), or 0 when not said. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The request field at fault, as a JSON path ({@code keys.p256dh}), or null. */

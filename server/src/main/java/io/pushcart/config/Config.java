@@ -29,7 +29,9 @@ public record Config(
     Optional<String> masterKey,
     String cryptoProvider,
     Optional<String> metricsToken,
-    String instanceId) {
+    String instanceId,
+    RateLimits rateLimits,
+    int trustedProxyHops) {
 
   /** A host (and optional port) allowed as a push endpoint in addition to the public push services. */
   public record PushHost(String host, int port) {
@@ -38,6 +40,22 @@ public record Config(
     public boolean matches(String otherHost, int otherPort) {
       return host.equalsIgnoreCase(otherHost) && (port == ANY_PORT || port == otherPort);
     }
+  }
+
+  /**
+   * How often, per minute, a browser-facing action may be taken: {@code perAddress} from one client
+   * address on one site, {@code perSite} on one site from all addresses together; 0 is no limit.
+   */
+  public record Limit(int perAddress, int perSite) {
+    public static final Limit NONE = new Limit(0, 0);
+
+    public boolean off() {
+      return perAddress == 0 && perSite == 0;
+    }
+  }
+
+  /** The limits of the browser-facing routes (docs/configuration.md#rate-limits). */
+  public record RateLimits(Limit subscriptions, Limit events, Limit publicSite) {
   }
 
   public static Config fromEnvironment() {
@@ -65,7 +83,9 @@ public record Config(
         r.optional("PUSHCART_MASTER_KEY"),
         r.string("PUSHCART_CRYPTO_PROVIDER", "auto"),
         r.optional("PUSHCART_METRICS_TOKEN"),
-        r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()));
+        r.string("PUSHCART_INSTANCE_ID", defaultInstanceId()),
+        rateLimits(r),
+        trustedProxyHops(r));
     config.pushCaFile.ifPresent(f -> {
       if (!Files.isReadable(f)) {
         throw new ConfigException("PUSHCART_PUSH_CA_FILE: cannot read " + f);
@@ -82,6 +102,40 @@ public record Config(
       }
     });
     return config;
+  }
+
+  /**
+   * Defaults far above what a store's shoppers send (docs/configuration.md#rate-limits): a
+   * shopper's browser registers once per tab session and sends a few events per page; a
+   * campaign's receipts and the clicks after it arrive from many addresses at once.
+   */
+  private static RateLimits rateLimits(EnvReader r) {
+    return new RateLimits(
+        new Limit(r.integer("PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_ADDRESS", 60, 0, 1_000_000),
+            r.integer("PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_SITE", 60_000, 0, 100_000_000)),
+        new Limit(r.integer("PUSHCART_RATE_LIMIT_EVENTS_PER_ADDRESS", 600, 0, 1_000_000),
+            r.integer("PUSHCART_RATE_LIMIT_EVENTS_PER_SITE", 600_000, 0, 100_000_000)),
+        new Limit(r.integer("PUSHCART_RATE_LIMIT_PUBLIC_PER_ADDRESS", 600, 0, 1_000_000),
+            r.integer("PUSHCART_RATE_LIMIT_PUBLIC_PER_SITE", 120_000, 0, 100_000_000)));
+  }
+
+  /**
+   * {@code PUSHCART_TRUST_PROXY}: {@code false} (the connection's address is the client's),
+   * {@code true} (one reverse proxy in front) or the number of proxies in front, each appending to
+   * X-Forwarded-For.
+   */
+  private static int trustedProxyHops(EnvReader r) {
+    String value = r.string("PUSHCART_TRUST_PROXY", "false").toLowerCase(java.util.Locale.ROOT);
+    return switch (value) {
+      case "false", "no", "0" -> 0;
+      case "true", "yes" -> 1;
+      default -> {
+        if (!value.matches("[1-9]")) {
+          throw new ConfigException("PUSHCART_TRUST_PROXY: '" + value + "' is not true, false or a number of proxies (1-9)");
+        }
+        yield Integer.parseInt(value);
+      }
+    };
   }
 
   /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}. */
@@ -127,7 +181,8 @@ public record Config(
     return "Config[host=" + host + ", port=" + port + ", redis=" + redisUrl.map(Config::redactUrl).orElse("embedded")
         + ", cluster=" + redisCluster + ", dataDir=" + dataDir + ", extraPushHosts=" + extraPushHosts
         + ", pushCaFile=" + pushCaFile.orElse(null) + ", concurrency=" + pushConcurrencyPerOrigin
-        + ", deliveryInstances=" + deliveryInstances + ", instanceId=" + instanceId + "]";
+        + ", deliveryInstances=" + deliveryInstances + ", instanceId=" + instanceId + ", rateLimits=" + rateLimits
+        + ", trustedProxyHops=" + trustedProxyHops + "]";
   }
 
   /** A Redis URL with any password replaced, fit for a log line. */

@@ -80,6 +80,23 @@ public final class Keys {
     return site(siteId) + "event:" + key;
   }
 
+  /**
+   * STRING: how many browser requests of one kind ({@code action}: {@code sub}, {@code event},
+   * {@code public}) the site admitted in the one-minute window numbered {@code window} (epoch
+   * minutes); expires just after the window ends (ratelimit.RateLimitStore).
+   */
+  public static String siteRate(String siteId, String action, long window) {
+    return site(siteId) + "rl:" + action + ":" + window;
+  }
+
+  /**
+   * STRING: as {@link #siteRate}, from one client address ({@code address}: an IPv4 address, or
+   * an IPv6 /64 prefix; never a brace).
+   */
+  public static String addressRate(String siteId, String action, long window, String address) {
+    return siteRate(siteId, action, window) + ":" + address;
+  }
+
   /** SET: the string values of custom attribute {@code key} that have a bitmap (the first 32 seen). */
   public static String attributeValues(String siteId, String key) {
     return site(siteId, Part.ATTRIBUTE_INDEX) + ":" + key;

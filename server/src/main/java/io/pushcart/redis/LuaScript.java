@@ -37,6 +37,14 @@ public final class LuaScript {
     return new LuaScript(name, LIB + read(name));
   }
 
+  /**
+   * The script {@code name} alone, for one that needs nothing of {@code lib.lua} and runs on a hot
+   * path: Redis runs a script's whole text at each call, its shared definitions included.
+   */
+  public static LuaScript standalone(String name) {
+    return new LuaScript(name, read(name));
+  }
+
   private static String read(String name) {
     String path = "redis/" + name + ".lua";
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {

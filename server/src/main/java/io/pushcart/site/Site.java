@@ -11,7 +11,8 @@ import java.util.List;
  * have no time zone of their own. The VAPID private key, the hash of the secret API key and the
  * identity secret ({@link Identity}; null for sites made before there were any) are held here but
  * never rendered: {@link #toJson()} shows only what the site's owner may read back, and
- * {@link #toString()} only the id and name.
+ * {@link #toString()} only the id and name. {@code maxSubscriptions} is the most subscriptions
+ * the site may hold (new registrations beyond it are refused), or null for no limit.
  */
 public record Site(
     String id,
@@ -23,7 +24,8 @@ public record Site(
     String vapidPrivateKey,
     String secretKeyHash,
     String identitySecret,
-    Instant createdAt) {
+    Instant createdAt,
+    Long maxSubscriptions) {
   /** A new site's time zone until its owner sets one. */
   public static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -33,7 +35,8 @@ public record Site(
 
   /** The same site with another identity secret. */
   public Site withIdentitySecret(String secret) {
-    return new Site(id, name, origins, vapidSubject, timezone, vapidPublicKey, vapidPrivateKey, secretKeyHash, secret, createdAt);
+    return new Site(id, name, origins, vapidSubject, timezone, vapidPublicKey, vapidPrivateKey, secretKeyHash, secret, createdAt,
+        maxSubscriptions);
   }
 
   public JsonObject toJson() {
@@ -45,6 +48,7 @@ public record Site(
         .put("timezone", timezone.getId())
         .put("vapidPublicKey", vapidPublicKey)
         .put("hasIdentitySecret", identitySecret != null)
+        .put("maxSubscriptions", maxSubscriptions)
         .put("createdAt", createdAt.toString());
   }
 

@@ -19,7 +19,9 @@ import java.util.Optional;
 public final class SiteService {
   /** Secret API keys start with this, so a leaked one is recognisable in a scan of code or logs. */
   static final String SECRET_PREFIX = "pcsk_";
-  static final List<String> UPDATABLE = List.of("name", "origins", "vapidSubject", "timezone");
+  static final List<String> UPDATABLE = List.of("name", "origins", "vapidSubject", "timezone", "maxSubscriptions");
+  /** The largest subscription quota accepted: far above any store, below what the checks' arithmetic holds. */
+  static final long MAX_QUOTA = 1_000_000_000L;
 
   private final SiteStore store;
   private final CryptoProvider crypto;
@@ -42,7 +44,7 @@ public final class SiteService {
     }
   }
 
-  /** {@code POST /v1/sites}: {@code {name, origins, vapidSubject, timezone}}. */
+  /** {@code POST /v1/sites}: {@code {name, origins, vapidSubject, timezone, maxSubscriptions}}. */
   public Future<Created> create(JsonObject body) {
     JsonFields f = JsonFields.of(body);
     String name = f.requiredString("name", 200);
@@ -53,7 +55,8 @@ public final class SiteService {
     VapidKeys keys = VapidKeys.generate(crypto);
     String secret = SECRET_PREFIX + Ids.random(32);
     Site site = new Site(Ids.random(12), name, origins, vapidSubject, timezone,
-        keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), Identity.newSecret(), clock.instant());
+        keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), Identity.newSecret(), clock.instant(),
+        maxSubscriptions(f).orElse(null));
     return store.create(site).map(v -> new Created(site, secret, site.identitySecret()));
   }
 
@@ -70,7 +73,7 @@ public final class SiteService {
 
   /**
    * {@code PATCH /v1/sites/{site}}: the fields given replace the stored ones. Keys and the secret
-   * stay as they are.
+   * stay as they are. {@code maxSubscriptions: null} removes the quota.
    */
   public Future<Site> update(Site site, JsonObject body) {
     JsonFields f = JsonFields.of(body);
@@ -88,8 +91,17 @@ public final class SiteService {
     String vapidSubject = f.optionalString("vapidSubject", 300).orElse(site.vapidSubject());
     SiteRules.checkVapidSubject(vapidSubject);
     Site updated = new Site(site.id(), name, origins, vapidSubject, timezone(f).orElse(site.timezone()),
-        site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.identitySecret(), site.createdAt());
+        site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.identitySecret(), site.createdAt(),
+        body.containsKey("maxSubscriptions") ? maxSubscriptions(f).orElse(null) : site.maxSubscriptions());
     return store.update(updated).map(updated);
+  }
+
+  /**
+   * The most subscriptions the site may hold. Registrations beyond it are refused; the ones it
+   * holds stay (a quota set below the count stops new ones only).
+   */
+  private static Optional<Long> maxSubscriptions(JsonFields f) {
+    return f.optionalLong("maxSubscriptions", 0, MAX_QUOTA);
   }
 
   private static Optional<ZoneId> timezone(JsonFields f) {

@@ -37,18 +37,29 @@ public final class SiteStore {
         .arg("secretKeyHash").arg(site.secretKeyHash())
         .arg("identitySecret").arg(site.identitySecret())
         .arg("createdAt").arg(site.createdAt().toString());
+    if (site.maxSubscriptions() != null) {
+      hset.arg("maxSubscriptions").arg(site.maxSubscriptions());
+    }
     return redis.send(hset)
         .compose(ok -> redis.send(Request.cmd(Command.SADD).arg(Keys.SITES).arg(site.id())))
         .mapEmpty();
   }
 
-  /** Rewrites the fields a site's owner may change (name, origins, VAPID subject, time zone). */
+  /**
+   * Rewrites the fields a site's owner may change (name, origins, VAPID subject, time zone,
+   * subscription quota: absent when there is none).
+   */
   public Future<Void> update(Site site) {
-    return redis.send(Request.cmd(Command.HSET).arg(Keys.site(site.id(), Keys.Part.RECORD))
+    String key = Keys.site(site.id(), Keys.Part.RECORD);
+    Request hset = Request.cmd(Command.HSET).arg(key)
         .arg("name").arg(site.name())
         .arg("origins").arg(new JsonArray(site.origins()).encode())
         .arg("vapidSubject").arg(site.vapidSubject())
-        .arg("timezone").arg(site.timezone().getId())).mapEmpty();
+        .arg("timezone").arg(site.timezone().getId());
+    if (site.maxSubscriptions() != null) {
+      return redis.send(hset.arg("maxSubscriptions").arg(site.maxSubscriptions())).mapEmpty();
+    }
+    return redis.send(hset).compose(ok -> redis.send(Request.cmd(Command.HDEL).arg(key).arg("maxSubscriptions"))).mapEmpty();
   }
 
   /**
@@ -102,6 +113,7 @@ public final class SiteStore {
         vault.open(hash.get("id").toString(), "vapidPrivateKey", hash.get("vapidPrivateKey").toString()),
         hash.get("secretKeyHash").toString(),
         hash.containsKey("identitySecret") ? hash.get("identitySecret").toString() : null,
-        Instant.parse(hash.get("createdAt").toString())));
+        Instant.parse(hash.get("createdAt").toString()),
+        hash.containsKey("maxSubscriptions") ? hash.get("maxSubscriptions").toLong() : null));
   }
 }

@@ -73,7 +73,7 @@ public final class SubscriptionService {
   public Future<Registered> register(Site site, JsonObject body, String userAgent) {
     Subscription subscription = SubscriptionRequest.parse(body, policy);
     Device device = Device.of(userAgent, URI.create(subscription.endpoint()));
-    return store.upsert(site.id(), subscription, device, clock.instant())
+    return store.upsert(site.id(), subscription, device, clock.instant(), site.maxSubscriptions())
         .map(existed -> new Registered(subscription.id(), !existed));
   }
 }

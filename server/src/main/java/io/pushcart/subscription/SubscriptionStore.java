@@ -33,14 +33,21 @@ public final class SubscriptionStore {
 
   /** Creates or refreshes, with the browser it came from; true when the endpoint was already known. */
   public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now) {
+    return upsert(siteId, s, device, now, null);
+  }
+
+  /**
+   * As {@link #upsert(String, Subscription, Device, Instant)}; a new one is refused (403) when the site holds {@code maxSubscriptions} already (null: no limit).
+   */
+  public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now, Long maxSubscriptions) {
     return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth(), device.browser(), device.os(), device.deviceType()),
-        s.tags(), List.of(), s.attributes(), now).map(r -> r == 1L);
+        s.tags(), List.of(), s.attributes(), now, maxSubscriptions).map(r -> r == 1L);
   }
 
   /** Adds and removes tags and merges attributes; false when there is no such subscription. */
   public Future<Boolean> update(String siteId, String id, List<String> addTags, List<String> removeTags,
                                 JsonObject attributes, Instant now) {
-    return save(siteId, id, List.of("", "", "", "", "", ""), addTags, removeTags, attributes, now).map(r -> r != 0L);
+    return save(siteId, id, List.of("", "", "", "", "", ""), addTags, removeTags, attributes, now, null).map(r -> r != 0L);
   }
 
   /**
@@ -50,7 +57,7 @@ public final class SubscriptionStore {
    * the bitmaps the change most likely touches and names any other it needs (DeclaredKeys).
    */
   private Future<Long> save(String siteId, String id, List<String> keys, List<String> addTags, List<String> removeTags,
-                            JsonObject attributes, Instant now) {
+                            JsonObject attributes, Instant now, Long maxSubscriptions) {
     return redis.send(Request.cmd(Command.HGET).arg(Keys.subscription(siteId, id)).arg("attributes")).compose(stored -> {
       JsonObject merged = (stored == null ? new JsonObject() : new JsonObject(stored.toString())).mergeIn(attributes);
       String country = Countries.of(merged).orElse("");
@@ -85,6 +92,7 @@ public final class SubscriptionStore {
       args.addAll(device);
       args.add(country);
       args.add(Keys.customerPrefix(siteId));
+      args.add(maxSubscriptions == null ? "" : String.valueOf(maxSubscriptions));
       if (attributes.getValue("customerId") instanceof String customer) {
         guessed.add(Keys.customer(siteId, customer));
       }
@@ -92,6 +100,11 @@ public final class SubscriptionStore {
     }).compose(r -> {
       if (r.toLong() == -1) {
         return Future.failedFuture(ClientError.invalid("tags", "a subscription may carry at most " + Tags.MAX_PER_SUBSCRIPTION + " tags"));
+      }
+      if (r.toLong() == -3) {
+        return Future.failedFuture(new ClientError(ClientError.Kind.FORBIDDEN, "subscription_quota_reached", "this site holds "
+            + maxSubscriptions + " subscriptions, its most (maxSubscriptions): no new one is accepted until some are removed"
+            + " or the site's owner raises it", null));
       }
       return Future.succeededFuture(r.toLong());
     });

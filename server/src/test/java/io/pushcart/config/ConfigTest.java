@@ -43,4 +43,28 @@ class ConfigTest {
     Config c = Config.from(Map.of("PUSHCART_ADMIN_TOKEN", "a-very-secret-admin-token", "PUSHCART_REDIS_URL", "redis://user:hunter2@redis:6379"));
     assertThat(c.toString()).doesNotContain("a-very-secret-admin-token").doesNotContain("hunter2").contains("redis://user:***@redis:6379");
   }
+
+  @Test
+  void rateLimitsDefaultFarAboveAStoresTrafficAndZeroTurnsOneOff() {
+    Config c = Config.from(Map.of());
+    assertThat(c.rateLimits().subscriptions()).isEqualTo(new Config.Limit(60, 60_000));
+    assertThat(c.rateLimits().events()).isEqualTo(new Config.Limit(600, 600_000));
+    assertThat(c.rateLimits().publicSite()).isEqualTo(new Config.Limit(600, 120_000));
+    assertThat(c.trustedProxyHops()).isZero();
+
+    Config off = Config.from(Map.of("PUSHCART_RATE_LIMIT_EVENTS_PER_ADDRESS", "0", "PUSHCART_RATE_LIMIT_EVENTS_PER_SITE", "0"));
+    assertThat(off.rateLimits().events().off()).isTrue();
+    assertThat(off.rateLimits().subscriptions().off()).isFalse();
+    assertThatThrownBy(() -> Config.from(Map.of("PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_ADDRESS", "-1")))
+        .hasMessageStartingWith("PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_ADDRESS");
+  }
+
+  @Test
+  void trustProxyIsOffTrueOrANumberOfProxies() {
+    assertThat(Config.from(Map.of("PUSHCART_TRUST_PROXY", "true")).trustedProxyHops()).isEqualTo(1);
+    assertThat(Config.from(Map.of("PUSHCART_TRUST_PROXY", "false")).trustedProxyHops()).isZero();
+    assertThat(Config.from(Map.of("PUSHCART_TRUST_PROXY", "2")).trustedProxyHops()).isEqualTo(2);
+    assertThatThrownBy(() -> Config.from(Map.of("PUSHCART_TRUST_PROXY", "all"))).hasMessageStartingWith("PUSHCART_TRUST_PROXY");
+    assertThatThrownBy(() -> Config.from(Map.of("PUSHCART_TRUST_PROXY", "10"))).hasMessageStartingWith("PUSHCART_TRUST_PROXY");
+  }
 }

@@ -84,6 +84,11 @@ public final class ApiClient {
     return send(request(path, token, Map.of()).GET().build());
   }
 
+  /** A GET with these headers (a browser's Origin, a proxy's X-Forwarded-For) and no secret. */
+  public Reply getWithHeaders(String path, Map<String, String> headers) {
+    return send(request(path, null, headers).GET().build());
+  }
+
   private HttpRequest.Builder request(String path, String token, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
     if (token != null) {

@@ -15,9 +15,16 @@ import java.util.Map;
 /**
  * A real Pushcart started in-process for a test: real embedded Redis in a fresh data dir, real
  * HTTP on a free port. Extra environment entries configure it as an operator would.
+ *
+ * <p>Without the browser routes' rate limits ({@link #NO_RATE_LIMITS}) unless a test sets them:
+ * many tests register thousands of subscribers from one address, far beyond a shopper's.
  */
 public final class RunningPushcart implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  public static final Map<String, String> NO_RATE_LIMITS = Map.of(
+      "PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_ADDRESS", "0", "PUSHCART_RATE_LIMIT_SUBSCRIPTIONS_PER_SITE", "0",
+      "PUSHCART_RATE_LIMIT_EVENTS_PER_ADDRESS", "0", "PUSHCART_RATE_LIMIT_EVENTS_PER_SITE", "0",
+      "PUSHCART_RATE_LIMIT_PUBLIC_PER_ADDRESS", "0", "PUSHCART_RATE_LIMIT_PUBLIC_PER_SITE", "0");
 
   private final Pushcart pushcart;
   private final int port;
@@ -54,6 +61,7 @@ public final class RunningPushcart implements AutoCloseable {
     env.put("PUSHCART_HOST", "127.0.0.1");
     env.put("PUSHCART_DATA_DIR", dataDir.toString());
     env.put("PUSHCART_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.putAll(NO_RATE_LIMITS);
     env.putAll(extraEnv);
     Config config = Config.from(env);
     return new RunningPushcart(Pushcart.start(config, ADMIN_TOKEN, clock, metrics), port, dataDir);

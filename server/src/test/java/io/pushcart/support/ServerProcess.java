@@ -37,7 +37,8 @@ public final class ServerProcess implements AutoCloseable {
           "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.pushcart.Main"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> environment = builder.environment();
-      Map<String, String> all = new HashMap<>(env);
+      Map<String, String> all = new HashMap<>(RunningPushcart.NO_RATE_LIMITS);
+      all.putAll(env);
       all.put("PUSHCART_PORT", String.valueOf(port));
       all.put("PUSHCART_HOST", "127.0.0.1");
       all.put("PUSHCART_DATA_DIR", dataDir.toString());
