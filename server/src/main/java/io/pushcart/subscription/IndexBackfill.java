@@ -54,7 +54,10 @@ public final class IndexBackfill {
         return Future.succeededFuture(0L);
       }
       Set<String> oldSets = new LinkedHashSet<>();
-      return page(site, "0", oldSets, 0).compose(n -> {
+      return complete(site, oldSets, 0, 0).compose(n -> {
+        if (n < 0) {
+          return Future.succeededFuture(0L); // not marked: the next start passes over it again
+        }
         if (n > 0) {
           LOG.info("site " + site + ": " + n + " subscriptions of an earlier version entered into the audience bitmaps");
         }
@@ -66,6 +69,34 @@ public final class IndexBackfill {
       });
     });
   }
+
+  /**
+   * Passes over the site's set until every member is indexed: an SSCAN cursor means nothing in
+   * another Redis process (a restart or failover between two pages can make it skip members),
+   * so a pass is checked by comparing the set's size with the subscriptions in the {@code all}
+   * bitmap, and made again (skipping those done) when they differ.
+   */
+  private Future<Long> complete(String site, Set<String> oldSets, long done, int passes) {
+    return page(site, "0", oldSets, done).compose(n -> redis.batch(List.of(
+            Request.cmd(Command.SCARD).arg(Keys.site(site, Keys.Part.SUBSCRIPTIONS)),
+            Request.cmd(Command.BITCOUNT).arg(Bitmaps.all(site))))
+        .compose(sizes -> {
+          long members = sizes.get(0).toLong();
+          long indexed = sizes.get(1).toLong();
+          if (indexed >= members || passes >= MAX_PASSES) {
+            if (indexed < members) {
+              // Delivery must not wait for ever on an oddity: it starts, and the next start tries again.
+              LOG.warning("site " + site + ": " + (members - indexed) + " subscriptions still not indexed after "
+                  + MAX_PASSES + " passes; the next start tries again");
+              return Future.succeededFuture(-1L);
+            }
+            return Future.succeededFuture(n);
+          }
+          return complete(site, oldSets, n, passes + 1);
+        }));
+  }
+
+  private static final int MAX_PASSES = 5;
 
   /** One SSCAN page (a restart mid-way only means starting again: the script skips those done). */
   private Future<Long> page(String site, String cursor, Set<String> oldSets, long done) {
