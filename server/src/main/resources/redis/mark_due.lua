@@ -8,8 +8,9 @@
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3..] the subscription hashes, in
 -- the order of the ids
 -- ARGV[1] attempt, [2] unit entry id, [3..] subscription ids
--- Returns, for each claimed id, four values: id, endpoint, p256dh, auth ('' for the last three
--- when the subscription no longer exists).
+-- Returns, for each claimed id, five values: id, endpoint, p256dh, auth ('' for those three when
+-- the subscription no longer exists), and the VAPID public key it was made with ('' when it was
+-- stored before keys were recorded).
 if redis.call('HGET', KEYS[1], 'status') ~= STATUS.sending then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
@@ -20,11 +21,12 @@ for i = 3, #ARGV do
   local state = redis.call('HGET', KEYS[2], id)
   if state == waiting or state == mark or (state == 'q' and attempt == '1') then
     redis.call('HSET', KEYS[2], id, mark)
-    local sub = redis.call('HMGET', KEYS[i], 'endpoint', 'p256dh', 'auth')
+    local sub = redis.call('HMGET', KEYS[i], 'endpoint', 'p256dh', 'auth', 'vapidKey')
     out[#out + 1] = id
     out[#out + 1] = sub[1] or ''
     out[#out + 1] = sub[2] or ''
     out[#out + 1] = sub[3] or ''
+    out[#out + 1] = sub[4] or ''
   end
 end
 return out

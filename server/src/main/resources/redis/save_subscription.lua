@@ -9,7 +9,8 @@
 -- [10] most tags allowed, [11] browser, [12] os, [13] device type (all three '' for a change:
 -- kept as registered), [14] country derived from the merged attributes ('' for none), [15] the
 -- prefix of the site's customer sets (pc:{site}:customer:), [16] the most subscriptions the site
--- may hold ('' for no limit): a new endpoint beyond it is refused, a known one still registers
+-- may hold ('' for no limit): a new endpoint beyond it is refused, a known one still registers,
+-- [17] the VAPID public key the browser subscribed with ('' when not known: kept as stored)
 -- Tags are added to the ones the subscription has (re-registration from a page that does not
 -- know them must not wipe them); attributes are merged, the new value winning. The bitmaps of
 -- the values it leaves and enters, and the set of its linked customer (attribute customerId),
@@ -74,6 +75,7 @@ if missing then return missing end
 if registering then
   if not existed then redis.call('HSET', KEYS[1], 'createdAt', ARGV[5]) end
   redis.call('HSET', KEYS[1], 'endpoint', ARGV[2], 'p256dh', ARGV[3], 'auth', ARGV[4])
+  if ARGV[17] ~= '' then redis.call('HSET', KEYS[1], 'vapidKey', ARGV[17]) end
   redis.call('SADD', KEYS[2], ARGV[1])
 end
 redis.call('HSET', KEYS[1], 'tags', new.tags, 'attributes', new.attributes, 'lastSeen', ARGV[5])

@@ -108,6 +108,7 @@ public final class ApiVerticle extends VerticleBase {
     router.patch("/v1/sites/:site").handler(this::updateSite);
     router.post("/v1/sites/:site/identity-secret").handler(this::rotateIdentitySecret);
     router.post("/v1/sites/:site/secret-key").handler(this::rotateSecretKey);
+    router.post("/v1/sites/:site/vapid-keys").handler(this::rotateVapidKeys);
     // Browser-facing: no secret, limited to the site's origins (CORS).
     router.options("/v1/sites/:site/*").handler(this::preflight);
     router.get("/v1/sites/:site/public").handler(this::getPublicSite);
@@ -214,6 +215,11 @@ public final class ApiVerticle extends VerticleBase {
     Replies.respond(ctx, secretSite(ctx).compose(site -> sites.rotateSecretKey(site,
             ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : Replies.jsonBody(ctx)))
         .map(Reply::created));
+  }
+
+  /** A new VAPID key pair for new subscriptions; existing ones keep theirs until the snippet moves them. */
+  private void rotateVapidKeys(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(sites::rotateVapidKeys).map(Reply::created));
   }
 
   private void getSite(RoutingContext ctx) {

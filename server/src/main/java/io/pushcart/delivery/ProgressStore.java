@@ -23,7 +23,8 @@ final class ProgressStore {
   }
 
   /** A subscriber claimed for sending, with its subscription (empty strings when it is gone). */
-  record Claimed(String id, String endpoint, String p256dh, String auth) {
+  /** {@code vapidKey}: the VAPID public key the subscription was made with ('' when not recorded). */
+  record Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey) {
     boolean gone() {
       return endpoint.isEmpty();
     }
@@ -44,10 +45,10 @@ final class ProgressStore {
     args.add(unit.entryId());
     args.addAll(unit.ids());
     return MARK_DUE.run(redis, keys, args).map(reply -> {
-      List<Claimed> claimed = new ArrayList<>(reply.size() / 4);
-      for (int i = 0; i + 3 < reply.size(); i += 4) {
+      List<Claimed> claimed = new ArrayList<>(reply.size() / 5);
+      for (int i = 0; i + 4 < reply.size(); i += 5) {
         claimed.add(new Claimed(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString(),
-            reply.get(i + 3).toString()));
+            reply.get(i + 3).toString(), reply.get(i + 4).toString()));
       }
       return claimed;
     });

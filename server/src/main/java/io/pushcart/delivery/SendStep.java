@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -73,7 +74,7 @@ final class SendStep {
   }
 
   /** A subscription loaded for sending, or the outcome that makes sending pointless. */
-  private record Target(String id, URI endpoint, byte[] p256dh, byte[] auth, Outcome settled) {
+  private record Target(String id, URI endpoint, byte[] p256dh, byte[] auth, String vapidKey, Outcome settled) {
   }
 
   /**
@@ -90,8 +91,9 @@ final class SendStep {
     return progress.claimDue(unit)
         .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
-        .compose(targets -> senders.forSite(unit.siteId())
-            .compose(builder -> sendAll(run, targets, builder, payload, options)))
+        .compose(targets -> senders.forKeys(unit.siteId(), targets.stream().filter(t -> t.settled() == null)
+                .map(Target::vapidKey).collect(java.util.stream.Collectors.toSet()))
+            .compose(builders -> sendAll(run, targets, builders, payload, options)))
         .compose(v -> queue.ack(unit));
   }
 
@@ -142,21 +144,21 @@ final class SendStep {
 
   private Target target(ProgressStore.Claimed c, int attempt, Expiry expiry) {
     if (expiry.secondsLeft(clock.millis()) < 1) {
-      return new Target(c.id(), null, null, null, expiry.lapsed(c.id(), attempt));
+      return new Target(c.id(), null, null, null, "", expiry.lapsed(c.id(), attempt));
     }
     if (c.gone()) {
       // Gone since the audience was read (unsubscribed, or expired in another campaign).
-      return new Target(c.id(), null, null, null, Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
+      return new Target(c.id(), null, null, null, "", Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
     }
     try {
       URI endpoint = endpoints.check(c.endpoint(), "endpoint");
-      return new Target(c.id(), endpoint, Base64Url.decode(c.p256dh()), Base64Url.decode(c.auth()), null);
+      return new Target(c.id(), endpoint, Base64Url.decode(c.p256dh()), Base64Url.decode(c.auth()), c.vapidKey(), null);
     } catch (ClientError | IllegalArgumentException e) {
-      return new Target(c.id(), null, null, null, new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
+      return new Target(c.id(), null, null, null, "", new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
     }
   }
 
-  private Future<Void> sendAll(Run run, List<Target> targets, PushRequestBuilder builder, byte[] payload,
+  private Future<Void> sendAll(Run run, List<Target> targets, Function<String, PushRequestBuilder> builders, byte[] payload,
                                PushOptions options) {
     List<Future<Void>> sends = new ArrayList<>(targets.size());
     Future<Void> encrypted = Future.succeededFuture();
@@ -164,7 +166,7 @@ final class SendStep {
       List<Target> chunk = targets.subList(from, Math.min(from + CHUNK, targets.size()));
       // Chunks are encrypted one after another (sends of earlier chunks overlap with it);
       // several units in flight keep every crypto worker busy.
-      encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builder, payload, options), false)
+      encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builders, payload, options), false)
           .map(requests -> {
             for (int i = 0; i < chunk.size(); i++) {
               sends.add(sendOne(chunk.get(i), requests.get(i), run));
@@ -180,8 +182,12 @@ final class SendStep {
         : all.failed() ? Future.failedFuture(all.cause()) : Future.succeededFuture()));
   }
 
-  /** Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target. */
-  private static List<PushRequest> encrypt(List<Target> chunk, PushRequestBuilder builder, byte[] payload, PushOptions options) {
+  /**
+   * Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target,
+   * signed with the key pair its subscription was made with.
+   */
+  private static List<PushRequest> encrypt(List<Target> chunk, Function<String, PushRequestBuilder> builders, byte[] payload,
+                                           PushOptions options) {
     List<PushRequest> out = new ArrayList<>(chunk.size());
     for (Target t : chunk) {
       if (t.settled() != null) {
@@ -189,7 +195,7 @@ final class SendStep {
         continue;
       }
       try {
-        out.add(builder.build(t.endpoint(), t.p256dh(), t.auth(), payload, options));
+        out.add(builders.apply(t.vapidKey()).build(t.endpoint(), t.p256dh(), t.auth(), payload, options));
       } catch (IllegalArgumentException badKeys) {
         out.add(null);
       }

@@ -10,6 +10,7 @@ import io.pushcart.webpush.VapidSigner;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,55 @@ final class SiteSenders {
     this.crypto = crypto;
     this.encryptor = new Aes128GcmEncryptor(crypto);
     this.clock = clock;
+  }
+
+  /** Builders of key pairs a rotation replaced, by site and public key; such a pair never changes. */
+  private final Map<String, PushRequestBuilder> past = new HashMap<>();
+  /** Per site, the key of the subscriptions stored before keys were recorded, once a rotation named it. */
+  private final Map<String, String> unrecorded = new HashMap<>();
+
+  /**
+   * A builder for each VAPID public key among {@code vapidKeys} (as subscriptions recorded them; ''
+   * for one recorded before keys were): the site's current pair, or the past pair a subscription
+   * was made with, since a push service refuses a message signed with another key (RFC 8292 §3.2).
+   * A key the site no longer knows falls back to the current one.
+   */
+  Future<java.util.function.Function<String, PushRequestBuilder>> forKeys(String siteId, java.util.Set<String> vapidKeys) {
+    return forSite(siteId).compose(current -> {
+      Sender sender = bySite.get(siteId);
+      List<Future<Void>> loads = new java.util.ArrayList<>();
+      for (String key : vapidKeys) {
+        String known = key.isEmpty() ? unrecorded.get(siteId) : key;
+        if (key.equals(sender.publicKey()) || (known != null && past.containsKey(pastKey(siteId, known, sender)))) {
+          continue;
+        }
+        loads.add(sites.pastVapidKey(siteId, key).map(found -> {
+          found.ifPresent(pair -> {
+            if (key.isEmpty()) {
+              unrecorded.put(siteId, pair[0]);
+            }
+            past.computeIfAbsent(pastKey(siteId, pair[0], sender), k -> new PushRequestBuilder(encryptor, new VapidSigner(
+                VapidKeys.fromBase64Url(pair[0], pair[1]), sender.subject(), crypto, clock)));
+          });
+          return null;
+        }));
+      }
+      // Resolved here, on the event loop: the crypto workers read an immutable map only.
+      return Future.all(loads).map(v -> {
+        Map<String, PushRequestBuilder> resolved = new HashMap<>();
+        for (String key : vapidKeys) {
+          String pub = key.isEmpty() ? unrecorded.getOrDefault(siteId, sender.publicKey()) : key;
+          resolved.put(key, pub.equals(sender.publicKey()) ? current : past.getOrDefault(pastKey(siteId, pub, sender), current));
+        }
+        Map<String, PushRequestBuilder> fixed = Map.copyOf(resolved);
+        return key -> fixed.getOrDefault(key, current);
+      });
+    });
+  }
+
+  /** A past pair's builder is made for the site's subject of the moment: a new subject, a new builder. */
+  private static String pastKey(String siteId, String publicKey, Sender current) {
+    return siteId + " " + publicKey + " " + current.subject();
   }
 
   Future<PushRequestBuilder> forSite(String siteId) {

@@ -165,6 +165,11 @@ public final class Keys {
      * than the retention period.
      */
     FINISHED("finished"),
+    /**
+     * HASH: VAPID public key → its private key (sealed like the site's), for each key pair a
+     * rotation replaced: subscriptions made with it are still signed with it.
+     */
+    VAPID_KEYS("vapid-keys"),
     /** ZSET: saved segment ids scored by creation time. */
     SEGMENTS("segments"),
     /** ZSET: campaign ids scored by creation time. */

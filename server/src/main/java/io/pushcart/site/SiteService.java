@@ -135,6 +135,17 @@ public final class SiteService {
             .orElseGet(() -> Future.failedFuture(ClientError.unauthorized("the secret key does not belong to site " + siteId)))));
   }
 
+  /**
+   * {@code POST /v1/sites/{site}/vapid-keys}: a new VAPID key pair for new subscriptions. Each
+   * existing subscription keeps being signed with the pair it was made with (a push service
+   * refuses another), until the snippet moves it to the new key on the shopper's next visit.
+   */
+  public Future<JsonObject> rotateVapidKeys(Site site) {
+    VapidKeys keys = VapidKeys.generate(crypto);
+    return store.rotateVapidKeys(site, keys.publicKeyBase64Url(), keys.privateKeyBase64Url())
+        .map(v -> new JsonObject().put("vapidPublicKey", keys.publicKeyBase64Url()).put("previousVapidPublicKey", site.vapidPublicKey()));
+  }
+
   /** The most a rotated secret key stays valid: 30 days. */
   static final Duration MAX_GRACE = Duration.ofDays(30);
 

@@ -71,6 +71,36 @@ public final class SiteStore {
         .arg("identitySecret").arg(secret)).mapEmpty();
   }
 
+  /**
+   * Replaces the site's VAPID key pair: the old pair enters the key history first (so a stop in
+   * between leaves the old key current and known), and the first rotation records the old public
+   * key as the one of the subscriptions stored before keys were recorded per subscription.
+   */
+  public Future<Void> rotateVapidKeys(Site site, String newPublic, String newPrivate) {
+    String record = Keys.site(site.id(), Keys.Part.RECORD);
+    return redis.send(Request.cmd(Command.HSET).arg(Keys.site(site.id(), Keys.Part.VAPID_KEYS)).arg(site.vapidPublicKey())
+            .arg(vault.seal(site.id(), "vapidKey:" + site.vapidPublicKey(), site.vapidPrivateKey())))
+        .compose(v -> redis.send(Request.cmd(Command.HSETNX).arg(record).arg("vapidUnrecordedKey").arg(site.vapidPublicKey())))
+        .compose(v -> redis.send(Request.cmd(Command.HSET).arg(record).arg("vapidPublicKey").arg(newPublic)
+            .arg("vapidPrivateKey").arg(vault.seal(site.id(), "vapidPrivateKey", newPrivate))))
+        .mapEmpty();
+  }
+
+  /**
+   * The private key of a VAPID public key the site had, or empty. {@code publicKey} '' asks for the
+   * key of the subscriptions stored before keys were recorded: the one current at the first rotation
+   * (empty when there was none: the current key).
+   */
+  public Future<Optional<String[]>> pastVapidKey(String siteId, String publicKey) {
+    Future<String> which = !publicKey.isEmpty() ? Future.succeededFuture(publicKey)
+        : redis.send(Request.cmd(Command.HGET).arg(Keys.site(siteId, Keys.Part.RECORD)).arg("vapidUnrecordedKey"))
+            .map(r -> r == null ? "" : r.toString());
+    return which.compose(key -> key.isEmpty() ? Future.succeededFuture(Optional.<String[]>empty())
+        : redis.send(Request.cmd(Command.HGET).arg(Keys.site(siteId, Keys.Part.VAPID_KEYS)).arg(key))
+            .map(r -> r == null ? Optional.<String[]>empty()
+                : Optional.of(new String[] {key, vault.open(siteId, "vapidKey:" + key, r.toString())})));
+  }
+
   /** A secret key replaced by a rotation: its hash, and until when it is still accepted. */
   public record PreviousKey(String hash, Instant validUntil) {
   }

@@ -42,6 +42,22 @@ final class SubscriptionRequest {
   }
 
   /**
+   * The VAPID public key the browser subscribed with ({@code applicationServerKey}, as the snippet
+   * reads it from the subscription's options), when the request says; a 65-byte P-256 point.
+   */
+  static java.util.Optional<String> applicationServerKey(JsonObject body) {
+    java.util.Optional<String> key = JsonFields.of(body).optionalString("applicationServerKey", 100);
+    key.ifPresent(k -> {
+      byte[] point = decode(k, "applicationServerKey");
+      if (point.length != 65 || !P256.isOnCurve(point)) {
+        throw ClientError.invalid("applicationServerKey", "applicationServerKey must be the 65-byte P-256 point (base64url) "
+            + "the subscription was made with");
+      }
+    });
+    return key;
+  }
+
+  /**
    * A change from the page API or the store's backend: {@code {tags: {add, remove}, attributes,
    * customerId, signature}}. {@code customerId} is null when none is to be linked; {@code signature}
    * is as sent (anything, or null): checking it is the caller's business ({@link Identity}).

@@ -72,8 +72,11 @@ public final class SubscriptionService {
   /** Registers a subscription; {@code userAgent} (may be null) says which browser it is. */
   public Future<Registered> register(Site site, JsonObject body, String userAgent) {
     Subscription subscription = SubscriptionRequest.parse(body, policy);
+    // The key it was made with is the one its messages must be signed with (RFC 8292 §3.2): the
+    // site's current one unless the snippet says otherwise (a subscription older than a rotation).
+    String vapidKey = SubscriptionRequest.applicationServerKey(body).orElse(site.vapidPublicKey());
     Device device = Device.of(userAgent, URI.create(subscription.endpoint()));
-    return store.upsert(site.id(), subscription, device, clock.instant(), site.maxSubscriptions())
+    return store.upsert(site.id(), subscription, device, clock.instant(), site.maxSubscriptions(), vapidKey)
         .map(existed -> new Registered(subscription.id(), !existed));
   }
 }

@@ -33,26 +33,27 @@ public final class SubscriptionStore {
 
   /** Creates or refreshes, with the browser it came from; true when the endpoint was already known. */
   public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now) {
-    return upsert(siteId, s, device, now, null);
+    return upsert(siteId, s, device, now, null, "");
   }
 
   /**
    * As {@link #upsert(String, Subscription, Device, Instant)}; a new one is refused (403) when the site holds {@code maxSubscriptions} already (null: no limit).
    */
-  public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now, Long maxSubscriptions) {
-    return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth(), device.browser(), device.os(), device.deviceType()),
-        s.tags(), List.of(), s.attributes(), now, maxSubscriptions).map(r -> r == 1L);
+  public Future<Boolean> upsert(String siteId, Subscription s, Device device, Instant now, Long maxSubscriptions,
+                                 String vapidKey) {
+    return save(siteId, s.id(), List.of(s.endpoint(), s.p256dh(), s.auth(), device.browser(), device.os(), device.deviceType(),
+        vapidKey), s.tags(), List.of(), s.attributes(), now, maxSubscriptions).map(r -> r == 1L);
   }
 
   /** Adds and removes tags and merges attributes; false when there is no such subscription. */
   public Future<Boolean> update(String siteId, String id, List<String> addTags, List<String> removeTags,
                                 JsonObject attributes, Instant now) {
-    return save(siteId, id, List.of("", "", "", "", "", ""), addTags, removeTags, attributes, now, null).map(r -> r != 0L);
+    return save(siteId, id, List.of("", "", "", "", "", "", ""), addTags, removeTags, attributes, now, null).map(r -> r != 0L);
   }
 
   /**
-   * save_subscription.lua; {@code keys} is endpoint, p256dh, auth, browser, os, device type (all
-   * empty for a change). The subscriber's country is derived from the attributes as they will be
+   * save_subscription.lua; {@code keys} is endpoint, p256dh, auth, browser, os, device type, the
+   * VAPID public key it was made with (all empty for a change; the key may be empty). The subscriber's country is derived from the attributes as they will be
    * stored (the stored ones with the new merged in), so those are read first. The script is given
    * the bitmaps the change most likely touches and names any other it needs (DeclaredKeys).
    */
@@ -93,6 +94,7 @@ public final class SubscriptionStore {
       args.add(country);
       args.add(Keys.customerPrefix(siteId));
       args.add(maxSubscriptions == null ? "" : String.valueOf(maxSubscriptions));
+      args.add(keys.get(6));
       if (attributes.getValue("customerId") instanceof String customer) {
         guessed.add(Keys.customer(siteId, customer));
       }
