@@ -185,11 +185,13 @@
     const cfg = await config();
     if (!cfg || !cfg.server || !cfg.site) return;
     let sub = event.newSubscription || await self.registration.pushManager.getSubscription();
+    let subscribedWith = null;
     if (!sub) {
       const old = event.oldSubscription && event.oldSubscription.options;
       const key = cfg.key ? cfg.key : old && old.applicationServerKey;
       if (!key) return;
       sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      subscribedWith = typeof key === 'string' ? key : null;
     }
     const json = sub.toJSON();
     // A config written before signed identify may hold customerId as an attribute, which the
@@ -197,7 +199,9 @@
     const attributes = { ...(cfg.attributes || {}) };
     delete attributes.customerId;
     const res = await call(cfg.server, cfg.site, 'POST', '/subscriptions', {
-      endpoint: json.endpoint, keys: json.keys, tags: cfg.tags || [], attributes
+      endpoint: json.endpoint, keys: json.keys, tags: cfg.tags || [], attributes,
+      // The key it was made with, when the page last wrote it: the server signs with that key's pair.
+      ...(subscribedWith ? { applicationServerKey: subscribedWith } : {})
     });
     // The new subscription is linked to the customer the page identified (a refused signature
     // costs the link only).

@@ -356,7 +356,9 @@
   function register(sub, key) {
     var json = sub.toJSON();
     var previousId = state.s && state.s.id;
-    var body = { endpoint: json.endpoint, keys: json.keys, tags: unique((cfg.tags || []).concat(state.t || [])), attributes: attributes() };
+    // The key it was made with: the server signs its messages with that key's pair.
+    var body = { endpoint: json.endpoint, keys: json.keys, applicationServerKey: subscriptionKey(sub) || key,
+      tags: unique((cfg.tags || []).concat(state.t || [])), attributes: attributes() };
     return send('POST', '/subscriptions', body).then(function (res) {
       state.s = { id: res.id, e: json.endpoint, k: key };
       delete state.u;

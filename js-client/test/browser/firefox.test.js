@@ -198,6 +198,27 @@ test('when the push service voids the subscription, the worker\'s pushsubscripti
   await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
 });
 
+test('after the site\'s VAPID keys are rotated, the next visit re-subscribes with the new key and the old subscription goes', async () => {
+  assert.ok(page, 'needs the subscribed page of the first test');
+  const oldId = subscriptionId;
+  const newKey = await pushcart.rotateVapidKeys(site);
+  assert.notEqual(newKey, site.vapidPublicKey);
+  const registered = autopush.next('register', () => true, 30000);
+  await page.reload(); // the shopper's next visit: the snippet sees the site's new key
+  const again = await registered;
+  assert.equal(b64url(again.key), newKey, 'Firefox subscribed with the new key');
+  const endpoint = `http://${autopush.host}/push/${again.channelID}`;
+  const freshId = crypto.createHash('sha256').update(endpoint).digest().subarray(0, 16).toString('base64url');
+  const fresh = await until('the new subscription on the server', () => pushcart.subscription(site, freshId).then((s) => s, () => false));
+  assert.equal(fresh.vapidKey, newKey, 'its messages are signed with the new key');
+  await until('the old subscription to be deleted', () => pushcart.subscription(site, oldId).then(() => false, (e) => /404/.test(e.message)));
+  site.vapidPublicKey = newKey;
+  registerMessage = again;
+  subscriptionId = freshId;
+  const campaign = await sendCampaign({ title: 'Signed with the new key', url: `${store.origin}/` });
+  await pushcart.statsUntil(site, campaign.id, 'delivered 1', (st) => st.delivered === 1);
+});
+
 test('unsubscribe ends the Firefox subscription at the push service and on the server', async () => {
   assert.ok(page, 'needs the subscribed page of the first test');
   const unregistered = autopush.next('unregister', (m) => m.channelID === registerMessage.channelID);

@@ -101,6 +101,10 @@ async function startPushcart({ pushHosts = [] } = {}) {
     async subscription(site, id) {
       return call('GET', `/v1/sites/${site.id}/subscriptions/${id}`, site.secretKey);
     },
+    /** A new VAPID key pair for the site; its public key. */
+    async rotateVapidKeys(site) {
+      return (await call('POST', `/v1/sites/${site.id}/vapid-keys`, site.secretKey)).vapidPublicKey;
+    },
     async createCampaign(site, body) {
       return call('POST', `/v1/sites/${site.id}/campaigns`, site.secretKey, { kind: 'custom', audience: 'all', ttl: 600, ...body });
     },

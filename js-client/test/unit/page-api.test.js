@@ -62,6 +62,7 @@ test('calls queued before the script loaded are replayed in order, init first', 
   const post = byMethod(page, 'POST', '/subscriptions')[0];
   assert.equal(post.url, 'https://push.test/v1/sites/SITE/subscriptions');
   assert.deepEqual(post.body.tags, ['shoes']);
+  assert.equal(typeof post.body.applicationServerKey, 'string', 'the key the subscription was made with');
   // The registration links the identified customer; the queued tag also PATCHes once the
   // subscription exists (harmless, the server adds tags idempotently); the queued identify
   // finds the subscription linked already.

@@ -189,7 +189,8 @@ test('pushsubscriptionchange without a new subscription subscribes again with th
   assert.deepEqual(plain(w.subscribeCalls), [{ userVisibleOnly: true, applicationServerKey: 'BKEY' }]);
   const [post, del] = w.fetches;
   assert.equal(post.url, 'https://push.test/v1/sites/SITE/subscriptions');
-  assert.deepEqual(post.body, { endpoint: 'https://push.test/ep/renewed', keys: { p256dh: 'P', auth: 'A' }, tags: ['vip'], attributes: { locale: 'en' } });
+  assert.deepEqual(post.body, { endpoint: 'https://push.test/ep/renewed', keys: { p256dh: 'P', auth: 'A' }, tags: ['vip'], attributes: { locale: 'en' },
+    applicationServerKey: 'BKEY' });
   assert.equal(del.method, 'DELETE');
   assert.equal(del.url, 'https://push.test/v1/sites/SITE/subscriptions/cached-id');
   assert.equal(w.cache.get('/__pushcart/config').id, 'new-id');

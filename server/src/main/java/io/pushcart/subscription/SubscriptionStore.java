@@ -150,7 +150,7 @@ public final class SubscriptionStore {
               .put("lastSeen", h.get("lastSeen").toString());
           // MARKETING.md §1: derived fields, present once known (registrations before they were kept have none).
           for (String field : List.of("browser", "os", "deviceType", "country", "lastDeliveredAt", "lastClickedAt",
-              "lastCartAt", "lastOrderAt", "lastViewedProductAt")) {
+              "lastCartAt", "lastOrderAt", "lastViewedProductAt", "vapidKey")) {
             if (h.containsKey(field)) {
               json.put(field, h.get(field).toString());
             }
