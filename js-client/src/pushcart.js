@@ -364,11 +364,20 @@
       delete state.u;
       save();
       try { window.sessionStorage.setItem(SYNC_KEY, json.endpoint); } catch (e) { /* storage off */ }
-      var replaced = previousId && previousId !== res.id ? request('DELETE', '/subscriptions/' + previousId)['catch'](function () {}) : null;
+      // The subscription this one replaces goes: the page's, and the worker's if it re-subscribed
+      // since (pushsubscriptionchange), which the page's record does not know. Read before the
+      // worker's config is rewritten below.
+      var replaced = workerSubscriptionId().then(function (workerId) {
+        var stale = [], deletions = [];
+        if (previousId && previousId !== res.id) stale.push(previousId);
+        if (workerId && workerId !== res.id && indexOf(stale, workerId) < 0) stale.push(workerId);
+        for (var i = 0; i < stale.length; i++) deletions.push(request('DELETE', '/subscriptions/' + stale[i])['catch'](function () {}));
+        return P.all(deletions);
+      });
       // A new subscription is not linked yet: link it to the shopper identified earlier (after the
       // worker's config is written: link() adds to it). A refused signature (a rotated secret in a
       // cached page) costs the link, never the registration.
-      var configured = P.resolve(writeWorkerConfig(key, body)).then(function () {
+      var configured = replaced.then(function () { return writeWorkerConfig(key, body); }).then(function () {
         return state.i ? link()['catch'](report) : null;
       });
       return P.all([replaced, configured]).then(function () {

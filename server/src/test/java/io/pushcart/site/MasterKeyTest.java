@@ -49,6 +49,25 @@ class MasterKeyTest {
       try (RunningPushcart server = RunningPushcart.start(data, env, DeliveryMetrics.NONE);
            RedisProbe redis = new RedisProbe(server.redisUrl())) {
         assertThat(stored(redis, siteInClear)).as("sealed at start").startsWith("enc1:").doesNotContain(before);
+        // Nowhere in Redis is the private key readable any more: every key's every value is searched.
+        String cursor = "0";
+        int keys = 0;
+        do {
+          io.vertx.redis.client.Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("COUNT").arg(1000));
+          cursor = page.get(0).toString();
+          for (io.vertx.redis.client.Response key : page.get(1)) {
+            keys++;
+            String type = redis.send(Request.cmd(Command.TYPE).arg(key.toString())).toString();
+            String dump = switch (type) {
+              case "hash" -> redis.send(Request.cmd(Command.HGETALL).arg(key.toString())).toString();
+              case "string" -> redis.send(Request.cmd(Command.GET).arg(key.toString())).toString();
+              case "set" -> redis.send(Request.cmd(Command.SMEMBERS).arg(key.toString())).toString();
+              default -> "";
+            };
+            assertThat(dump).as("key " + key).doesNotContain(before);
+          }
+        } while (!cursor.equals("0"));
+        assertThat(keys).isPositive();
         TestSite site = TestSite.create(server.api());
         assertThat(stored(redis, site.id())).startsWith("enc1:");
         for (TestSite s : List.of(site, new TestSite(siteInClear, null, null, server.api()))) {
