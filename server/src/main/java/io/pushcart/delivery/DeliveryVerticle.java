@@ -91,7 +91,8 @@ public final class DeliveryVerticle extends VerticleBase {
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
         new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send);
     orphans = new OrphanSweep(redis);
-    retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()), clock);
+    retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()),
+        Duration.ofDays(config.eventRetentionDays()), clock);
     worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());
 
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());

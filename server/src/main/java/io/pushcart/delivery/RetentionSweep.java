@@ -17,17 +17,20 @@ import java.util.List;
  * details (its progress hash, receipt set and failure reasons) are deleted once the retention
  * period has passed since it completed or was cancelled; its hash, with the summary counters,
  * stays and records {@code detailsDeletedAt}. Receipts for it are no longer counted after that.
+ * Commerce events older than PUSHCART_EVENT_RETENTION_DAYS leave the site's event stream too.
  * Every site is visited (an idle one is no longer polled for work, but keeps its history); the
  * work is idempotent, so instances sweeping at once only repeat each other.
  */
 final class RetentionSweep {
   private final Redis redis;
   private final Duration retention;
+  private final Duration eventRetention;
   private final Clock clock;
 
-  RetentionSweep(Redis redis, Duration retention, Clock clock) {
+  RetentionSweep(Redis redis, Duration retention, Duration eventRetention, Clock clock) {
     this.redis = redis;
     this.retention = retention;
+    this.eventRetention = eventRetention;
     this.clock = clock;
   }
 
@@ -42,7 +45,21 @@ final class RetentionSweep {
     });
   }
 
+  /**
+   * Events older than the event retention period leave the site's event stream (its entry ids
+   * are the epoch millis Redis received them at; the stream is also capped by count).
+   */
+  private Future<Void> trimEvents(String site) {
+    long minId = clock.millis() - eventRetention.toMillis();
+    return redis.send(Request.cmd(Command.XTRIM).arg(Keys.site(site, Keys.Part.EVENTS)).arg("MINID")
+        .arg(Math.max(0, minId))).mapEmpty();
+  }
+
   private Future<Integer> site(String site) {
+    return trimEvents(site).compose(v -> campaigns(site));
+  }
+
+  private Future<Integer> campaigns(String site) {
     String finished = Keys.site(site, Keys.Part.FINISHED);
     return redis.send(Request.cmd(Command.SMEMBERS).arg(finished)).compose(ids -> {
       if (ids.size() == 0) {

@@ -82,6 +82,12 @@ public final class Metrics {
         .tags("type", type, "result", result).register(REGISTRY).increment();
   }
 
+  /** A browser request refused with 429: by action (subscription, event, public) and which limit. */
+  public static void rateLimited(String action, String limit) {
+    Counter.builder("pushcart_rate_limited").description("browser requests refused by the rate limits, by action and limit")
+        .tags("action", action, "limit", limit).register(REGISTRY).increment();
+  }
+
   /** Delivery paused (Redis away, a push service asked to back off) or a retry was scheduled. */
   public static void deliveryEvent(String kind) {
     Counter.builder("pushcart_delivery_events").description("retries scheduled and pauses, by kind")

@@ -3,6 +3,7 @@ package io.pushcart.ratelimit;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
 import io.pushcart.config.Config;
+import io.pushcart.metrics.Metrics;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,11 @@ public final class RateLimiter {
     long left = (window + 1) * WINDOW_MS - now;
     return store.admit(siteId, action.key, window, address, limit.perAddress(), limit.perSite(), left + CLOCK_SLACK_MS)
         .recover(err -> Unavailable.in(err) ? Future.failedFuture(err) : failOpen(action, err))
+        .onSuccess(verdict -> {
+          if (verdict != RateLimitStore.Verdict.ADMITTED) {
+            Metrics.rateLimited(action.key, verdict == RateLimitStore.Verdict.ADDRESS_OVER ? "address" : "site");
+          }
+        })
         .compose(verdict -> switch (verdict) {
           case ADMITTED -> Future.succeededFuture();
           case ADDRESS_OVER -> Future.failedFuture(ClientError.rateLimited("too many " + action.described

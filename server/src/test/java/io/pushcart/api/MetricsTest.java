@@ -59,6 +59,22 @@ class MetricsTest {
   }
 
   @Test
+  void refusalsOfTheRateLimitsAreCounted() {
+    try (RunningPushcart server = RunningPushcart.start(Map.of("PUSHCART_METRICS_TOKEN", TOKEN,
+        "PUSHCART_RATE_LIMIT_PUBLIC_PER_ADDRESS", "2"))) {
+      TestSite site = TestSite.create(server.api());
+      double before = value(scrape(server), "pushcart_rate_limited_total", Map.of("action", "public", "limit", "address"));
+      int refused = 0;
+      for (int i = 0; i < 5; i++) {
+        refused += server.api().get("/v1/sites/" + site.id() + "/public", null).status() == 429 ? 1 : 0;
+      }
+      assertThat(refused).isPositive();
+      assertThat(value(scrape(server), "pushcart_rate_limited_total", Map.of("action", "public", "limit", "address")) - before)
+          .isEqualTo(refused);
+    }
+  }
+
+  @Test
   void offWithoutAToken() {
     try (RunningPushcart server = RunningPushcart.start(Map.of())) {
       Reply r = server.api().get("/metrics", "anything-at-all-0123456789");

@@ -48,7 +48,12 @@ class RetentionSweepTest {
       Vertx vertx = Vertx.vertx();
       Redis redis = Redis.createClient(vertx, server.redisUrl());
       try {
-        RetentionSweep sweep = new RetentionSweep(redis, Duration.ofDays(30), clock);
+        RetentionSweep sweep = new RetentionSweep(redis, Duration.ofDays(30), Duration.ofDays(60), clock);
+        String viewer = site.subscribe(push.newSubscriber().subscriptionJson()).json().getString("id");
+        assertThat(server.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject()
+            .put("type", "product.viewed").put("subscriptionId", viewer).put("data", new JsonObject().put("productId", "p-1")))
+            .status()).isEqualTo(202);
+        String events = Keys.site(site.id(), Keys.Part.EVENTS);
         clock.advance(Duration.ofDays(29));
         assertThat(await(sweep.run())).as("within the period").isZero();
         assertThat(exists(probe, Keys.campaignProgress(site.id(), done))).isTrue();
@@ -64,6 +69,12 @@ class RetentionSweepTest {
         assertThat(summary.getJsonObject("stats").getLong("accepted")).isEqualTo(30);
         assertThat(summary.getString("detailsDeletedAt")).isNotNull();
         assertThat(await(sweep.run())).as("nothing left to do").isZero();
+        assertThat(probe.send(Request.cmd(Command.XLEN).arg(events)).toLong()).as("events are kept 60 days").isEqualTo(1);
+        // Stream entry ids are Redis's own receive times (real time), and this clock began four
+        // weeks in the past: 60 days more put the event well past its 60 days.
+        clock.advance(Duration.ofDays(60));
+        await(sweep.run());
+        assertThat(probe.send(Request.cmd(Command.XLEN).arg(events)).toLong()).as("then they go").isZero();
       } finally {
         redis.close();
         await(vertx.close());
