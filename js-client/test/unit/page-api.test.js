@@ -157,6 +157,20 @@ test('a subscription made with another VAPID key is replaced and the old one del
   assert.equal(deleted.length, 1);
 });
 
+test('replacing a subscription also deletes the one the worker made since the page last synced', async () => {
+  const first = await subscribedPage();
+  const pageId = (await first.api.state()).subscriptionId;
+  const page = openPage({ permission: 'granted', storage: first.storage() });
+  // The worker re-subscribed on pushsubscriptionchange: its config names a newer subscription.
+  for (const [url, config] of first.cache) page.cache.set(url, { ...config, id: 'id-from-worker' });
+  page.push.existing('https://push.test/ep/worker-made', OTHER_KEY);
+  await page.next('subscribed');
+  await page.settle();
+  const deleted = byMethod(page, 'DELETE', '').map((c) => c.url.split('/').pop()).sort();
+  assert.deepEqual(deleted, [pageId, 'id-from-worker'].sort());
+  assert.notEqual(page.cache.get('/__pushcart/config').id, 'id-from-worker', 'the config names the new subscription');
+});
+
 test('a browser that lost its subscription while permission stays granted is subscribed again without a prompt', async () => {
   const first = await subscribedPage();
   const page = openPage({ permission: 'granted', storage: first.storage() });
