@@ -66,7 +66,7 @@ public final class DeliveryVerticle extends VerticleBase {
     this.config = config;
     this.redisUrl = redisUrl;
     this.crypto = crypto;
-    this.metrics = metrics;
+    this.metrics = DeliveryMetrics.withPrometheus(metrics);
     this.clock = clock;
   }
 

@@ -3,7 +3,6 @@ package io.pushcart.delivery;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
-import io.pushcart.metrics.Metrics;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -264,13 +263,7 @@ final class SendStep {
   private Future<PushResponse> timedSend(String origin, PushRequest request) {
     long start = System.nanoTime();
     return client.send(request)
-        .onSuccess(r -> {
-          metrics.answered(origin, r.status(), System.nanoTime() - start);
-          Metrics.pushAnswered(origin, r.status(), System.nanoTime() - start);
-        })
-        .onFailure(err -> {
-          metrics.networkError(origin, System.nanoTime() - start);
-          Metrics.pushNetworkError(origin);
-        });
+        .onSuccess(r -> metrics.answered(origin, r.status(), System.nanoTime() - start))
+        .onFailure(err -> metrics.networkError(origin, System.nanoTime() - start));
   }
 }
