@@ -99,7 +99,7 @@ public final class AudienceReader {
   }
 
   private Future<Response> run(String site, AudienceProgram program, String mode, long from, int limit) {
-    AudienceProgram.Script script = program.script();
+    AudienceScript script = program.script();
     List<String> keys = new ArrayList<>();
     keys.add(Keys.site(site, Keys.Part.IDS));
     String scratch = Keys.bitmap(site, "tmp:" + Ids.random(9) + ":");
