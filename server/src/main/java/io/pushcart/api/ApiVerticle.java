@@ -11,7 +11,6 @@ import io.pushcart.event.EventService;
 import io.pushcart.metrics.Metrics;
 import io.pushcart.ratelimit.BrowserAction;
 import io.pushcart.ratelimit.RateLimiter;
-import io.pushcart.segment.SegmentService;
 import io.pushcart.site.Site;
 import io.pushcart.site.SiteService;
 import io.pushcart.subscription.SubscriptionService;
@@ -56,7 +55,6 @@ public final class ApiVerticle extends VerticleBase {
   private SubscriptionService subscriptions;
   private CampaignService campaigns;
   private EventService events;
-  private SegmentService segments;
   private RateLimiter rateLimits;
   private Buffer openApi;
   private HttpServer server;
@@ -81,7 +79,6 @@ public final class ApiVerticle extends VerticleBase {
     subscriptions = services.subscriptions;
     campaigns = services.campaigns;
     events = services.events;
-    segments = services.segments;
     rateLimits = services.rateLimits;
     openApi = OpenApiDocument.load();
 
@@ -124,16 +121,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/sites/:site/campaigns/:campaign").handler(this::getCampaign);
     router.patch("/v1/sites/:site/campaigns/:campaign").handler(this::updateCampaign);
     router.post("/v1/sites/:site/campaigns/:campaign/cancel").handler(this::cancelCampaign);
-    router.post("/v1/sites/:site/audience/count").handler(this::countAudience);
-    router.get("/v1/sites/:site/customers/:customer").handler(this::exportCustomer);
-    router.patch("/v1/sites/:site/customers/:customer").handler(this::updateCustomer);
-    router.delete("/v1/sites/:site/customers/:customer").handler(this::eraseCustomer);
-    router.post("/v1/sites/:site/segments").handler(this::createSegment);
-    router.get("/v1/sites/:site/segments").handler(this::listSegments);
-    router.get("/v1/sites/:site/segments/:segment").handler(this::getSegment);
-    router.patch("/v1/sites/:site/segments/:segment").handler(this::updateSegment);
-    router.delete("/v1/sites/:site/segments/:segment").handler(this::deleteSegment);
-    router.get("/v1/sites/:site/segments/:segment/subscriptions").handler(this::segmentMembers);
+    new AudienceRoutes(services, this::secretSite).mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Replies::renderFailure);
     // What never reaches a route or a failure handler (see each method): JSON all the same.
@@ -296,53 +284,6 @@ public final class ApiVerticle extends VerticleBase {
     Replies.respond(ctx, secretSite(ctx)
         .compose(site -> subscriptions.find(site, ctx.pathParam("subscription")))
         .map(Reply::ok));
-  }
-
-  private void countAudience(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.countAudience(site, Replies.jsonBody(ctx))).map(Reply::ok));
-  }
-
-  private void exportCustomer(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> services.customers.export(site, ctx.pathParam("customer"))).map(Reply::ok));
-  }
-
-  private void updateCustomer(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx)
-        .compose(site -> services.customers.update(site, ctx.pathParam("customer"), Replies.jsonBody(ctx))).map(Reply::ok));
-  }
-
-  private void eraseCustomer(RoutingContext ctx) {
-    secretSite(ctx).compose(site -> services.customers.erase(site, ctx.pathParam("customer")))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
-  }
-
-  private void createSegment(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> segments.create(site.id(), Replies.jsonBody(ctx))).map(Reply::created));
-  }
-
-  private void listSegments(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> segments.list(site.id())).map(Reply::ok));
-  }
-
-  private void getSegment(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> segments.get(site.id(), ctx.pathParam("segment"))).map(Reply::ok));
-  }
-
-  private void updateSegment(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx)
-        .compose(site -> segments.update(site.id(), ctx.pathParam("segment"), Replies.jsonBody(ctx))).map(Reply::ok));
-  }
-
-  private void deleteSegment(RoutingContext ctx) {
-    secretSite(ctx).compose(site -> segments.delete(site.id(), ctx.pathParam("segment")))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
-  }
-
-  private void segmentMembers(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> segments.members(site.id(), ctx.pathParam("segment"),
-        ctx.queryParams().get("cursor"), ctx.queryParams().get("limit"))).map(Reply::ok));
   }
 
   private void createCampaign(RoutingContext ctx) {
