@@ -28,17 +28,33 @@
     return { title: fallbackTitle, body: msg ? '' : text.slice(0, 200) };
   }
 
+  /**
+   * What a message's receipts count towards, as the server names it in their `data`: a campaign
+   * {campaignId}, an automation's step {automationId, step} (step 1-based), a transactional push
+   * {notificationId}; null for none (no receipt). Reads a payload or a shown notification's data.
+   */
+  function source(msg) {
+    if (!msg) return null;
+    if (msg.campaignId) return { campaignId: msg.campaignId };
+    if (msg.automationId && Number.isInteger(msg.step) && msg.step >= 1) return { automationId: msg.automationId, step: msg.step };
+    if (msg.notificationId) return { notificationId: msg.notificationId };
+    return null;
+  }
+
   /** showNotification options; features the browser lacks (actions, image) are left out, not failed on. */
   function notificationOptions(msg, maxActions) {
     const actions = Array.isArray(msg.actions) ? msg.actions.filter((a) => a && a.action && a.title) : [];
+    const from = source(msg);
     const options = {
       body: msg.body || '',
-      tag: msg.tag || (msg.campaignId ? 'pushcart-' + msg.campaignId : 'pushcart'),
+      // pushcart-<campaignId>, pushcart-<automationId>-<step>, pushcart-<notificationId>: one per message.
+      tag: msg.tag || ['pushcart'].concat(from ? Object.values(from) : []).join('-'),
       renotify: true, // a reused tag otherwise replaces the old notification silently
       requireInteraction: !!msg.requireInteraction,
+      // The ids stay with the notification: the click and close receipts are sent from them.
       data: {
         url: msg.url || null,
-        campaignId: msg.campaignId || null,
+        ...from,
         siteId: msg.siteId || null,
         actions: actions.map((a) => ({ action: String(a.action), url: a.url || null }))
       }
@@ -105,15 +121,16 @@
     }
   }
 
-  /** delivered / clicked / closed, counted once per subscription and campaign by the server. */
+  /** delivered / clicked / closed, for the stats of the campaign, automation step or transactional push the message came from. */
   async function receipt(type, data, action) {
-    if (!data || !data.campaignId || !data.siteId) return;
+    const from = source(data);
+    if (!from || !data.siteId) return;
     const cfg = await config();
     if (!cfg || !cfg.server) return;
     const sub = await self.registration.pushManager.getSubscription().catch(() => null);
     const id = sub ? await subscriptionId(sub.endpoint) : cfg.id;
     if (!id) return;
-    const body = { subscriptionId: id, type, data: { campaignId: data.campaignId } };
+    const body = { subscriptionId: id, type, data: from };
     if (action) body.data.action = action;
     await call(cfg.server, data.siteId, 'POST', '/events', body);
   }
@@ -143,10 +160,9 @@
   function onPush(event) {
     const fallback = new URL(self.registration.scope).hostname;
     const msg = readPayload(event.data, fallback);
-    const data = { campaignId: msg.campaignId, siteId: msg.siteId };
     // Show first; the receipt follows and is never a condition for showing (iOS revoked
     // endpoints whose worker went to the network before showing).
-    keepAlive(event, show(msg).then(() => receipt('notification.delivered', data)));
+    keepAlive(event, show(msg).then(() => receipt('notification.delivered', msg)));
   }
 
   async function openOrFocus(url) {

@@ -176,6 +176,59 @@ test('closing a notification sends the closed receipt', async () => {
   assert.deepEqual(w.fetches[0].body, { subscriptionId: idOf('https://push.test/ep/w1'), type: 'notification.closed', data: { campaignId: 'camp9' } });
 });
 
+// Automations and transactional pushes carry other ids than a campaign's; their stats count the
+// same receipts. Each kind: a push, then a click and a close on the notification as it was shown,
+// so the ids must survive in the notification's stored data.
+const AUTOMATION = { title: 'Still thinking it over?', body: 'Your trail shoes are waiting', url: 'https://shop.test/cart',
+  automationId: 'auto1', step: 2, siteId: 'SITE' };
+const TRANSACTIONAL = { title: 'Your order has shipped', url: 'https://shop.test/orders/1042', notificationId: 'note1', siteId: 'SITE' };
+const CAMPAIGN = { ...PAYLOAD, tag: undefined, actions: [] };
+
+for (const [kind, payload, ids, tag] of [
+  ['a campaign', CAMPAIGN, { campaignId: 'camp1' }, 'pushcart-camp1'],
+  ['an automation step', AUTOMATION, { automationId: 'auto1', step: 2 }, 'pushcart-auto1-2'],
+  ['a transactional push', TRANSACTIONAL, { notificationId: 'note1' }, 'pushcart-note1']
+]) {
+  test(`${kind}: the delivered, clicked and closed receipts carry ${Object.keys(ids).join(' and ')}, and its default tag is ${tag}`, async () => {
+    const w = startWorker({ config: CONFIG });
+    await w.push(payload);
+    const { tag: shownTag, data } = w.shown[0].options;
+    assert.equal(shownTag, tag);
+    await w.notification(data).click();
+    await w.dispatch('notificationclose', { notification: { data } });
+    const subscriptionId = idOf('https://push.test/ep/w1');
+    assert.deepEqual(w.fetches.map((f) => f.body), [
+      { subscriptionId, type: 'notification.delivered', data: ids },
+      { subscriptionId, type: 'notification.clicked', data: ids },
+      { subscriptionId, type: 'notification.closed', data: ids }
+    ]);
+    assert.ok(w.fetches.every((f) => f.url === 'https://push.test/v1/sites/SITE/events'));
+  });
+}
+
+test('an automation step\'s own tag wins, and a click on its action names the action beside the step', async () => {
+  const w = startWorker({ config: CONFIG });
+  await w.push({ ...AUTOMATION, tag: 'cart-reminder', actions: [{ action: 'checkout', title: 'Check out', url: '/checkout' }] });
+  const { tag, data } = w.shown[0].options;
+  assert.equal(tag, 'cart-reminder');
+  await w.notification(data, 'checkout').click();
+  assert.deepEqual(w.opened, ['https://shop.test/checkout']);
+  assert.deepEqual(w.fetches[1].body.data, { automationId: 'auto1', step: 2, action: 'checkout' });
+});
+
+test('a message with none of the ids, or an automation without a 1-based step, sends no receipt and gets the plain tag', async () => {
+  const w = startWorker({ config: CONFIG });
+  const extras = [{}, { step: 2 }, { automationId: 'auto1' }, { automationId: 'auto1', step: 0 }, { automationId: 'auto1', step: '2' }];
+  for (const extra of extras) {
+    await w.push({ title: 'Hello', url: 'https://shop.test/', siteId: 'SITE', ...extra });
+    const { data } = w.shown.at(-1).options;
+    await w.notification(data).click();
+    await w.dispatch('notificationclose', { notification: { data } });
+  }
+  assert.deepEqual(w.shown.map((s) => s.options.tag), extras.map(() => 'pushcart'));
+  assert.equal(w.fetches.length, 0);
+});
+
 test('without the page\'s config the worker shows but sends no receipt', async () => {
   const w = startWorker();
   await w.push(PAYLOAD);
