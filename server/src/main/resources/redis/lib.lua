@@ -39,17 +39,65 @@ local function finished(finished_set, campaign)
 end
 
 -- Completes a sending campaign once its every wave is scanned ('scanDone') and every targeted
--- message has ended (accepted, failed, expired or lapsed). Returns the status afterwards.
+-- message has ended (accepted, failed, expired, lapsed or suppressed). Returns the status afterwards.
 local function complete_if_done(campaign, finished_set, now)
   local v = redis.call('HMGET', campaign, 'scanDone', 'status', 'stat:targeted',
-    'stat:accepted', 'stat:failed', 'stat:expired', 'stat:lapsed')
+    'stat:accepted', 'stat:failed', 'stat:expired', 'stat:lapsed', 'stat:suppressed')
   if v[1] ~= '1' or v[2] ~= STATUS.sending then return v[2] end
   local ended = 0
-  for i = 4, 7 do ended = ended + (tonumber(v[i]) or 0) end
+  for i = 4, 8 do ended = ended + (tonumber(v[i]) or 0) end
   if ended < (tonumber(v[3]) or 0) then return v[2] end
   transition(campaign, { STATUS.sending }, STATUS.completed, 'completedAt', now)
   finished(finished_set, campaign)
   return STATUS.completed
+end
+
+-- A subscriber's message state, one field of a progress hash (a campaign's progress, or a run's
+-- for its steps): 'q' queued for attempt 1, 's<attempt>:<unit>' in flight in that work unit,
+-- 'r<attempt>' waiting for that attempt (a retry, or a deferral), then one final state:
+-- accepted, failed, expired, lapsed, suppressed or cancelled. States move only forward; these
+-- two functions are the only writers after the queueing.
+
+-- Whether a message in `state` may be claimed by attempt `attempt` of the unit that marks `mark`:
+-- queued (attempt 1), waiting for exactly this attempt, or already marked by this same unit (a
+-- re-run after its instance died: its message may or may not have gone out).
+local function claimable(state, attempt, mark)
+  return state == 'r' .. attempt or state == mark or (state == 'q' and attempt == '1')
+end
+
+-- Records one outcome of attempt `attempt` on `field` of `progress`, if that attempt is the one in
+-- flight: a retry or deferral waits in `retries` as `<unit name>|<id>|<next attempt>`. Returns the
+-- counter to move ('retried', 'deferred' or the final state), or nil when the outcome was
+-- recorded before (nothing changes: a re-run unit counts once).
+local function advance(progress, field, outcome, attempt, due, retries, unit_name, id)
+  local state = redis.call('HGET', progress, field)
+  if not (state and string.sub(state, 1, #attempt + 2) == ('s' .. attempt .. ':')) then return nil end
+  if outcome == 'retry' or outcome == 'defer' then
+    local next_attempt, stat = attempt, 'deferred'
+    if outcome == 'retry' then next_attempt, stat = tostring(tonumber(attempt) + 1), 'retried' end
+    redis.call('HSET', progress, field, 'r' .. next_attempt)
+    redis.call('ZADD', retries, due, unit_name .. '|' .. id .. '|' .. next_attempt)
+    return stat
+  end
+  redis.call('HSET', progress, field, outcome)
+  return outcome
+end
+
+-- Whether a message state is final: no attempt of it is queued, waiting or in flight.
+local function settled(state)
+  return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[sr]%d')
+end
+
+-- Automation runs (automation/RunStore.java): one hash per run, 'live' until it ends, once, with a
+-- reason. end_run is the one writer of that end, and moves the automation's counters with it.
+local RUN_LIVE, RUN_ENDED = 'live', 'ended'
+local function end_run(run, automation, due, run_id, reason, now)
+  if redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end
+  redis.call('HSET', run, 'status', RUN_ENDED, 'reason', reason, 'endedAt', now)
+  redis.call('ZREM', due, run_id)
+  redis.call('HINCRBY', automation, 'stat:active', -1)
+  redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)
+  return true
 end
 
 -- The score of the zset's first member (the next due time of a schedule or retry set), -1 when empty.

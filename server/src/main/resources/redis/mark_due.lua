@@ -14,12 +14,11 @@
 if redis.call('HGET', KEYS[1], 'status') ~= STATUS.sending then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
-local waiting = 'r' .. attempt
 local out = {}
 for i = 3, #ARGV do
   local id = ARGV[i]
   local state = redis.call('HGET', KEYS[2], id)
-  if state == waiting or state == mark or (state == 'q' and attempt == '1') then
+  if claimable(state, attempt, mark) then
     redis.call('HSET', KEYS[2], id, mark)
     local sub = redis.call('HMGET', KEYS[i], 'endpoint', 'p256dh', 'auth', 'vapidKey')
     out[#out + 1] = id

@@ -3,17 +3,21 @@
 -- cannot be inflated with made-up ids.
 -- A counted delivery or click is also stamped on the subscription (lastDeliveredAt,
 -- lastClickedAt), if it still exists, for segments on engagement, and its time bitmaps follow.
--- KEYS[1] campaign hash, KEYS[2] the campaign's receipts set, KEYS[3] the campaign's progress hash,
--- KEYS[4] the subscription hash, KEYS[5..] the bitmaps the stamp may change (its time slices), as
--- the caller guessed them
+-- An automation step's receipt is counted the same way, once per step and subscription, into the
+-- automation's step counters.
+-- KEYS[1] campaign (or automation) hash, KEYS[2] its receipts set, KEYS[3] the campaign's progress
+-- hash (for an automation: KEYS[1] again, and the check is skipped), KEYS[4] the subscription hash,
+-- KEYS[5..] the bitmaps the stamp may change (its time slices), as the caller guessed them
 -- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601),
--- [4] the site's bitmap prefix
+-- [4] the site's bitmap prefix, [5] the counter's prefix ('stat:', or 'step:<n>:' for an automation)
 -- Returns 1 when counted, 0 for a repeat, -1 when there is no such campaign, -2 when the
 -- campaign did not target this subscription, or {-2, key, ...} (changing nothing) naming the
 -- bitmaps to add to KEYS.
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return -2 end
-if redis.call('SISMEMBER', KEYS[2], ARGV[1] .. ':' .. ARGV[2]) == 1 then return 0 end
+if KEYS[3] ~= KEYS[1] and redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return -2 end
+local member = ARGV[5] .. ARGV[1] .. ':' .. ARGV[2]
+if ARGV[5] == 'stat:' then member = ARGV[1] .. ':' .. ARGV[2] end
+if redis.call('SISMEMBER', KEYS[2], member) == 1 then return 0 end
 local stamp = ({ delivered = 'lastDeliveredAt', clicked = 'lastClickedAt' })[ARGV[1]]
 local changes, n = {}, redis.call('HGET', KEYS[4], 'n')
 if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
@@ -30,6 +34,6 @@ if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
   redis.call('HSET', KEYS[4], stamp, ARGV[3])
   if n then apply_memberships(ARGV[4], changes, tonumber(n)) end
 end
-redis.call('SADD', KEYS[2], ARGV[1] .. ':' .. ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'stat:' .. ARGV[1], 1)
+redis.call('SADD', KEYS[2], member)
+redis.call('HINCRBY', KEYS[1], ARGV[5] .. ARGV[1], 1)
 return 1

@@ -1,5 +1,8 @@
 package io.pushcart;
 
+import io.pushcart.automation.AutomationService;
+import io.pushcart.automation.AutomationStore;
+import io.pushcart.automation.RunStore;
 import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.config.Config;
@@ -41,6 +44,7 @@ public final class Services {
   public final SegmentService segments;
   public final CustomerService customers;
   public final RateLimiter rateLimits;
+  public final AutomationService automations;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
@@ -53,7 +57,8 @@ public final class Services {
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
-    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), clock);
+    this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), new RunStore(vertx, redis), redis, clock);
+    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations, clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 

@@ -122,6 +122,7 @@ public final class ApiVerticle extends VerticleBase {
     router.patch("/v1/sites/:site/campaigns/:campaign").handler(this::updateCampaign);
     router.post("/v1/sites/:site/campaigns/:campaign/cancel").handler(this::cancelCampaign);
     new AudienceRoutes(services, this::secretSite).mount(router);
+    new AutomationRoutes(services, this::secretSite).mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Replies::renderFailure);
     // What never reaches a route or a failure handler (see each method): JSON all the same.
@@ -241,7 +242,8 @@ public final class ApiVerticle extends VerticleBase {
 
   private void subscribe(RoutingContext ctx) {
     Replies.respond(ctx, browserSite(ctx, BrowserAction.SUBSCRIPTION)
-        .compose(site -> subscriptions.register(site, Replies.jsonBody(ctx), ctx.request().getHeader("User-Agent")))
+        .compose(site -> subscriptions.register(site, Replies.jsonBody(ctx), ctx.request().getHeader("User-Agent"))
+            .compose(r -> r.created() ? services.automations.subscribed(site.id(), r.id()).map(r) : Future.succeededFuture(r)))
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 

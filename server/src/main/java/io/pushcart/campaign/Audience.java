@@ -108,7 +108,7 @@ public sealed interface Audience {
   }
 
   /** {@code "all"}, {@code {"tags": {"any"|"all"|"none": [...]}}}, or a segment rule ({@code {"all": [...]}}, ...). */
-  static Audience parse(Object value) {
+  public static Audience parse(Object value) {
     if ("all".equals(value)) {
       return new All();
     }

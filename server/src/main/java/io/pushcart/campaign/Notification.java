@@ -32,7 +32,7 @@ public record Notification(
   public record Action(String action, String title, Optional<String> url) {
   }
 
-  static Notification parse(JsonFields f) {
+  public static Notification parse(JsonFields f) {
     List<Action> actions = new ArrayList<>();
     JsonArray array = f.optionalArray("actions").orElseGet(JsonArray::new);
     if (array.size() > MAX_ACTIONS) {
@@ -57,7 +57,7 @@ public record Notification(
 
   private static Optional<String> url(JsonFields f, String name) {
     Optional<String> value = f.optionalString(name, MAX_URL);
-    value.ifPresent(v -> {
+    value.filter(v -> !v.contains("{{") && !v.contains("{%")).ifPresent(v -> { // a merge field is checked as a template
       try {
         URI uri = new URI(v);
         if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {

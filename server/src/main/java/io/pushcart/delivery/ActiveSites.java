@@ -58,7 +58,7 @@ public final class ActiveSites implements WorkIndex {
 
   /**
    * Removes the sites that had no campaign created for {@code idleMillis} and have no work left
-   * (their stream, schedule and retries are empty); how many were removed.
+   * (their stream, schedule and retries are empty, and they have no automation); how many were removed.
    */
   public Future<Integer> pruneIdle(long nowMillis, long idleMillis) {
     Request stale = Request.cmd(Command.ZRANGE).arg(Keys.ACTIVE_SITES).arg("-inf").arg(nowMillis - idleMillis)
@@ -79,7 +79,8 @@ public final class ActiveSites implements WorkIndex {
    */
   private Future<Boolean> hasNoWork(String siteId) {
     return HAS_WORK.run(redis, List.of(Keys.site(siteId, Keys.Part.WORK), Keys.site(siteId, Keys.Part.SCHEDULE),
-        Keys.site(siteId, Keys.Part.RETRIES)), List.of()).map(r -> r.toLong() == 0);
+        Keys.site(siteId, Keys.Part.RETRIES), Keys.site(siteId, Keys.Part.AUTOMATIONS), Keys.site(siteId, Keys.Part.RUN_DUE)),
+        List.of()).map(r -> r.toLong() == 0);
   }
 
   /** Removes the site if its score is still {@code score}: a campaign created meanwhile keeps it. */

@@ -2,7 +2,12 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.webpush.PushOptions;
+import io.pushcart.webpush.Urgency;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
 
 /**
  * Runs the units of a campaign's fan-out for the stream worker: a scan unit reads a page of the
@@ -15,12 +20,16 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
   private final WorkQueue queue;
   private final ScanStep scan;
   private final SendStep send;
+  private final ProgressStore progress;
+  private final Clock clock;
 
-  CampaignUnits(CampaignCache campaigns, WorkQueue queue, ScanStep scan, SendStep send) {
+  CampaignUnits(CampaignCache campaigns, WorkQueue queue, ScanStep scan, SendStep send, ProgressStore progress, Clock clock) {
     this.campaigns = campaigns;
     this.queue = queue;
     this.scan = scan;
     this.send = send;
+    this.progress = progress;
+    this.clock = clock;
   }
 
   @Override
@@ -34,7 +43,7 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
       }
       return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
           // Asked as each message is about to leave: a cancel, a take-over or a shutdown stops the rest.
-          : send.run((WorkUnit.Send) unit, campaign, () -> lease.mayContinue().compose(mine -> !mine
+          : send.run((WorkUnit.Send) unit, new CampaignDispatch(unit.siteId(), campaign), () -> lease.mayContinue().compose(mine -> !mine
               ? Future.succeededFuture(false) : campaigns.get(unit.siteId(), unit.campaignId()).map(CampaignUnits::sending)));
     });
   }
@@ -46,5 +55,44 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
   /** Drops cached campaigns too old to be used again. */
   void evictStale() {
     campaigns.evictStale();
+  }
+
+  /** A campaign's send unit: one payload for all, claimed with mark_due.lua, recorded with record_outcomes.lua. */
+  private final class CampaignDispatch implements Dispatch {
+    private final String siteId;
+    private final StoredCampaign campaign;
+    private final byte[] payload;
+
+    CampaignDispatch(String siteId, StoredCampaign campaign) {
+      this.siteId = siteId;
+      this.campaign = campaign;
+      this.payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public PushOptions options() {
+      return new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL),
+          campaign.topic().orElse(null));
+    }
+
+    @Override
+    public SendStep.Expiry expiry() {
+      return campaign.expiresAt().map(at -> new SendStep.Expiry(at.toEpochMilli())).orElse(SendStep.Expiry.NEVER);
+    }
+
+    @Override
+    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
+      return progress.claimDue(unit);
+    }
+
+    @Override
+    public Payload payload(ProgressStore.Claimed claimed) {
+      return Payload.of(payload);
+    }
+
+    @Override
+    public Future<?> record(List<Outcome> outcomes) {
+      return progress.record(siteId, campaign.id(), outcomes, clock.instant().toString());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.pushcart.delivery;
 
+import io.pushcart.automation.AutomationStore;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
@@ -84,21 +85,24 @@ public final class DeliveryVerticle extends VerticleBase {
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
     OriginLimiter limiter = new OriginLimiter(perWorker);
     SharedPauses pauses = new SharedPauses(redis, limiter, clock);
-    SendStep send = new SendStep(vertx, queue, new ProgressStore(redis), new SubscriptionStore(redis),
+    SendStep send = new SendStep(vertx, queue, new SubscriptionStore(redis),
         new SiteSenders(new SiteStore(redis, KeyVault.of(config.masterKey())), crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
-        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send);
+        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send, new ProgressStore(redis), clock);
     orphans = new OrphanSweep(redis);
     retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()),
         Duration.ofDays(config.eventRetentionDays()), clock);
-    worker = new StreamWorker(vertx, queue, watch, campaignUnits, outage, clock, config.claimIdleMillis());
+    RunUnits runUnits = new RunUnits(redis, new AutomationStore(redis, activeSites), new SegmentStore(redis), queue, send, clock);
+    StreamWorker.UnitRunner units = (unit, lease) -> RunUnits.owns(unit) ? runUnits.run(unit, lease) : campaignUnits.run(unit, lease);
+    worker = new StreamWorker(vertx, queue, watch, units, outage, clock, config.claimIdleMillis());
 
     vertx.setPeriodic(RETRY_POLL_MS, id -> moveDueRetries());
     vertx.setPeriodic(RETRY_POLL_MS, id -> pauses.refresh()
         .onFailure(err -> outage.failed("reading push-service pauses", err)));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
+    vertx.setPeriodic(SCHEDULE_POLL_MS, id -> announceMoved("dispatching automation steps", watch::fireDueSteps));
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
     QueueGauges gauges = new QueueGauges(redis);

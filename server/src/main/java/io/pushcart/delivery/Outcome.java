@@ -11,7 +11,9 @@ record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis
     LAPSED("lapsed"),
     RETRY("retry"),
     /** Not sent: the push service asked us to back off. Waits like a retry, same attempt. */
-    DEFER("defer");
+    DEFER("defer"),
+    /** Not sent: its personalized message lacked a value or was too large ({@code reason}: missingData, tooLarge). */
+    SUPPRESSED("suppressed");
 
     final String wire;
 

@@ -4,9 +4,9 @@ import io.pushcart.common.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Records one unit's outcomes as they come: each is written at once when no write is under way,
@@ -18,27 +18,22 @@ import java.util.List;
  * <p>A write that fails because Redis is unavailable (restarting, failing over) is tried again
  * for about {@link #RETRY_DELAYS_MS}'s sum: those messages were sent, and recording them when
  * Redis is back is what keeps them from being sent twice. The permits stay held meanwhile, so
- * nothing new leaves. Recording is idempotent (record_outcomes.lua), so a write that did land
+ * nothing new leaves. Recording is idempotent (lib.lua's advance), so a write that did land
  * before its answer was lost counts once.
  */
 final class OutcomeBuffer {
   static final long[] RETRY_DELAYS_MS = {100, 200, 400, 800, 1_600, 3_200, 3_200, 3_200};
 
   private final Vertx vertx;
-  private final ProgressStore progress;
-  private final String siteId;
-  private final String campaignId;
-  private final Clock clock;
+  private final Function<List<Outcome>, Future<?>> writer;
   private List<Outcome> pending = new ArrayList<>();
   private Promise<Void> pendingWritten = Promise.promise();
   private boolean writing;
 
-  OutcomeBuffer(Vertx vertx, ProgressStore progress, String siteId, String campaignId, Clock clock) {
+  /** {@code writer} records a batch of outcomes idempotently (record_outcomes.lua, record_step.lua). */
+  OutcomeBuffer(Vertx vertx, Function<List<Outcome>, Future<?>> writer) {
     this.vertx = vertx;
-    this.progress = progress;
-    this.siteId = siteId;
-    this.campaignId = campaignId;
-    this.clock = clock;
+    this.writer = writer;
   }
 
   /** Completes once the outcome is recorded; fails if that write failed. */
@@ -70,8 +65,8 @@ final class OutcomeBuffer {
     });
   }
 
-  private Future<String> record(List<Outcome> batch, int retry) {
-    return progress.record(siteId, campaignId, batch, clock.instant().toString())
+  private Future<Void> record(List<Outcome> batch, int retry) {
+    return writer.apply(batch).<Void>mapEmpty()
         .recover(err -> !Unavailable.in(err) || retry >= RETRY_DELAYS_MS.length ? Future.failedFuture(err)
             : vertx.timer(RETRY_DELAYS_MS[retry]).compose(t -> record(batch, retry + 1)));
   }

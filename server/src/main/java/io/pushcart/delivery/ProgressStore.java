@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
+import io.pushcart.subscription.StoredSubscriber;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
@@ -22,9 +23,16 @@ final class ProgressStore {
     this.redis = redis;
   }
 
-  /** A subscriber claimed for sending, with its subscription (empty strings when it is gone). */
-  /** {@code vapidKey}: the VAPID public key the subscription was made with ('' when not recorded). */
-  record Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey) {
+  /**
+   * A subscriber claimed for sending, with its subscription (empty strings when it is gone).
+   * {@code vapidKey}: the VAPID public key the subscription was made with ('' when not recorded).
+   * {@code subscriber}: its fields, when the message is personalized or has an audience (else null).
+   */
+  record Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey, StoredSubscriber subscriber) {
+    Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey) {
+      this(id, endpoint, p256dh, auth, vapidKey, null);
+    }
+
     boolean gone() {
       return endpoint.isEmpty();
     }

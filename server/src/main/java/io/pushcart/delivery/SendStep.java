@@ -1,6 +1,5 @@
 package io.pushcart.delivery;
 
-import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
 import io.pushcart.subscription.EndpointPolicy;
@@ -9,13 +8,11 @@ import io.pushcart.webpush.Base64Url;
 import io.pushcart.webpush.PushOptions;
 import io.pushcart.webpush.PushRequest;
 import io.pushcart.webpush.PushRequestBuilder;
-import io.pushcart.webpush.Urgency;
 import io.pushcart.webpush.VapidSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +31,6 @@ final class SendStep {
   static final int CHUNK = 64;
 
   private final WorkQueue queue;
-  private final ProgressStore progress;
   private final SubscriptionStore subscriptions;
   private final SiteSenders senders;
   private final PushClient client;
@@ -54,11 +50,10 @@ final class SendStep {
    */
   private boolean outcomesFailing;
 
-  SendStep(Vertx vertx, WorkQueue queue, ProgressStore progress, SubscriptionStore subscriptions, SiteSenders senders,
+  SendStep(Vertx vertx, WorkQueue queue, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
            WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
     this.queue = queue;
-    this.progress = progress;
     this.subscriptions = subscriptions;
     this.senders = senders;
     this.client = client;
@@ -73,7 +68,8 @@ final class SendStep {
   }
 
   /** A subscription loaded for sending, or the outcome that makes sending pointless. */
-  private record Target(String id, URI endpoint, byte[] p256dh, byte[] auth, String vapidKey, Outcome settled) {
+  private record Target(ProgressStore.Claimed claimed, String id, URI endpoint, byte[] p256dh, byte[] auth, String vapidKey,
+                        Outcome settled) {
   }
 
   /**
@@ -82,17 +78,15 @@ final class SendStep {
    * campaign stops within a cache period. A message stopped so keeps its in-flight mark and no
    * outcome: it was not sent.
    */
-  Future<Void> run(WorkUnit.Send unit, StoredCampaign campaign, Supplier<Future<Boolean>> stillSending) {
-    PushOptions options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL), campaign.topic().orElse(null));
-    byte[] payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
-    Expiry expiry = campaign.expiresAt().map(at -> new Expiry(at.toEpochMilli())).orElse(Expiry.NEVER);
-    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, progress, unit.siteId(), unit.campaignId(), clock), stillSending);
-    return progress.claimDue(unit)
+  Future<Void> run(WorkUnit.Send unit, Dispatch dispatch, Supplier<Future<Boolean>> stillSending) {
+    Expiry expiry = dispatch.expiry();
+    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, dispatch::record), stillSending);
+    return dispatch.claim(unit)
         .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
         .compose(targets -> senders.forKeys(unit.siteId(), targets.stream().filter(t -> t.settled() == null)
                 .map(Target::vapidKey).collect(java.util.stream.Collectors.toSet()))
-            .compose(builders -> sendAll(run, targets, builders, payload, options)))
+            .compose(builders -> sendAll(run, targets, builders, dispatch)))
         .compose(v -> queue.ack(unit));
   }
 
@@ -143,29 +137,28 @@ final class SendStep {
 
   private Target target(ProgressStore.Claimed c, int attempt, Expiry expiry) {
     if (expiry.secondsLeft(clock.millis()) < 1) {
-      return new Target(c.id(), null, null, null, "", expiry.lapsed(c.id(), attempt));
+      return new Target(c, c.id(), null, null, null, "", expiry.lapsed(c.id(), attempt));
     }
     if (c.gone()) {
       // Gone since the audience was read (unsubscribed, or expired in another campaign).
-      return new Target(c.id(), null, null, null, "", Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
+      return new Target(c, c.id(), null, null, null, "", Outcome.of(c.id(), Outcome.Kind.EXPIRED, attempt));
     }
     try {
       URI endpoint = endpoints.check(c.endpoint(), "endpoint");
-      return new Target(c.id(), endpoint, Base64Url.decode(c.p256dh()), Base64Url.decode(c.auth()), c.vapidKey(), null);
+      return new Target(c, c.id(), endpoint, Base64Url.decode(c.p256dh()), Base64Url.decode(c.auth()), c.vapidKey(), null);
     } catch (ClientError | IllegalArgumentException e) {
-      return new Target(c.id(), null, null, null, "", new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
+      return new Target(c, c.id(), null, null, null, "", new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
     }
   }
 
-  private Future<Void> sendAll(Run run, List<Target> targets, Function<String, PushRequestBuilder> builders, byte[] payload,
-                               PushOptions options) {
+  private Future<Void> sendAll(Run run, List<Target> targets, Function<String, PushRequestBuilder> builders, Dispatch dispatch) {
     List<Future<Void>> sends = new ArrayList<>(targets.size());
     Future<Void> encrypted = Future.succeededFuture();
     for (int from = 0; from < targets.size(); from += CHUNK) {
       List<Target> chunk = targets.subList(from, Math.min(from + CHUNK, targets.size()));
       // Chunks are encrypted one after another (sends of earlier chunks overlap with it);
       // several units in flight keep every crypto worker busy.
-      encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builders, payload, options), false)
+      encrypted = encrypted.compose(v -> cryptoWorkers.executeBlocking(() -> encrypt(chunk, builders, dispatch, run.unit.attempt()), false)
           .map(requests -> {
             for (int i = 0; i < chunk.size(); i++) {
               sends.add(sendOne(chunk.get(i), requests.get(i), run));
@@ -182,35 +175,40 @@ final class SendStep {
   }
 
   /**
-   * Runs on a crypto worker: RFC 8291 encryption and the (cached) VAPID header for each target,
-   * signed with the key pair its subscription was made with.
+   * Runs on a crypto worker: each target's payload (personalized ones rendered here), its RFC 8291
+   * encryption and the (cached) VAPID header, signed with the key pair its subscription was made
+   * with. A target whose message is not sent gets its outcome instead of a request.
    */
-  private static List<PushRequest> encrypt(List<Target> chunk, Function<String, PushRequestBuilder> builders, byte[] payload,
-                                           PushOptions options) {
-    List<PushRequest> out = new ArrayList<>(chunk.size());
+  private static List<Object> encrypt(List<Target> chunk, Function<String, PushRequestBuilder> builders, Dispatch dispatch,
+                                      int attempt) {
+    PushOptions options = dispatch.options();
+    List<Object> out = new ArrayList<>(chunk.size());
     for (Target t : chunk) {
       if (t.settled() != null) {
-        out.add(null);
+        out.add(t.settled());
+        continue;
+      }
+      Dispatch.Payload payload = dispatch.payload(t.claimed());
+      if (payload.bytes() == null) {
+        out.add(new Outcome(t.id(), Outcome.Kind.SUPPRESSED, attempt, 0, payload.suppressed()));
         continue;
       }
       try {
-        out.add(builders.apply(t.vapidKey()).build(t.endpoint(), t.p256dh(), t.auth(), payload, options));
+        out.add(builders.apply(t.vapidKey()).build(t.endpoint(), t.p256dh(), t.auth(), payload.bytes(), options));
       } catch (IllegalArgumentException badKeys) {
-        out.add(null);
+        out.add(new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable"));
       }
     }
     return out;
   }
 
   /** Completes when the message's outcome is recorded (and a gone subscription deleted). */
-  private Future<Void> sendOne(Target t, PushRequest request, Run run) {
+  private Future<Void> sendOne(Target t, Object prepared, Run run) {
     int attempt = run.unit.attempt();
-    if (t.settled() != null) {
-      return record(run, t.settled()).mapEmpty();
+    if (prepared instanceof Outcome settled) {
+      return record(run, settled).mapEmpty();
     }
-    if (request == null) {
-      return record(run, new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable")).mapEmpty();
-    }
+    PushRequest request = (PushRequest) prepared;
     String origin = VapidSigner.originOf(t.endpoint());
     // The permit is held until the outcome is recorded: "in flight" ends only when a re-run
     // of this unit would no longer send the message again.

@@ -30,6 +30,7 @@ final class SiteWatch {
   private final SitePolls newUnits = new SitePolls(QUIET_MS);
   private final SitePolls waves = new SitePolls(DUE_TRUST_MS);
   private final SitePolls retries = new SitePolls(DUE_TRUST_MS);
+  private final SitePolls steps = new SitePolls(DUE_TRUST_MS);
   private List<String> sites = List.of();
   private long sitesReadAt;
   private int nextSite;
@@ -82,14 +83,14 @@ final class SiteWatch {
     return activeSites.list().map(list -> {
       sites = list;
       sitesReadAt = clock.millis();
-      List.of(newUnits, waves, retries).forEach(polls -> polls.retainOnly(list));
+      List.of(newUnits, waves, retries, steps).forEach(polls -> polls.retainOnly(list));
       return list;
     });
   }
 
   /** This instance added work to the site (a campaign, a fired wave, units, retries): look at it at once. */
   void workAnnounced(String site) {
-    List.of(newUnits, waves, retries).forEach(polls -> polls.lookNow(site));
+    List.of(newUnits, waves, retries, steps).forEach(polls -> polls.lookNow(site));
     if (!sites.contains(site)) {
       List<String> more = new ArrayList<>(sites);
       more.add(site);
@@ -100,6 +101,11 @@ final class SiteWatch {
   /** fire_due.lua for each site due a look at its schedule; each completes with the site if waves fired, else null. */
   List<Future<String>> fireDueWaves() {
     return pollEach(waves, site -> queue.fireDue(site, clock.instant(), 100));
+  }
+
+  /** fire_steps.lua for each site due a look at its automation runs; each completes with the site if steps fired, else null. */
+  List<Future<String>> fireDueSteps() {
+    return pollEach(steps, site -> queue.fireDueSteps(site, clock.millis(), 500));
   }
 
   /** claim_retries.lua for each site due a look at its retries; each completes with the site if retries moved, else null. */

@@ -22,6 +22,7 @@ final class WorkQueue {
   private static final LuaScript COMMIT_SCAN = LuaScript.load("commit_scan");
   private static final LuaScript CLAIM_RETRIES = LuaScript.load("claim_retries");
   private static final LuaScript FIRE_DUE = LuaScript.load("fire_due");
+  private static final LuaScript FIRE_STEPS = LuaScript.load("fire_steps");
   private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
   private static final LuaScript ACK = LuaScript.load("ack_unit");
   private static final LuaScript CLAIM_ABANDONED = LuaScript.load("claim_abandoned");
@@ -157,6 +158,18 @@ final class WorkQueue {
           .distinct().forEach(campaignId -> keys.add(Keys.campaign(siteId, campaignId)));
       return FIRE_DUE.run(redis, keys,
           List.of(String.valueOf(now.toEpochMilli()), now.toString(), Keys.campaignPrefix(siteId), String.valueOf(max)));
+    }).map(Moved::of);
+  }
+
+  /** Turns the site's automation runs whose next step is due into send units (fire_steps.lua). */
+  Future<Moved> fireDueSteps(String siteId, long nowMillis, int max) {
+    String due = Keys.site(siteId, Keys.Part.RUN_DUE);
+    // Read first which runs are due, so that the script can be given their keys.
+    Request read = Request.cmd(Command.ZRANGEBYSCORE).arg(due).arg("-inf").arg(nowMillis).arg("LIMIT").arg(0).arg(max);
+    return redis.send(read).compose(members -> {
+      List<String> keys = new ArrayList<>(List.of(due, stream(siteId)));
+      members.forEach(m -> keys.add(Keys.run(siteId, m.toString())));
+      return FIRE_STEPS.run(redis, keys, List.of(String.valueOf(nowMillis), Keys.runPrefix(siteId), String.valueOf(max)));
     }).map(Moved::of);
   }
 

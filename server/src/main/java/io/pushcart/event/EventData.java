@@ -48,7 +48,14 @@ final class EventData {
   /** Checks {@code data} of an event of {@code type}; {@code path} is where it stands ("data", "events[2].data"). */
   static void check(EventType type, JsonObject data, String path) {
     if (type.receiptStat().isPresent()) {
-      check(data, List.of(new Spec("campaignId", Kind.TEXT, true)), path);
+      if (data.containsKey("automationId")) {
+        check(data, List.of(new Spec("automationId", Kind.TEXT, true), new Spec("step", Kind.COUNT, true)), path);
+        if (data.getValue("step") instanceof Number n && (n.intValue() < 1 || n.intValue() > 10)) {
+          throw ClientError.invalid(path + ".step", path + ".step must be the step's number, 1 to 10");
+        }
+      } else {
+        check(data, List.of(new Spec("campaignId", Kind.TEXT, true)), path);
+      }
       return;
     }
     check(data, SPECS.get(type), path);

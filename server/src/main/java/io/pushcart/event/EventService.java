@@ -1,5 +1,6 @@
 package io.pushcart.event;
 
+import io.pushcart.automation.AutomationService;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
@@ -38,13 +39,23 @@ public final class EventService {
   private final EventStore store;
   private final SubscriptionStore subscriptions;
   private final CustomerStore customers;
+  private final AutomationService automations;
   private final Clock clock;
 
-  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, Clock clock) {
+  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, AutomationService automations,
+                      Clock clock) {
     this.store = store;
     this.subscriptions = subscriptions;
     this.customers = customers;
+    this.automations = automations;
     this.clock = clock;
+  }
+
+  /** What recording one event did: "recorded", "duplicate" or "unknown_subscription", and an order's {@code alreadySent}. */
+  private record Result(String outcome, JsonArray alreadySent) {
+    Result(String outcome) {
+      this(outcome, new JsonArray());
+    }
   }
 
   /** One event checked, and whom it concerns. */
@@ -83,21 +94,26 @@ public final class EventService {
         events.add(parse(e, "events[" + i + "].", true, now));
       }
       List<String> results = new ArrayList<>();
+      JsonArray alreadySent = new JsonArray();
       Future<Void> chain = Future.succeededFuture();
       for (Event e : events) {
         chain = chain.compose(v -> record(site, e, now).recover(err -> err instanceof ClientError c
-            && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture("unknown_subscription") : Future.failedFuture(err))
+            && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture(new Result("unknown_subscription")) : Future.failedFuture(err))
             .map(r -> {
-              results.add(r);
+              results.add(r.outcome());
+              alreadySent.addAll(r.alreadySent());
               return null;
             }));
       }
       return chain.map(v -> new JsonObject().put("accepted", results.stream().filter("recorded"::equals).count())
           .put("duplicates", results.stream().filter("duplicate"::equals).count())
-          .put("results", new JsonArray(results)));
+          .put("results", new JsonArray(results)).put("alreadySent", alreadySent));
     }
     Event e = parse(body, "", withSecret, now);
-    return record(site, e, now).map(r -> new JsonObject().put("accepted", true).put("duplicate", r.equals("duplicate")));
+    return record(site, e, now).map(r -> {
+      JsonObject reply = new JsonObject().put("accepted", true).put("duplicate", r.outcome().equals("duplicate"));
+      return e.type() == EventType.ORDER_COMPLETED ? reply.put("alreadySent", r.alreadySent()) : reply;
+    });
   }
 
   private Event parse(JsonObject json, String prefix, boolean withSecret, Instant now) {
@@ -151,17 +167,15 @@ public final class EventService {
     }
   }
 
-  /** "recorded", or "duplicate" for an id seen before; a receipt is counted in its campaign's stats instead. */
-  private Future<String> record(Site site, Event e, Instant now) {
+  /**
+   * "recorded", or "duplicate" for an id seen before; a receipt is counted in its campaign's (or
+   * automation step's) stats instead. What the event ends among automation runs is done before it
+   * is recorded, and what it starts after: an order's answer comes only once its runs are ended
+   * and what they had in flight has finished (its {@code alreadySent}).
+   */
+  private Future<Result> record(Site site, Event e, Instant now) {
     if (e.type().receiptStat().isPresent()) {
-      String campaignId = e.data().getString("campaignId");
-      String subscriptionId = e.subscriptionId().orElseThrow();
-      return store.recordReceipt(site.id(), campaignId, e.type().receiptStat().get(), subscriptionId, now)
-          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
-              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
-                  "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
-              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"))
-          .onSuccess(result -> Metrics.event(e.type().wire, result));
+      return recordReceipt(site, e, now).map(Result::new).onSuccess(result -> Metrics.event(e.type().wire, result.outcome()));
     }
     Future<List<String>> concerned = e.subscriptionId().isPresent()
         ? subscriptions.exists(site.id(), e.subscriptionId().get()).compose(found -> found
@@ -172,8 +186,29 @@ public final class EventService {
     // An order without an event id still counts once: its orderId is the id.
     Optional<String> key = e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
-    return concerned.compose(ids -> store.record(site.id(), new EventStore.Record(e.type(), ids, e.customerId().orElse(""),
-        e.occurredAt(), e.data(), key, now))).map(recorded -> recorded ? "recorded" : "duplicate")
-        .onSuccess(result -> Metrics.event(e.type().wire, result));
+    return concerned.compose(ids -> {
+      AutomationService.Event event = new AutomationService.Event(e.type().wire, ids, e.customerId(), e.occurredAt(), e.data());
+      return automations.beforeRecording(site.id(), event).compose(alreadySent -> store.record(site.id(),
+              new EventStore.Record(e.type(), ids, e.customerId().orElse(""), e.occurredAt(), e.data(), key, now))
+          .compose(recorded -> recorded ? automations.afterRecording(site.id(), event).map(new Result("recorded", alreadySent))
+              : Future.succeededFuture(new Result("duplicate", alreadySent))));
+    }).onSuccess(result -> Metrics.event(e.type().wire, result.outcome()));
+  }
+
+  private Future<String> recordReceipt(Site site, Event e, Instant now) {
+    String subscriptionId = e.subscriptionId().orElseThrow();
+    String stat = e.type().receiptStat().get();
+    if (e.data().containsKey("automationId")) {
+      String automationId = e.data().getString("automationId");
+      return store.recordStepReceipt(site.id(), automationId, e.data().getInteger("step"), stat, subscriptionId, now)
+          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("automation " + automationId))
+              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+    }
+    String campaignId = e.data().getString("campaignId");
+    return store.recordReceipt(site.id(), campaignId, stat, subscriptionId, now)
+        .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
+            : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
+                "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
+            : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
   }
 }

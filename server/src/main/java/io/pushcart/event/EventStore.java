@@ -45,14 +45,26 @@ public final class EventStore {
    * campaign, -2 the campaign did not target the subscription.
    */
   public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId, Instant now) {
+    return recordReceipt(siteId, Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
+        Keys.campaignProgress(siteId, campaignId), "stat:", stat, subscriptionId, now);
+  }
+
+  /** The same for a step of an automation: 1 counted, 0 a repeat, -1 no such automation. */
+  public Future<Long> recordStepReceipt(String siteId, String automationId, int step, String stat, String subscriptionId,
+                                        Instant now) {
+    String automation = Keys.automation(siteId, automationId);
+    return recordReceipt(siteId, automation, automation + ":receipts", automation, "step:" + step + ":", stat, subscriptionId, now);
+  }
+
+  private Future<Long> recordReceipt(String siteId, String counters, String receipts, String progress, String prefix, String stat,
+                                     String subscriptionId, Instant now) {
     List<String> guessed = switch (stat) {
       case "delivered" -> Bitmaps.time(siteId, "lastDeliveredAt");
       case "clicked" -> Bitmaps.time(siteId, "lastClickedAt");
       default -> List.of();
     };
-    return DeclaredKeys.run(redis, RECEIPT, List.of(Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
-            Keys.campaignProgress(siteId, campaignId), Keys.subscription(siteId, subscriptionId)), guessed,
-        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId))).map(Response::toLong);
+    return DeclaredKeys.run(redis, RECEIPT, List.of(counters, receipts, progress, Keys.subscription(siteId, subscriptionId)), guessed,
+        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId), prefix)).map(Response::toLong);
   }
 
   /** An event to record, with the subscriptions it concerns (resolved by the caller) and its idempotency key. */

@@ -142,6 +142,71 @@ public final class Keys {
     return site(siteId) + "campaign:" + campaignId + ":receipts";
   }
 
+  /** HASH: an automation's definition ({@code def}, JSON), times, and its run and per-step counters. */
+  public static String automation(String siteId, String automationId) {
+    return automationPrefix(siteId) + automationId;
+  }
+
+  /** Prefix of {@link #automation}, for Lua scripts that build the key from an automation id. */
+  public static String automationPrefix(String siteId) {
+    return site(siteId) + "automation:";
+  }
+
+  /**
+   * HASH: one automation run: its automation, trigger, status and end reason, generation, step and
+   * phase, the subscriptions it sends to, its data (cart, product or order) and the message state
+   * of each device for each step sent ({@code <gen>.<step>:<subscription id>}).
+   */
+  public static String run(String siteId, String runId) {
+    return runPrefix(siteId) + runId;
+  }
+
+  /** Prefix of {@link #run}, for Lua scripts that build the key from a run id. */
+  public static String runPrefix(String siteId) {
+    return site(siteId) + "run:";
+  }
+
+  /** What a run index set or an order marker is about: a cart, a customer or a subscription. */
+  public enum Subject {
+    CART("k"), CUSTOMER("c"), SUBSCRIPTION("s");
+
+    private final String tag;
+
+    Subject(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  /** SET: ids of the runs about this cart, customer or subscription (ended ones are dropped as met), expiring. */
+  public static String runIndex(String siteId, Subject subject, String id) {
+    return site(siteId) + "runs:" + subject.tag + ":" + id;
+  }
+
+  /** STRING: epoch millis of the newest order of this cart, customer or subscription (expiring). */
+  public static String orderMarker(String siteId, Subject subject, String id) {
+    return site(siteId) + "ordered:" + subject.tag + ":" + id;
+  }
+
+  /** ZSET: subscriptions that viewed the product, scored by their last view (epoch millis; the last 30 days). */
+  public static String productViewers(String siteId, String productId) {
+    return site(siteId) + "viewers:" + productId;
+  }
+
+  /** HASH: {@code <subscription>|<variant>} → {@code <price>|<1 in stock, 0 not>} as that subscription last saw it. */
+  public static String productSeen(String siteId, String productId) {
+    return site(siteId) + "seen:" + productId;
+  }
+
+  /** SET: subscriptions that bought the product (a back-in-stock alert is not for them). */
+  public static String productBuyers(String siteId, String productId) {
+    return site(siteId) + "bought:" + productId;
+  }
+
+  /** HASH: the product's variants as the store last reported them: {@code <variant>:inStock|price|restocks}. */
+  public static String productState(String siteId, String productId) {
+    return site(siteId) + "product:" + productId;
+  }
+
   /** The site-wide keys. */
   public enum Part {
     /** HASH: the site record. */
@@ -185,7 +250,11 @@ public final class Keys {
     /** HASH: work-unit entry id → the last failure of that unit (kept until it completes or is parked). */
     UNIT_FAILURES("unit-failures"),
     /** STREAM: commerce events (cart, order, product view), capped, for the automations. */
-    EVENTS("events");
+    EVENTS("events"),
+    /** ZSET: automation ids scored by creation time. */
+    AUTOMATIONS("automations"),
+    /** ZSET: ids of the automation runs waiting for their next step, scored by its due epoch millis. */
+    RUN_DUE("run-due");
 
     private final String suffix;
 

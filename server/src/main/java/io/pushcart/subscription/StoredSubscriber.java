@@ -45,6 +45,24 @@ public final class StoredSubscriber implements Rule.Subscriber {
     return gone ? null : new StoredSubscriber(values);
   }
 
+  /**
+   * The subscriber as templates see it ({@code {{ subscriber.attributes.firstName }}}): the fields
+   * of MARKETING.md §1 under their names there; absent ones are left out.
+   */
+  public java.util.Map<String, Object> toContext(String id) {
+    java.util.Map<String, Object> out = new java.util.HashMap<>();
+    out.put("id", id);
+    out.put("tags", List.copyOf(tags));
+    out.put("attributes", attributes.getMap());
+    for (Field.Builtin f : Field.Builtin.values()) {
+      Object value = field(f);
+      if (value != null) {
+        out.put(f.path(), value);
+      }
+    }
+    return out;
+  }
+
   @Override
   public Set<String> tags() {
     return tags;

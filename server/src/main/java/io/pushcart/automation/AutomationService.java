@@ -1,0 +1,293 @@
+package io.pushcart.automation;
+
+import io.pushcart.common.ClientError;
+import io.pushcart.common.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Automations (MARKETING.md §4): their definitions (create, list, read with stats, change,
+ * delete), and what commerce events do to their runs — start or refresh them, end them, and for
+ * an order, wait for the messages its runs had already handed to a push service.
+ */
+public final class AutomationService {
+  public static final int MAX_PER_SITE = 100;
+  /**
+   * How long an order's answer waits for cart messages already handed to a push service: longer
+   * than a push request may take (30 s), so that when it answers, nothing more will arrive.
+   */
+  public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(35);
+  /** The runs an order ends: every series it makes pointless. */
+  static final Set<Trigger> ENDED_BY_ORDER = EnumSet.of(Trigger.CART_ABANDONED, Trigger.BROWSE_ABANDONED);
+
+  private final AutomationStore store;
+  private final RunStore runs;
+  private final Clock clock;
+  /** Site → automation id → the parsed automation at a version ({@link #enabled}). */
+  private final Map<String, Map<String, Cached>> cache = new HashMap<>();
+
+  private final ProductWatch products;
+
+  public AutomationService(AutomationStore store, RunStore runs, io.vertx.redis.client.Redis redis, Clock clock) {
+    this.store = store;
+    this.runs = runs;
+    this.products = new ProductWatch(redis);
+    this.clock = clock;
+  }
+
+  /**
+   * A restock is announced again to its viewers when the store repeats its update within this
+   * time (a retry after a lost answer): each viewer's run key holds the restock's number, so
+   * nobody hears of it twice.
+   */
+  static final Duration RESTOCK_REPEAT = Duration.ofMinutes(10);
+
+  /** {@code POST /automations}: 201 with the stored automation. */
+  public Future<JsonObject> create(String site, JsonObject body) {
+    Automation a = Automation.parse(Ids.random(12), body);
+    String now = clock.instant().toString();
+    return store.versions(site).compose(all -> all.size() >= MAX_PER_SITE
+        ? Future.failedFuture(ClientError.conflict("a site may have at most " + MAX_PER_SITE + " automations: delete unused ones first"))
+        : store.save(site, a, now, now)).compose(v -> get(site, a.id()));
+  }
+
+  public Future<JsonObject> list(String site) {
+    return store.list(site).map(all -> new JsonObject().put("automations", new JsonArray(all.stream()
+        .sorted(Comparator.comparing(AutomationStore.Stored::createdAt)).map(AutomationService::toJson).toList())));
+  }
+
+  public Future<JsonObject> get(String site, String id) {
+    return found(site, id).map(AutomationService::toJson);
+  }
+
+  /** {@code PATCH}: the fields given replace the stored ones; live runs go on with the new steps. */
+  public Future<JsonObject> update(String site, String id, JsonObject patch) {
+    return found(site, id).compose(s -> {
+      JsonObject merged = s.automation().toJson();
+      for (String key : patch.fieldNames()) {
+        if (!Automation.FIELDS.contains(key)) {
+          throw ClientError.invalid(key, "an automation has " + String.join(", ", Automation.FIELDS) + "; unknown field " + key);
+        }
+        merged.put(key, patch.getValue(key));
+      }
+      Automation a = Automation.parse(id, merged);
+      if (a.trigger() != s.automation().trigger()) {
+        throw ClientError.invalid("trigger", "an automation's trigger cannot change: create another automation");
+      }
+      return store.save(site, a, s.createdAt(), clock.instant().toString()).compose(v -> get(site, id));
+    });
+  }
+
+  public Future<Void> delete(String site, String id) {
+    checkId(id);
+    return store.delete(site, id).compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound(id)));
+  }
+
+  private Future<AutomationStore.Stored> found(String site, String id) {
+    checkId(id);
+    return store.find(site, id).compose(s -> s.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound(id))));
+  }
+
+  private static void checkId(String id) {
+    if (!Ids.looksLikeId(id)) {
+      throw notFound(id);
+    }
+  }
+
+  private static ClientError notFound(String id) {
+    return ClientError.notFound("automation " + id);
+  }
+
+  static JsonObject toJson(AutomationStore.Stored s) {
+    return new JsonObject().put("id", s.automation().id()).mergeIn(s.automation().toJson())
+        .put("createdAt", s.createdAt()).put("updatedAt", s.updatedAt()).put("stats", AutomationStore.stats(s));
+  }
+
+  /** A commerce event as the automations see it: whom it concerns and what it says. */
+  public record Event(String type, List<String> subscriptions, Optional<String> customer, Instant occurredAt, JsonObject data) {
+  }
+
+  /**
+   * What an event ends, before it is recorded: an order ends the cart and browse runs of its
+   * cart, customer and subscriptions, and its answer waits for what they had in flight (listed
+   * as {@code alreadySent}); an emptied cart ends its cart's runs; a cart update ends browse runs.
+   */
+  public Future<JsonArray> beforeRecording(String site, Event e) {
+    long now = clock.millis();
+    Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
+    return switch (e.type()) {
+      case "order.completed" -> enabled(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
+              e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all)))
+          .compose(inFlight -> runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT));
+      case "cart.updated" -> enabled(site).compose(all -> (isEmpty(e.data().getJsonArray("items"))
+              ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(), List.of(), Optional.empty(), now, ids(all))
+              : runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(), e.customer(), e.subscriptions(),
+                  Optional.empty(), now, ids(all))))
+          .map(inFlight -> new JsonArray());
+      case "product.updated" -> productUpdated(site, e).map(v -> new JsonArray());
+      default -> Future.succeededFuture(new JsonArray());
+    };
+  }
+
+  /**
+   * A catalogue change, before it is recorded (so that a retry of a lost answer does it again,
+   * idempotently): the viewers of the variant hear of a price below the one they saw (once per
+   * price level) and of its return to stock if they saw it out of stock (once per return), unless
+   * they bought it.
+   */
+  private Future<Void> productUpdated(String site, Event e) {
+    long now = clock.millis();
+    return products.updated(site, e.data(), now).compose(stock -> enabled(site).compose(all -> {
+      List<Automation> drops = all.stream().filter(a -> a.trigger() == Trigger.PRICE_DROP).toList();
+      boolean restocked = stock.inStock() && stock.restocks() > 0 && now - stock.restockedAtMillis() <= RESTOCK_REPEAT.toMillis();
+      List<Automation> restocks = restocked ? all.stream().filter(a -> a.trigger() == Trigger.BACK_IN_STOCK).toList() : List.of();
+      Object price = e.data().getValue("price");
+      if (restocks.isEmpty() && (drops.isEmpty() || !(price instanceof Number))) {
+        return Future.succeededFuture();
+      }
+      return announce(site, e, drops, restocks, stock.restocks(), price instanceof Number n ? n.doubleValue() : Double.NaN, now, 0);
+    }));
+  }
+
+  private Future<Void> announce(String site, Event e, List<Automation> drops, List<Automation> restocks, long restock, double price,
+                                long now, int offset) {
+    String product = e.data().getString("productId") + ":" + e.data().getString("variantId", "");
+    return products.viewers(site, e.data(), now, offset).compose(page -> {
+      List<Future<String>> entries = new java.util.ArrayList<>();
+      for (ProductWatch.Viewer v : page.viewers()) {
+        List<String> subs = List.of(v.subscriptionId());
+        for (Automation a : drops) {
+          if (v.priceSeen().isPresent() && price < v.priceSeen().get()) {
+            JsonObject data = e.data().copy().put("previousPrice", v.priceSeen().get());
+            entries.add(runs.enter(site, new RunStore.Entry(a, "price:" + v.subscriptionId() + ":" + product + ":" + price, subs,
+                Optional.empty(), Optional.empty(), data, e.occurredAt().toEpochMilli(), false), now));
+          }
+        }
+        for (Automation a : restocks) {
+          if (v.sawOutOfStock()) {
+            entries.add(runs.enter(site, new RunStore.Entry(a, "stock:" + v.subscriptionId() + ":" + product + ":" + restock, subs,
+                Optional.empty(), Optional.empty(), e.data(), e.occurredAt().toEpochMilli(), false), now));
+          }
+        }
+      }
+      return Future.all(entries).compose(v -> page.read() < ProductWatch.PAGE ? Future.succeededFuture()
+          : announce(site, e, drops, restocks, restock, price, now, offset + page.read()));
+    });
+  }
+
+  /** {@code welcome}: a new subscription starts the welcome series (once per subscription). */
+  public Future<Void> subscribed(String site, String subscriptionId) {
+    long now = clock.millis();
+    return enabled(site).compose(all -> {
+      List<Future<String>> entries = new java.util.ArrayList<>();
+      all.stream().filter(a -> a.trigger() == Trigger.WELCOME).forEach(a -> entries.add(runs.enter(site, new RunStore.Entry(a,
+          "welcome:" + subscriptionId, List.of(subscriptionId), Optional.empty(), Optional.empty(), new JsonObject(), now, false), now)));
+      return Future.all(entries).mapEmpty();
+    });
+  }
+
+  /**
+   * What an event starts, once recorded (a repeated event id starts nothing: it is not recorded
+   * again); product views and purchases are noted for the price-drop and back-in-stock triggers.
+   */
+  public Future<Void> afterRecording(String site, Event e) {
+    long at = e.occurredAt().toEpochMilli();
+    JsonObject data = e.data();
+    Future<Void> noted = switch (e.type()) {
+      case "product.viewed" -> products.viewed(site, e.subscriptions(), data, at);
+      case "order.completed" -> products.bought(site, e.subscriptions(), data.getJsonArray("items"));
+      default -> Future.succeededFuture();
+    };
+    return noted.compose(n -> enabled(site)).compose(all -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Automation a : all) {
+        Optional<RunStore.Entry> entry = entry(a, e, data, at);
+        if (entry.isPresent()) {
+          chain = chain.compose(v -> runs.enter(site, entry.get(), clock.millis()).mapEmpty());
+        }
+      }
+      return chain;
+    });
+  }
+
+  private static Optional<RunStore.Entry> entry(Automation a, Event e, JsonObject data, long at) {
+    if (e.subscriptions().isEmpty()) {
+      return Optional.empty();
+    }
+    String subject = e.customer().map(c -> "c:" + c).orElse("s:" + e.subscriptions().get(0));
+    return switch (a.trigger()) {
+      case CART_ABANDONED -> e.type().equals("cart.updated") && !isEmpty(data.getJsonArray("items"))
+          ? Optional.of(new RunStore.Entry(a, "cart:" + data.getString("cartId"), e.subscriptions(), e.customer(),
+              Optional.of(data.getString("cartId")), withItemCount(data), at, true))
+          : Optional.empty();
+      case BROWSE_ABANDONED -> e.type().equals("product.viewed")
+          ? Optional.of(new RunStore.Entry(a, "browse:" + subject, e.subscriptions(), e.customer(), Optional.empty(), data, at, true))
+          : Optional.empty();
+      case POST_PURCHASE -> e.type().equals("order.completed")
+          ? Optional.of(new RunStore.Entry(a, "order:" + data.getString("orderId"), e.subscriptions(), e.customer(),
+              Optional.empty(), withItemCount(data), at, false))
+          : Optional.empty();
+      case ORDER_STATUS -> e.type().equals("order.updated") && (a.statuses().isEmpty() || a.statuses().contains(data.getString("status")))
+          ? Optional.of(new RunStore.Entry(a, "order:" + data.getString("orderId") + ":" + data.getString("status"), e.subscriptions(),
+              e.customer(), Optional.empty(), data, at, false))
+          : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  /** The cart or order data with {@code itemCount}, the sum of the items' quantities (MARKETING.md §5). */
+  static JsonObject withItemCount(JsonObject data) {
+    JsonArray items = data.getJsonArray("items", new JsonArray());
+    long count = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.getValue(i);
+      if (item instanceof JsonObject o && o.getValue("quantity") instanceof Number n) {
+        count += n.longValue();
+      }
+    }
+    return data.copy().put("itemCount", count);
+  }
+
+  private static boolean isEmpty(JsonArray items) {
+    return items == null || items.isEmpty();
+  }
+
+  private static List<String> ids(List<Automation> all) {
+    return all.stream().map(Automation::id).toList();
+  }
+
+  /**
+   * The site's enabled automations, as of one cheap read of their versions: those that changed are
+   * read again, the others come from this service's cache (confined to its event loop), so an
+   * event costs one Redis call here, and a change is seen by the next event on every instance.
+   */
+  private Future<List<Automation>> enabled(String site) {
+    return store.versions(site).compose(versions -> {
+      Map<String, Cached> cached = cache.computeIfAbsent(site, s -> new HashMap<>());
+      cached.keySet().retainAll(versions.keySet());
+      List<String> changed = versions.entrySet().stream()
+          .filter(e -> !cached.containsKey(e.getKey()) || cached.get(e.getKey()).version() != e.getValue()).map(Map.Entry::getKey).toList();
+      if (versions.isEmpty()) {
+        cache.remove(site);
+      }
+      return store.read(site, changed).map(read -> {
+        read.forEach(r -> cached.put(r.automation().id(), new Cached(versions.get(r.automation().id()), r.automation())));
+        return cached.values().stream().map(Cached::automation).filter(Automation::enabled).toList();
+      });
+    });
+  }
+
+  private record Cached(long version, Automation automation) {
+  }
+}

@@ -1,0 +1,36 @@
+package io.pushcart.delivery;
+
+import io.vertx.core.Future;
+import io.pushcart.webpush.PushOptions;
+import java.util.List;
+
+/**
+ * What {@link SendStep} needs to send one unit: how its messages are claimed, what each one says,
+ * and where their outcomes go. A campaign's units ({@link CampaignUnits}) and an automation step's
+ * ({@link RunUnits}) differ only here; the sending, its limits, retries and bounds are one.
+ */
+interface Dispatch {
+  PushOptions options();
+
+  SendStep.Expiry expiry();
+
+  /** Claims the unit's messages still due for its attempt (marking them in flight), with their subscriptions. */
+  Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit);
+
+  /** The payload for one claimed subscriber, or why it is not sent. Runs on a crypto worker: no I/O. */
+  Payload payload(ProgressStore.Claimed claimed);
+
+  /** Records a batch of outcomes, idempotently. */
+  Future<?> record(List<Outcome> outcomes);
+
+  /** A message's bytes, or (bytes null) the reason it is suppressed (missingData, tooLarge). */
+  record Payload(byte[] bytes, String suppressed) {
+    static Payload of(byte[] bytes) {
+      return new Payload(bytes, null);
+    }
+
+    static Payload suppressed(String reason) {
+      return new Payload(null, reason);
+    }
+  }
+}

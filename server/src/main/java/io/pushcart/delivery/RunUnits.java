@@ -1,0 +1,212 @@
+package io.pushcart.delivery;
+
+import io.pushcart.automation.Automation;
+import io.pushcart.automation.AutomationStore;
+import io.pushcart.personalize.MessageTemplate;
+import io.pushcart.redis.Keys;
+import io.pushcart.redis.LuaScript;
+import io.pushcart.segment.Rule;
+import io.pushcart.segment.SegmentStore;
+import io.pushcart.subscription.StoredSubscriber;
+import io.pushcart.webpush.Aes128GcmEncryptor;
+import io.pushcart.webpush.PushOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the send units of automation steps ({@code r.<run>.<generation>.<step>}, written by
+ * fire_steps.lua and claim_retries.lua) through the one {@link SendStep}: claimed by mark_step.lua,
+ * which checks in the same atomic step that the run may still send (the guarantee of
+ * MARKETING.md §4), personalized per device, recorded by record_step.lua, which moves the run on.
+ */
+final class RunUnits {
+  static final String PREFIX = "r.";
+  private static final LuaScript MARK = LuaScript.load("mark_step");
+  private static final LuaScript RECORD = LuaScript.load("record_step");
+  /** The subscription fields mark_step.lua returns: what sending needs, then what templates and audiences read. */
+  private static final List<String> FIELDS = new ArrayList<>(List.of("endpoint", "p256dh", "auth", "vapidKey"));
+
+  static {
+    FIELDS.addAll(StoredSubscriber.FIELDS);
+  }
+
+  private final Redis redis;
+  private final AutomationStore automations;
+  private final SegmentStore segments;
+  private final WorkQueue queue;
+  private final SendStep send;
+  private final Clock clock;
+
+  RunUnits(Redis redis, AutomationStore automations, SegmentStore segments, WorkQueue queue, SendStep send, Clock clock) {
+    this.redis = redis;
+    this.automations = automations;
+    this.segments = segments;
+    this.queue = queue;
+    this.send = send;
+    this.clock = clock;
+  }
+
+  static boolean owns(WorkUnit unit) {
+    return unit.campaignId().startsWith(PREFIX);
+  }
+
+  /** A unit's name parsed: run id, generation, step (1-based). */
+  private record Name(String runId, String generation, int step) {
+    static Optional<Name> parse(String campaignId) {
+      String[] parts = campaignId.substring(PREFIX.length()).split("\\.");
+      try {
+        return parts.length == 3 ? Optional.of(new Name(parts[0], parts[1], Integer.parseInt(parts[2]))) : Optional.empty();
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  Future<Void> run(WorkUnit unit, StreamWorker.Lease lease) {
+    Optional<Name> name = Name.parse(unit.campaignId());
+    if (name.isEmpty() || !(unit instanceof WorkUnit.Send s)) {
+      return queue.ack(unit);
+    }
+    String site = unit.siteId();
+    Request read = Request.cmd(Command.HMGET).arg(Keys.run(site, name.get().runId())).arg("automation").arg("data").arg("cart");
+    Request siteName = Request.cmd(Command.HGET).arg(Keys.site(site, Keys.Part.RECORD)).arg("name");
+    return redis.batch(List.of(read, siteName)).compose(r -> {
+      Response run = r.get(0);
+      if (run.get(0) == null) {
+        return queue.ack(unit); // the run is gone (its customer erased)
+      }
+      return automations.find(site, run.get(0).toString()).compose(found -> {
+        Optional<Automation> automation = found.map(AutomationStore.Stored::automation);
+        if (automation.isEmpty() || name.get().step() > automation.get().steps().size()) {
+          return queue.ack(unit); // deleted, or shortened under the run: nothing to send
+        }
+        Future<Optional<Rule>> audience = automation.get().audience()
+            .map(a -> a.resolve(site, segments).map(Optional::of)).orElse(Future.succeededFuture(Optional.empty()));
+        return audience.compose(rule -> send.run(s, new StepDispatch(site, name.get(), automation.get(), rule,
+            new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString()), run.get(2) == null ? "" : run.get(2).toString(),
+            r.get(1) == null ? "" : r.get(1).toString()), lease::mayContinue));
+      });
+    });
+  }
+
+  /** One step of one run: its template rendered per device with the run's data. */
+  private final class StepDispatch implements Dispatch {
+    private final String site;
+    private final Name name;
+    private final Automation automation;
+    private final Automation.Step step;
+    private final Optional<Rule> audience;
+    private final JsonObject data;
+    private final String cart;
+    private final String siteName;
+
+    StepDispatch(String site, Name name, Automation automation, Optional<Rule> audience, JsonObject data, String cart,
+                 String siteName) {
+      this.site = site;
+      this.name = name;
+      this.automation = automation;
+      this.step = automation.steps().get(name.step() - 1);
+      this.audience = audience;
+      this.data = data;
+      this.cart = cart;
+      this.siteName = siteName;
+    }
+
+    @Override
+    public PushOptions options() {
+      return new PushOptions(step.ttl(), step.urgency(), null);
+    }
+
+    @Override
+    public SendStep.Expiry expiry() {
+      return SendStep.Expiry.NEVER;
+    }
+
+    @Override
+    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
+      String run = Keys.run(site, name.runId());
+      List<String> keys = new ArrayList<>(List.of(run, Keys.automation(site, automation.id()), Keys.site(site, Keys.Part.RUN_DUE),
+          cart.isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, cart)));
+      unit.ids().forEach(id -> keys.add(Keys.subscription(site, id)));
+      List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
+          String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", FIELDS)));
+      args.addAll(unit.ids());
+      return MARK.run(redis, keys, args).compose(reply -> {
+        List<ProgressStore.Claimed> claimed = new ArrayList<>();
+        int width = 1 + FIELDS.size();
+        for (int i = 1; i + width - 1 < reply.size(); i += width) {
+          List<String> values = new ArrayList<>(FIELDS.size());
+          for (int j = 0; j < FIELDS.size(); j++) {
+            String v = reply.get(i + 1 + j).toString();
+            values.add(v.isEmpty() ? null : v);
+          }
+          List<String> fields = values.subList(4, values.size());
+          claimed.add(new ProgressStore.Claimed(reply.get(i).toString(), orEmpty(values.get(0)), orEmpty(values.get(1)),
+              orEmpty(values.get(2)), orEmpty(values.get(3)), StoredSubscriber.of(fields)));
+        }
+        // Nothing left to send of a step the run may send (a re-run after every outcome was in, or no
+        // device): record_step.lua still moves the run on.
+        return claimed.isEmpty() && reply.get(0).toLong() == 1 ? record(List.of()).map(claimed) : Future.succeededFuture(claimed);
+      });
+    }
+
+    private static String orEmpty(String s) {
+      return s == null ? "" : s;
+    }
+
+    @Override
+    public Payload payload(ProgressStore.Claimed c) {
+      StoredSubscriber subscriber = c.subscriber();
+      if (audience.isPresent() && (subscriber == null || !audience.get().matches(subscriber, clock.instant()))) {
+        return Payload.suppressed("audience");
+      }
+      Map<String, Object> context = new HashMap<>();
+      Map<String, Object> fields = subscriber == null ? Map.of() : subscriber.toContext(c.id());
+      context.put("subscriber", fields);
+      context.put("site", Map.of("name", siteName));
+      if (automation.trigger().dataRoot != null) {
+        context.put(automation.trigger().dataRoot, data.getMap());
+      }
+      Object locale = fields.get("locale");
+      MessageTemplate.Rendered rendered = step.template().render(context, locale == null ? null : locale.toString(),
+          data.getString("currency"));
+      if (!(rendered instanceof MessageTemplate.Rendered.Ok ok)) {
+        return Payload.suppressed("missingData");
+      }
+      JsonObject json = ok.notification();
+      if (!json.containsKey("tag")) {
+        json.put("tag", "pc-" + name.runId());
+      }
+      json.put("renotify", true).put("automationId", automation.id()).put("step", name.step()).put("siteId", site);
+      byte[] bytes = json.encode().getBytes(StandardCharsets.UTF_8);
+      return bytes.length > Aes128GcmEncryptor.MAX_PLAINTEXT ? Payload.suppressed("tooLarge") : Payload.of(bytes);
+    }
+
+    @Override
+    public Future<?> record(List<Outcome> outcomes) {
+      List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
+          String.valueOf(clock.millis()), name.step() < automation.steps().size()
+              ? String.valueOf(automation.steps().get(name.step()).delay().toMillis()) : ""));
+      for (Outcome o : outcomes) {
+        args.add(o.subscriptionId());
+        args.add(o.kind().wire);
+        args.add(String.valueOf(o.attempt()));
+        args.add(String.valueOf(o.retryAtMillis()));
+        args.add(o.reason());
+      }
+      return RECORD.run(redis, List.of(Keys.run(site, name.runId()), Keys.automation(site, automation.id()),
+          Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)), args);
+    }
+  }
+}
