@@ -10,7 +10,8 @@
 -- id or '', [6] cart id or '', [7] data (JSON), [8] occurredAt epoch millis, [9] now epoch millis,
 -- [10] the first step's delay (millis), [11] re-entry once a run of this key ended: 'emptied'
 -- (only after one ended by an emptied cart), 'never', or the millis that must pass since the last
--- one started, [12] how many order markers after KEYS[4], [13] seconds the index sets are kept
+-- one started, [12] how many order markers after KEYS[4], [13] seconds the index sets are kept,
+-- [14] a transactional push's definition (JSON; '' for an automation's run)
 -- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'ordered' (an
 -- order came after it) or 'closed' (re-entry refused).
 local run, automation, due = KEYS[1], KEYS[2], KEYS[3]
@@ -44,6 +45,7 @@ end
 redis.call('HSET', run, 'automation', ARGV[2], 'trigger', ARGV[3], 'status', RUN_LIVE, 'gen', (tonumber(v[7]) or 0) + 1,
   'step', 1, 'phase', 'waiting', 'subs', ARGV[4], 'customer', ARGV[5], 'cart', ARGV[6], 'data', ARGV[7],
   'dataAt', ARGV[8], 'startedAt', ARGV[9], 'updatedAt', ARGV[9])
+if ARGV[14] ~= '' then redis.call('HSET', run, 'def', ARGV[14]) end
 redis.call('ZADD', due, math.max(at + tonumber(ARGV[10]), 0), ARGV[1])
 for i = 5 + tonumber(ARGV[12]), #KEYS do
   redis.call('SADD', KEYS[i], ARGV[1])

@@ -2,6 +2,7 @@ package io.pushcart;
 
 import io.pushcart.automation.AutomationService;
 import io.pushcart.automation.AutomationStore;
+import io.pushcart.automation.NotificationService;
 import io.pushcart.automation.RunStore;
 import io.pushcart.campaign.CampaignService;
 import io.pushcart.campaign.CampaignStore;
@@ -45,6 +46,7 @@ public final class Services {
   public final CustomerService customers;
   public final RateLimiter rateLimits;
   public final AutomationService automations;
+  public final NotificationService notifications;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
@@ -57,7 +59,10 @@ public final class Services {
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
-    this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), new RunStore(vertx, redis), redis, clock);
+    RunStore runs = new RunStore(vertx, redis);
+    this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), runs, redis, clock);
+    this.notifications = new NotificationService(runs, subscriptionStore, new CustomerStore(redis),
+        site -> ActiveSites.announceWork(vertx.eventBus(), site), clock);
     this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations, clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }

@@ -266,7 +266,7 @@ public final class ApiVerticle extends VerticleBase {
   private void event(RoutingContext ctx) {
     boolean withSecret = Auth.bearer(ctx) != null;
     Future<Site> site = withSecret ? secretSite(ctx) : browserSite(ctx, BrowserAction.EVENT);
-    Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx), withSecret)).map(r -> new Reply(202, r)));
+    Replies.respond(ctx, site.compose(s -> events.accept(s, Replies.jsonBody(ctx), withSecret)).map(Reply::accepted));
   }
 
   /**

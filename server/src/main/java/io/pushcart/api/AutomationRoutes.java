@@ -8,7 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
-/** The routes of automations (MARKETING.md §4). All take the site's secret key. */
+/** The routes of automations and transactional pushes (MARKETING.md §4). All take the site's secret key. */
 final class AutomationRoutes {
   private final Services services;
   private final Function<RoutingContext, Future<Site>> secretSite;
@@ -24,6 +24,18 @@ final class AutomationRoutes {
     router.get("/v1/sites/:site/automations/:automation").handler(this::get);
     router.patch("/v1/sites/:site/automations/:automation").handler(this::update);
     router.delete("/v1/sites/:site/automations/:automation").handler(this::delete);
+    router.post("/v1/sites/:site/notifications").handler(this::sendNotification);
+    router.get("/v1/sites/:site/notifications/:notification").handler(this::getNotification);
+  }
+
+  private void sendNotification(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite.apply(ctx)
+        .compose(site -> services.notifications.send(site.id(), Replies.jsonBody(ctx))).map(Reply::accepted));
+  }
+
+  private void getNotification(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite.apply(ctx)
+        .compose(site -> services.notifications.find(site.id(), ctx.pathParam("notification"))).map(Reply::ok));
   }
 
   private void create(RoutingContext ctx) {

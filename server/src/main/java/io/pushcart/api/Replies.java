@@ -34,6 +34,10 @@ final class Replies {
     static Reply created(JsonObject body) {
       return new Reply(201, body);
     }
+
+    static Reply accepted(JsonObject body) {
+      return new Reply(202, body);
+    }
   }
 
   /** Sends the reply when the future succeeds; routes a failure to {@link #renderFailure}. */

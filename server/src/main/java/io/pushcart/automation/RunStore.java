@@ -70,8 +70,27 @@ public final class RunStore {
     List<String> args = List.of(runId, e.automation().id(), e.automation().trigger().wire, new JsonArray(e.subscriptions()).encode(),
         e.customer().orElse(""), e.cart().orElse(""), e.data().encode(), String.valueOf(e.occurredAtMillis()),
         String.valueOf(nowMillis), String.valueOf(e.automation().steps().get(0).delay().toMillis()),
-        e.automation().trigger().reentry.wire(), String.valueOf(markers), String.valueOf(INDEX_SECONDS));
+        e.automation().trigger().reentry.wire(), String.valueOf(markers), String.valueOf(INDEX_SECONDS), "");
     return ENTER.run(redis, keys, args).map(Response::toString);
+  }
+
+  /**
+   * Enters a transactional push as a one-step run due now, its counters in its own hash: 'started',
+   * or 'closed' when a push with its id was entered before (nothing is sent again).
+   */
+  Future<String> enter(String site, Transactional t, List<String> subscriptions, long nowMillis) {
+    String run = Keys.run(site, t.runId());
+    List<String> keys = new ArrayList<>(List.of(run, run, Keys.site(site, Keys.Part.RUN_DUE), run));
+    keys.addAll(subjects(site, Keys::runIndex, Optional.empty(), t.customerId(), subscriptions));
+    List<String> args = List.of(t.runId(), "", "transactional", new JsonArray(subscriptions).encode(), t.customerId().orElse(""), "",
+        "{}", String.valueOf(nowMillis), String.valueOf(nowMillis), "0", Trigger.Reentry.NEVER.wire(), "0",
+        String.valueOf(INDEX_SECONDS), t.toStored().encode());
+    return ENTER.run(redis, keys, args).map(Response::toString);
+  }
+
+  /** A run's hash, or null when there is none. */
+  Future<Response> read(String site, String runId) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(Keys.run(site, runId))).map(r -> r == null || r.size() == 0 ? null : r);
   }
 
   private interface KeyOf {

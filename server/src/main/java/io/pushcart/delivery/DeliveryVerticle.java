@@ -103,6 +103,11 @@ public final class DeliveryVerticle extends VerticleBase {
         .onFailure(err -> outage.failed("reading push-service pauses", err)));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> announceMoved("dispatching automation steps", watch::fireDueSteps));
+    // A transactional push entered on this instance is due at once: dispatch it now, not at the next poll.
+    vertx.eventBus().<String>localConsumer(ActiveSites.WORK_ADDRESS, message -> {
+      watch.workAnnounced(message.body());
+      announceMoved("dispatching automation steps", watch::fireDueSteps);
+    });
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
     QueueGauges gauges = new QueueGauges(redis);

@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.automation.Automation;
 import io.pushcart.automation.AutomationStore;
+import io.pushcart.automation.Transactional;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
@@ -79,46 +80,65 @@ final class RunUnits {
       return queue.ack(unit);
     }
     String site = unit.siteId();
-    Request read = Request.cmd(Command.HMGET).arg(Keys.run(site, name.get().runId())).arg("automation").arg("data").arg("cart");
+    String runKey = Keys.run(site, name.get().runId());
+    Request read = Request.cmd(Command.HMGET).arg(runKey).arg("automation").arg("data").arg("cart").arg("def");
     Request siteName = Request.cmd(Command.HGET).arg(Keys.site(site, Keys.Part.RECORD)).arg("name");
     return redis.batch(List.of(read, siteName)).compose(r -> {
       Response run = r.get(0);
       if (run.get(0) == null) {
         return queue.ack(unit); // the run is gone (its customer erased)
       }
+      String cart = run.get(2) == null ? "" : run.get(2).toString();
+      String names = r.get(1) == null ? "" : r.get(1).toString();
+      if (run.get(3) != null) { // a transactional push: its one message is in the run
+        Transactional t = Transactional.fromStored(new JsonObject(run.get(3).toString()));
+        return send.run(s, new StepDispatch(site, name.get(), t.step(), List.of(t.step()), Optional.empty(), t.roots(),
+            new JsonObject().put("notificationId", t.id()), runKey, cart, names), lease::mayContinue);
+      }
+      JsonObject data = new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString());
       return automations.find(site, run.get(0).toString()).compose(found -> {
         Optional<Automation> automation = found.map(AutomationStore.Stored::automation);
         if (automation.isEmpty() || name.get().step() > automation.get().steps().size()) {
           return queue.ack(unit); // deleted, or shortened under the run: nothing to send
         }
-        Future<Optional<Rule>> audience = automation.get().audience()
-            .map(a -> a.resolve(site, segments).map(Optional::of)).orElse(Future.succeededFuture(Optional.empty()));
-        return audience.compose(rule -> send.run(s, new StepDispatch(site, name.get(), automation.get(), rule,
-            new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString()), run.get(2) == null ? "" : run.get(2).toString(),
-            r.get(1) == null ? "" : r.get(1).toString()), lease::mayContinue));
+        Automation a = automation.get();
+        Map<String, Object> roots = a.trigger().dataRoot == null ? Map.of() : Map.of(a.trigger().dataRoot, data.getMap());
+        Future<Optional<Rule>> audience = a.audience()
+            .map(x -> x.resolve(site, segments).map(Optional::of)).orElse(Future.succeededFuture(Optional.empty()));
+        return audience.compose(rule -> send.run(s, new StepDispatch(site, name.get(), a.steps().get(name.get().step() - 1),
+            a.steps(), rule, roots, new JsonObject().put("automationId", a.id()).put("step", name.get().step()),
+            Keys.automation(site, a.id()), cart, names), lease::mayContinue));
       });
     });
   }
 
-  /** One step of one run: its template rendered per device with the run's data. */
+  /**
+   * One step of one run (an automation's, or a transactional push's only one): its template
+   * rendered per device with the run's data, its counters moved in {@code counters} (the
+   * automation's hash, or the push's run).
+   */
   private final class StepDispatch implements Dispatch {
     private final String site;
     private final Name name;
-    private final Automation automation;
     private final Automation.Step step;
+    private final List<Automation.Step> steps;
     private final Optional<Rule> audience;
-    private final JsonObject data;
+    private final Map<String, Object> roots;
+    private final JsonObject ids;
+    private final String counters;
     private final String cart;
     private final String siteName;
 
-    StepDispatch(String site, Name name, Automation automation, Optional<Rule> audience, JsonObject data, String cart,
-                 String siteName) {
+    StepDispatch(String site, Name name, Automation.Step step, List<Automation.Step> steps, Optional<Rule> audience,
+                 Map<String, Object> roots, JsonObject ids, String counters, String cart, String siteName) {
       this.site = site;
       this.name = name;
-      this.automation = automation;
-      this.step = automation.steps().get(name.step() - 1);
+      this.step = step;
+      this.steps = steps;
       this.audience = audience;
-      this.data = data;
+      this.roots = roots;
+      this.ids = ids;
+      this.counters = counters;
       this.cart = cart;
       this.siteName = siteName;
     }
@@ -136,7 +156,7 @@ final class RunUnits {
     @Override
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
       String run = Keys.run(site, name.runId());
-      List<String> keys = new ArrayList<>(List.of(run, Keys.automation(site, automation.id()), Keys.site(site, Keys.Part.RUN_DUE),
+      List<String> keys = new ArrayList<>(List.of(run, counters, Keys.site(site, Keys.Part.RUN_DUE),
           cart.isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, cart)));
       unit.ids().forEach(id -> keys.add(Keys.subscription(site, id)));
       List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
@@ -175,12 +195,9 @@ final class RunUnits {
       Map<String, Object> fields = subscriber == null ? Map.of() : subscriber.toContext(c.id());
       context.put("subscriber", fields);
       context.put("site", Map.of("name", siteName));
-      if (automation.trigger().dataRoot != null) {
-        context.put(automation.trigger().dataRoot, data.getMap());
-      }
+      context.putAll(roots);
       Object locale = fields.get("locale");
-      MessageTemplate.Rendered rendered = step.template().render(context, locale == null ? null : locale.toString(),
-          data.getString("currency"));
+      MessageTemplate.Rendered rendered = step.template().render(context, locale == null ? null : locale.toString(), currency());
       if (!(rendered instanceof MessageTemplate.Rendered.Ok ok)) {
         return Payload.suppressed("missingData");
       }
@@ -188,16 +205,25 @@ final class RunUnits {
       if (!json.containsKey("tag")) {
         json.put("tag", "pc-" + name.runId());
       }
-      json.put("renotify", true).put("automationId", automation.id()).put("step", name.step()).put("siteId", site);
+      json.put("renotify", true).mergeIn(ids).put("siteId", site);
       byte[] bytes = json.encode().getBytes(StandardCharsets.UTF_8);
       return bytes.length > Aes128GcmEncryptor.MAX_PLAINTEXT ? Payload.suppressed("tooLarge") : Payload.of(bytes);
+    }
+
+    /** The currency {@code money} uses without an argument: the run data's (a cart's, an order's, a product's). */
+    private String currency() {
+      for (Object root : roots.values()) {
+        if (root instanceof Map<?, ?> m && m.get("currency") instanceof String c) {
+          return c;
+        }
+      }
+      return null;
     }
 
     @Override
     public Future<?> record(List<Outcome> outcomes) {
       List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
-          String.valueOf(clock.millis()), name.step() < automation.steps().size()
-              ? String.valueOf(automation.steps().get(name.step()).delay().toMillis()) : ""));
+          String.valueOf(clock.millis()), name.step() < steps.size() ? String.valueOf(steps.get(name.step()).delay().toMillis()) : ""));
       for (Outcome o : outcomes) {
         args.add(o.subscriptionId());
         args.add(o.kind().wire);
@@ -205,7 +231,7 @@ final class RunUnits {
         args.add(String.valueOf(o.retryAtMillis()));
         args.add(o.reason());
       }
-      return RECORD.run(redis, List.of(Keys.run(site, name.runId()), Keys.automation(site, automation.id()),
+      return RECORD.run(redis, List.of(Keys.run(site, name.runId()), counters,
           Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)), args);
     }
   }

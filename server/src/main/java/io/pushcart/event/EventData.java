@@ -53,6 +53,8 @@ final class EventData {
         if (data.getValue("step") instanceof Number n && (n.intValue() < 1 || n.intValue() > 10)) {
           throw ClientError.invalid(path + ".step", path + ".step must be the step's number, 1 to 10");
         }
+      } else if (data.containsKey("notificationId")) {
+        check(data, List.of(new Spec("notificationId", Kind.TEXT, true)), path);
       } else {
         check(data, List.of(new Spec("campaignId", Kind.TEXT, true)), path);
       }

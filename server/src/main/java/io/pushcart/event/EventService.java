@@ -1,6 +1,7 @@
 package io.pushcart.event;
 
 import io.pushcart.automation.AutomationService;
+import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
@@ -202,6 +203,12 @@ public final class EventService {
       String automationId = e.data().getString("automationId");
       return store.recordStepReceipt(site.id(), automationId, e.data().getInteger("step"), stat, subscriptionId, now)
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("automation " + automationId))
+              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+    }
+    if (e.data().containsKey("notificationId")) {
+      String notificationId = e.data().getString("notificationId");
+      return store.recordRunReceipt(site.id(), Transactional.runIdOf(notificationId), stat, subscriptionId, now)
+          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("notification " + notificationId))
               : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
     }
     String campaignId = e.data().getString("campaignId");

@@ -56,6 +56,12 @@ public final class EventStore {
     return recordReceipt(siteId, automation, automation + ":receipts", automation, "step:" + step + ":", stat, subscriptionId, now);
   }
 
+  /** The same for a transactional push, whose counters are in its run: 1 counted, 0 a repeat, -1 no such push. */
+  public Future<Long> recordRunReceipt(String siteId, String runId, String stat, String subscriptionId, Instant now) {
+    String run = Keys.run(siteId, runId);
+    return recordReceipt(siteId, run, run + ":receipts", run, "step:1:", stat, subscriptionId, now);
+  }
+
   private Future<Long> recordReceipt(String siteId, String counters, String receipts, String progress, String prefix, String stat,
                                      String subscriptionId, Instant now) {
     List<String> guessed = switch (stat) {

@@ -287,4 +287,44 @@ class TriggersTest {
     }
     assertThat(stats(site, withDefault).getJsonArray("steps").getJsonObject(0).getLong("clicked")).isEqualTo(1);
   }
+
+  @Test
+  void aTransactionalPushReachesEveryDeviceOfTheCustomerOnceAndAReplaySendsNothing() {
+    TestSite site = TestSite.create(server.api());
+    TestSubscriber phone = subscribe(site, new JsonObject().put("firstName", "Ada"));
+    TestSubscriber laptop = subscribe(site, new JsonObject().put("firstName", "Ada"));
+    TestSubscriber stranger = subscribe(site, new JsonObject());
+    String customer = "tx-" + site.id().substring(0, 8);
+    for (TestSubscriber s : List.of(phone, laptop)) {
+      assertThat(server.api().patch("/v1/sites/" + site.id() + "/subscriptions/" + id(s), site.secretKey(),
+          new JsonObject().put("customerId", customer)).status()).isEqualTo(200);
+    }
+    JsonObject body = new JsonObject().put("id", "ship-o-9").put("customerId", customer)
+        .put("notification", new JsonObject().put("title", "{{ subscriber.attributes.firstName }}, order {{ order.orderId }} shipped")
+            .put("url", "https://shop.example/orders/o-9"))
+        .put("context", new JsonObject().put("order", new JsonObject().put("orderId", "o-9")));
+    Reply sent = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), body);
+    assertThat(sent.status()).as(sent.json().encode()).isEqualTo(202);
+    assertThat(sent.json().getInteger("devices")).isEqualTo(2);
+    // Due now: sent without moving the clock.
+    Poll.until(() -> titles(phone).size() + titles(laptop).size(), n -> n == 2, Duration.ofSeconds(20), "both devices");
+    Reply again = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), body);
+    assertThat(again.json().getBoolean("duplicate")).isTrue();
+    JsonObject outcome = Poll.until(() -> server.api().get("/v1/sites/" + site.id() + "/notifications/ship-o-9", site.secretKey()).json(),
+        j -> "sent".equals(j.getString("status")), Duration.ofSeconds(20), "the push to end");
+    assertThat(outcome.getJsonArray("devices").stream().map(d -> ((JsonObject) d).getString("outcome"))).containsOnly("accepted");
+    pass(site, Duration.ofMinutes(5));
+    assertThat(titles(phone)).containsExactly("Ada, order o-9 shipped");
+    assertThat(titles(laptop)).containsExactly("Ada, order o-9 shipped");
+    assertThat(titles(stranger)).isEmpty();
+    JsonObject payload = new JsonObject(push.receivedFor(phone.token()).get(0).plaintext());
+    assertThat(payload.getString("notificationId")).isEqualTo("ship-o-9");
+
+    Reply missingRoot = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject()
+        .put("subscriptionId", id(stranger)).put("notification", new JsonObject().put("title", "{{ order.orderId }}")));
+    assertThat(missingRoot.errorField()).isEqualTo("notification");
+    Reply both = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), body.copy().put("subscriptionId", id(phone)));
+    assertThat(both.errorField()).isEqualTo("subscriptionId");
+    assertThat(server.api().get("/v1/sites/" + site.id() + "/notifications/nope-nope", site.secretKey()).status()).isEqualTo(404);
+  }
 }
