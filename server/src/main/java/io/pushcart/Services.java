@@ -58,11 +58,21 @@ public final class Services {
     this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
     this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
-    this.customers = new CustomerService(new CustomerStore(redis), subscriptions);
     RunStore runs = new RunStore(vertx, redis);
     this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), runs, redis, clock);
     this.notifications = new NotificationService(runs, subscriptionStore, new CustomerStore(redis),
         site -> ActiveSites.announceWork(vertx.eventBus(), site), clock);
+    this.customers = new CustomerService(new CustomerStore(redis), subscriptions, new CustomerService.Runs() {
+      @Override
+      public Future<io.vertx.core.json.JsonArray> export(String site, String customerId, java.util.List<String> subs) {
+        return automations.exportRuns(site, customerId, subs);
+      }
+
+      @Override
+      public Future<Void> erase(String site, String customerId, java.util.List<String> subs) {
+        return automations.eraseRuns(site, customerId, subs);
+      }
+    });
     this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations, clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }

@@ -186,6 +186,41 @@ public final class AutomationService {
     });
   }
 
+  /** A customer's runs as the export shows them (MARKETING.md §1). */
+  public Future<JsonArray> exportRuns(String site, String customer, List<String> subscriptions) {
+    return runs.runsOf(site, Optional.of(customer), subscriptions).compose(ids -> runs.readAll(site, ids)).map(hashes -> {
+      JsonArray out = new JsonArray();
+      for (io.vertx.redis.client.Response h : hashes) {
+        if (h == null || h.size() == 0) {
+          continue;
+        }
+        JsonObject run = new JsonObject();
+        for (String f : List.of("automation", "trigger", "status", "reason", "step", "phase", "cart")) {
+          if (h.get(f) != null && !h.get(f).toString().isEmpty()) {
+            run.put(f.equals("automation") ? "automationId" : f, h.get(f).toString());
+          }
+        }
+        run.put("startedAt", Instant.ofEpochMilli(Long.parseLong(h.get("startedAt").toString())).toString());
+        if (h.get("data") != null) {
+          run.put("data", new JsonObject(h.get("data").toString()));
+        }
+        out.add(run);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A customer's erase, for the automations: their runs, run indexes and order markers, the
+   * products they viewed and bought, and their receipts in the automations' step counts.
+   */
+  public Future<Void> eraseRuns(String site, String customer, List<String> subscriptions) {
+    return runs.runsOf(site, Optional.of(customer), subscriptions)
+        .compose(ids -> runs.erase(site, ids, Optional.of(customer), subscriptions))
+        .compose(v -> Future.all(subscriptions.stream().map(s -> products.forget(site, s)).toList()))
+        .compose(v -> store.forgetReceipts(site, subscriptions));
+  }
+
   /** {@code welcome}: a new subscription starts the welcome series (once per subscription). */
   public Future<Void> subscribed(String site, String subscriptionId) {
     long now = clock.millis();

@@ -84,6 +84,28 @@ public final class AutomationStore {
         .map(r -> r.toLong() == 1);
   }
 
+  /** Removes these subscriptions from every automation's receipt set (a customer's erase). */
+  public Future<Void> forgetReceipts(String site, List<String> subscriptions) {
+    if (subscriptions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return versions(site).compose(all -> {
+      List<Request> writes = new ArrayList<>();
+      for (String id : all.keySet()) {
+        Request rem = Request.cmd(Command.SREM).arg(Keys.automation(site, id) + ":receipts");
+        for (int step = 1; step <= Automation.MAX_STEPS; step++) {
+          for (String stat : List.of("delivered", "clicked", "closed")) {
+            for (String sub : subscriptions) {
+              rem.arg("step:" + step + ":" + stat + ":" + sub);
+            }
+          }
+        }
+        writes.add(rem);
+      }
+      return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
+    });
+  }
+
   private static Optional<Stored> parse(Response h) {
     if (h == null || !h.containsKey("def")) {
       return Optional.empty();

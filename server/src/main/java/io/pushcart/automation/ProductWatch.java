@@ -48,6 +48,9 @@ final class ProductWatch {
     List<Request> writes = new ArrayList<>();
     for (String sub : subscriptions) {
       writes.add(Request.cmd(Command.ZADD).arg(viewers).arg(atMillis).arg(sub));
+      // What a customer's erase must find: the products this subscription viewed.
+      writes.add(Request.cmd(Command.SADD).arg(Keys.viewedBy(site, sub)).arg(product + "|" + variant(data)));
+      writes.add(Request.cmd(Command.EXPIRE).arg(Keys.viewedBy(site, sub)).arg(VIEW_WINDOW.plusDays(1).toSeconds()));
       Object price = data.getValue("price");
       Object inStock = data.getValue("inStock");
       writes.add(Request.cmd(Command.HSET).arg(seen).arg(sub + "|" + variant(data))
@@ -73,9 +76,31 @@ final class ProductWatch {
         subscriptions.forEach(add::arg);
         writes.add(add);
         writes.add(Request.cmd(Command.EXPIRE).arg(key).arg(BOUGHT_SECONDS));
+        for (String sub : subscriptions) {
+          writes.add(Request.cmd(Command.SADD).arg(Keys.boughtBy(site, sub)).arg(item.getString("productId")));
+          writes.add(Request.cmd(Command.EXPIRE).arg(Keys.boughtBy(site, sub)).arg(BOUGHT_SECONDS));
+        }
       }
     }
     return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
+  }
+
+  /** Removes what this subscription left here: its views (where it saw what) and purchases. */
+  Future<Void> forget(String site, String sub) {
+    return redis.batch(List.of(Request.cmd(Command.SMEMBERS).arg(Keys.viewedBy(site, sub)),
+        Request.cmd(Command.SMEMBERS).arg(Keys.boughtBy(site, sub)))).compose(r -> {
+          List<Request> writes = new ArrayList<>();
+          for (Response seen : r.get(0)) {
+            String[] pv = seen.toString().split("\\|", 2);
+            writes.add(Request.cmd(Command.ZREM).arg(Keys.productViewers(site, pv[0])).arg(sub));
+            writes.add(Request.cmd(Command.HDEL).arg(Keys.productSeen(site, pv[0])).arg(sub + "|" + (pv.length > 1 ? pv[1] : "")));
+          }
+          for (Response product : r.get(1)) {
+            writes.add(Request.cmd(Command.SREM).arg(Keys.productBuyers(site, product.toString())).arg(sub));
+          }
+          writes.add(Request.cmd(Command.DEL).arg(Keys.viewedBy(site, sub)).arg(Keys.boughtBy(site, sub)));
+          return redis.batch(writes).mapEmpty();
+        });
   }
 
   /** A variant's stock after an update: the number of its last return to stock (0: none), when, and whether in stock now. */

@@ -88,6 +88,37 @@ public final class RunStore {
     return ENTER.run(redis, keys, args).map(Response::toString);
   }
 
+  /** The ids of the runs indexed under this customer and these subscriptions (ended ones included, while kept). */
+  Future<List<String>> runsOf(String site, Optional<String> customer, List<String> subscriptions) {
+    List<Request> reads = subjects(site, Keys::runIndex, Optional.empty(), customer, subscriptions).stream()
+        .map(k -> Request.cmd(Command.SMEMBERS).arg(k)).toList();
+    return reads.isEmpty() ? Future.succeededFuture(List.of()) : redis.batch(reads).map(sets -> sets.stream()
+        .flatMap(set -> set.stream().map(Response::toString)).distinct().toList());
+  }
+
+  /** The runs' hashes (null for those gone). */
+  Future<List<Response>> readAll(String site, List<String> runIds) {
+    return runIds.isEmpty() ? Future.succeededFuture(List.of())
+        : redis.batch(runIds.stream().map(id -> Request.cmd(Command.HGETALL).arg(Keys.run(site, id))).toList());
+  }
+
+  /**
+   * Deletes these runs and what is kept about the customer and subscriptions for runs: the run
+   * indexes and order markers. Units of a deleted run still queued are acknowledged unrun.
+   */
+  Future<Void> erase(String site, List<String> runIds, Optional<String> customer, List<String> subscriptions) {
+    List<Request> writes = new ArrayList<>();
+    for (String id : runIds) {
+      writes.add(Request.cmd(Command.ZREM).arg(Keys.site(site, Keys.Part.RUN_DUE)).arg(id));
+      writes.add(Request.cmd(Command.DEL).arg(Keys.run(site, id)).arg(Keys.run(site, id) + ":receipts"));
+    }
+    Request del = Request.cmd(Command.DEL);
+    subjects(site, Keys::runIndex, Optional.empty(), customer, subscriptions).forEach(del::arg);
+    subjects(site, Keys::orderMarker, Optional.empty(), customer, subscriptions).forEach(del::arg);
+    writes.add(del);
+    return redis.batch(writes).mapEmpty();
+  }
+
   /** A run's hash, or null when there is none. */
   Future<Response> read(String site, String runId) {
     return redis.send(Request.cmd(Command.HGETALL).arg(Keys.run(site, runId))).map(r -> r == null || r.size() == 0 ? null : r);

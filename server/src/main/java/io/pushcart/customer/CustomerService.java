@@ -19,8 +19,17 @@ import java.util.Set;
 public final class CustomerService {
   private final CustomerStore store;
   private final SubscriptionService subscriptions;
+  private final Runs runs;
 
-  public CustomerService(CustomerStore store, SubscriptionService subscriptions) {
+  /** What the automations keep of a customer (automation/AutomationService), seen from here without depending on it. */
+  public interface Runs {
+    Future<JsonArray> export(String site, String customerId, List<String> subscriptions);
+
+    Future<Void> erase(String site, String customerId, List<String> subscriptions);
+  }
+
+  public CustomerService(CustomerStore store, SubscriptionService subscriptions, Runs runs) {
+    this.runs = runs;
     this.store = store;
     this.subscriptions = subscriptions;
   }
@@ -34,11 +43,12 @@ public final class CustomerService {
       }
       Future<List<Optional<JsonObject>>> subs = Future.all(ids.stream().map(s -> subscriptions.find(site, s)
           .map(Optional::of).otherwise(Optional.empty())).toList()).map(all -> all.list());
-      return subs.compose(found -> store.events(site.id(), id, new HashSet<>(ids)).map(events -> new JsonObject()
-          .put("customerId", id)
-          .put("subscriptions", new JsonArray(found.stream().flatMap(Optional::stream).toList()))
-          .put("runs", new JsonArray()) // automation runs: none are kept yet
-          .put("events", new JsonArray(events))));
+      return subs.compose(found -> runs.export(site.id(), id, ids).compose(runList -> store.events(site.id(), id, new HashSet<>(ids))
+          .map(events -> new JsonObject()
+              .put("customerId", id)
+              .put("subscriptions", new JsonArray(found.stream().flatMap(Optional::stream).toList()))
+              .put("runs", runList)
+              .put("events", new JsonArray(events)))));
     });
   }
 
@@ -65,8 +75,8 @@ public final class CustomerService {
   }
 
   /**
-   * {@code DELETE /customers/{id}}: every subscription (and its index entries), its events, what
-   * campaigns kept of it, and the customer's set. Idempotent: erasing an unknown customer succeeds.
+   * {@code DELETE /customers/{id}}: every subscription (and its index entries), its automation runs
+   * and what automations kept of it, its events, what campaigns kept of it, and the customer's set. Idempotent: erasing an unknown customer succeeds.
    */
   public Future<Void> erase(Site site, String customerId) {
     String id = checked(customerId);
@@ -77,7 +87,8 @@ public final class CustomerService {
         chain = chain.compose(v -> subscriptions.delete(site, s).recover(err -> err instanceof ClientError
             ? Future.succeededFuture() : Future.failedFuture(err)));
       }
-      return chain.compose(v -> store.deleteEvents(site.id(), id, all))
+      return chain.compose(v -> runs.erase(site.id(), id, ids))
+          .compose(v -> store.deleteEvents(site.id(), id, all))
           .compose(v -> all.isEmpty() ? Future.<Void>succeededFuture() : store.forgetInCampaigns(site.id(), all))
           .compose(v -> store.deleteSet(site.id(), id));
     });

@@ -202,6 +202,16 @@ public final class Keys {
     return site(siteId) + "bought:" + productId;
   }
 
+  /** SET: {@code <product>|<variant>} this subscription viewed (what erasing it must clean), expiring. */
+  public static String viewedBy(String siteId, String subscriptionId) {
+    return site(siteId) + "viewed-by:" + subscriptionId;
+  }
+
+  /** SET: products this subscription bought (what erasing it must clean), expiring. */
+  public static String boughtBy(String siteId, String subscriptionId) {
+    return site(siteId) + "bought-by:" + subscriptionId;
+  }
+
   /** HASH: the product's variants as the store last reported them: {@code <variant>:inStock|price|restocks}. */
   public static String productState(String siteId, String productId) {
     return site(siteId) + "product:" + productId;

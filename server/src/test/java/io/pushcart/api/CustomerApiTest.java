@@ -3,6 +3,7 @@ package io.pushcart.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.support.ApiClient.Reply;
+import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
@@ -61,6 +62,32 @@ class CustomerApiTest {
       assertThat(export.json().getJsonArray("events")).hasSize(1);
       assertThat(export.json().getJsonArray("events").getJsonObject(0).getJsonArray("subscriptionIds")).containsExactly(phoneId);
       assertThat(export.json().getJsonArray("runs")).isEmpty();
+
+      // What the automations keep of the customer: a cart run ended by the order, a transactional
+      // push, the products viewed and bought, the order markers.
+      JsonObject step = new JsonObject().put("delay", "PT1H").put("notification", new JsonObject().put("title", "Back?"));
+      for (String trigger : List.of("cart_abandoned", "price_drop", "back_in_stock")) {
+        assertThat(site.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject().put("name", trigger)
+            .put("trigger", trigger).put("steps", new JsonArray().add(step))).status()).isEqualTo(201);
+      }
+      assertThat(browserEvent(site, new JsonObject().put("subscriptionId", phoneId).put("type", "cart.updated")
+          .put("data", new JsonObject().put("cartId", "cart-erase").put("items", new JsonArray()
+              .add(new JsonObject().put("productId", "sku-1").put("quantity", 1)))))).isEqualTo(202);
+      assertThat(browserEvent(site, new JsonObject().put("subscriptionId", laptopId).put("type", "product.viewed")
+          .put("data", new JsonObject().put("productId", "sku-3").put("variantId", "v1").put("price", 30).put("inStock", false)))).isEqualTo(202);
+      assertThat(site.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject().put("type", "order.completed")
+          .put("customerId", CUSTOMER).put("data", new JsonObject().put("orderId", "order-erase").put("cartId", "cart-erase")
+              .put("items", new JsonArray().add(new JsonObject().put("productId", "sku-1").put("quantity", 1))))).status()).isEqualTo(202);
+      Reply pushed = site.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject().put("id", "tx-erase")
+          .put("customerId", CUSTOMER).put("notification", new JsonObject().put("title", "Shipped")));
+      assertThat(pushed.status()).as(pushed.json().encode()).isEqualTo(202);
+      Poll.until(() -> site.api().get("/v1/sites/" + site.id() + "/notifications/tx-erase", site.secretKey()).json().getString("status"),
+          "sent"::equals, java.time.Duration.ofSeconds(20), "the push to be sent");
+      assertThat(browserEvent(site, new JsonObject().put("subscriptionId", laptopId).put("type", "notification.delivered")
+          .put("data", new JsonObject().put("notificationId", "tx-erase")))).isEqualTo(202);
+      JsonArray runs = site.api().get(customer(site, CUSTOMER), site.secretKey()).json().getJsonArray("runs");
+      assertThat(runs.stream().map(r -> ((JsonObject) r).getString("trigger"))).containsExactlyInAnyOrder("cart_abandoned", "transactional");
+      assertThat(runs.stream().map(r -> ((JsonObject) r).getString("reason"))).contains("converted");
 
       Reply updated = site.api().patch(customer(site, CUSTOMER), site.secretKey(), new JsonObject()
           .put("tags", new JsonObject().put("add", new JsonArray().add("vip"))).put("attributes", new JsonObject().put("tier", "gold")));
