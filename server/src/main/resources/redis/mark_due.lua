@@ -7,25 +7,25 @@
 -- Nothing is claimed unless the campaign is sending: once cancelled, no new message goes out.
 -- KEYS[1] campaign hash, KEYS[2] campaign progress hash, KEYS[3..] the subscription hashes, in
 -- the order of the ids
--- ARGV[1] attempt, [2] unit entry id, [3..] subscription ids
--- Returns, for each claimed id, five values: id, endpoint, p256dh, auth ('' for those three when
--- the subscription no longer exists), and the VAPID public key it was made with ('' when it was
--- stored before keys were recorded).
+-- ARGV[1] attempt, [2] unit entry id, [3] more subscription fields to return (space-separated:
+-- those a personalized message reads; '' for none), [4..] subscription ids
+-- Returns, for each claimed id, five values and then those fields' ('' when absent): id,
+-- endpoint, p256dh, auth ('' for those three when the subscription no longer exists), and the
+-- VAPID public key it was made with ('' when it was stored before keys were recorded).
 if redis.call('HGET', KEYS[1], 'status') ~= STATUS.sending then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
+local fields = { 'endpoint', 'p256dh', 'auth', 'vapidKey' }
+for f in string.gmatch(ARGV[3], '%S+') do fields[#fields + 1] = f end
 local out = {}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   local id = ARGV[i]
   local state = redis.call('HGET', KEYS[2], id)
   if claimable(state, attempt, mark) then
     redis.call('HSET', KEYS[2], id, mark)
-    local sub = redis.call('HMGET', KEYS[i], 'endpoint', 'p256dh', 'auth', 'vapidKey')
+    local sub = redis.call('HMGET', KEYS[i - 1], unpack(fields))
     out[#out + 1] = id
-    out[#out + 1] = sub[1] or ''
-    out[#out + 1] = sub[2] or ''
-    out[#out + 1] = sub[3] or ''
-    out[#out + 1] = sub[4] or ''
+    for j = 1, #fields do out[#out + 1] = sub[j] or '' end
   end
 end
 return out

@@ -26,6 +26,12 @@ final class AutomationRoutes {
     router.delete("/v1/sites/:site/automations/:automation").handler(this::delete);
     router.post("/v1/sites/:site/notifications").handler(this::sendNotification);
     router.get("/v1/sites/:site/notifications/:notification").handler(this::getNotification);
+    router.post("/v1/sites/:site/preview").handler(this::preview);
+  }
+
+  private void preview(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite.apply(ctx)
+        .compose(site -> services.notifications.preview(site.id(), site.name(), Replies.jsonBody(ctx))).map(Reply::ok));
   }
 
   private void sendNotification(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package io.pushcart.automation;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.customer.CustomerStore;
+import io.pushcart.personalize.Personalization;
 import io.pushcart.subscription.SubscriptionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -46,6 +47,33 @@ public final class NotificationService {
       }
       return new JsonObject().put("id", t.id()).put("devices", ids.size()).put("duplicate", !entered.equals("started"));
     }));
+  }
+
+  /**
+   * {@code POST /preview} {@code {notification, subscriptionId, context?}}: the notification that
+   * subscriber would get, rendered as it would be sent (MARKETING.md §5); a message
+   * that would be suppressed says why ({@code suppressed: missingData|tooLarge, detail}).
+   */
+  public Future<JsonObject> preview(String site, String siteName, JsonObject body) {
+    for (String key : body.fieldNames()) {
+      if (!java.util.Set.of("notification", "subscriptionId", "context").contains(key)) {
+        throw ClientError.invalid(key, "a preview has notification, subscriptionId and context; unknown field " + key);
+      }
+    }
+    Transactional t = Transactional.parse(new JsonObject().put("subscriptionId", body.getValue("subscriptionId"))
+        .put("notification", body.getValue("notification")).put("context", body.getValue("context", new JsonObject())));
+    String id = t.subscriptionId().orElseThrow();
+    return subscriptions.subscriber(site, id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ClientError.notFound("subscription " + id));
+      }
+      Personalization.Result r = Personalization.payload(t.step().template(), found.get().toContext(id), siteName, t.roots(),
+          new JsonObject(), null);
+      return Future.succeededFuture(r instanceof Personalization.Result.Payload p
+          ? new JsonObject().put("notification", p.json()).put("bytes", p.bytes().length)
+          : new JsonObject().put("suppressed", ((Personalization.Result.Suppressed) r).reason())
+              .put("detail", ((Personalization.Result.Suppressed) r).detail()));
+    });
   }
 
   /** {@code {id, status: sending|sent, devices: [{subscriptionId, outcome}]}}, outcome pending until it ends. */

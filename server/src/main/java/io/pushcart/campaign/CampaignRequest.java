@@ -2,6 +2,7 @@ package io.pushcart.campaign;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.JsonFields;
+import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.webpush.Aes128GcmEncryptor;
 import io.pushcart.webpush.Topics;
 import io.pushcart.webpush.Urgency;
@@ -44,6 +45,13 @@ final class CampaignRequest {
     }
     Audience audience = Audience.parse(body.getValue("audience"));
     Notification notification = Notification.parse(f.requiredObject("notification"));
+    // Merge fields are checked now; each subscriber's message is rendered as it is sent.
+    for (String root : MessageTemplate.compile(notification.toJson(), "notification.").roots()) {
+      if (!root.equals("subscriber") && !root.equals("site")) {
+        throw ClientError.invalid("notification", "a campaign's notification may use {{ subscriber... }} and {{ site.name }}; "
+            + root + " belongs to automations");
+      }
+    }
     int ttl = f.optionalLong("ttl", 0, MAX_TTL).map(Long::intValue).orElse(DEFAULT_TTL);
     Urgency urgency = f.optionalString("urgency", 16).map(CampaignRequest::urgency).orElse(Urgency.NORMAL);
     // RFC 8030 §5.4: at most 32 URL-safe base64 characters; any other label is hashed into one.

@@ -10,10 +10,12 @@ import java.util.List;
  * sent because the campaign's {@code expiresAt} came first, or its local time had passed in the
  * subscriber's zone). {@code retried} counts retry attempts; {@code deferred}, messages held back
  * while their push service asked us to back off. {@code delivered}, {@code clicked} and
- * {@code closed} come from service-worker receipts, once per subscriber.
+ * {@code closed} come from service-worker receipts, once per subscriber. {@code suppressed}: messages
+ * not sent, by reason — a personalized one that lacked a value ({@code missingData}) or was too
+ * large ({@code tooLarge}); each also ends its subscriber's part of the campaign.
  */
 public record CampaignStats(long targeted, long accepted, long failed, long expired, long lapsed, long retried,
-                            long deferred, long delivered, long clicked, long closed) {
+                            long deferred, long delivered, long clicked, long closed, java.util.Map<String, Long> suppressed) {
   /** The hash fields, in the order of the record's components. */
   public static final List<String> FIELDS = List.of(
       "stat:targeted", "stat:accepted", "stat:failed", "stat:expired", "stat:lapsed", "stat:retried", "stat:deferred",
@@ -22,6 +24,7 @@ public record CampaignStats(long targeted, long accepted, long failed, long expi
   public JsonObject toJson() {
     return new JsonObject().put("targeted", targeted).put("accepted", accepted).put("failed", failed)
         .put("expired", expired).put("lapsed", lapsed).put("retried", retried).put("deferred", deferred)
-        .put("delivered", delivered).put("clicked", clicked).put("closed", closed);
+        .put("delivered", delivered).put("clicked", clicked).put("closed", closed)
+        .put("suppressed", new JsonObject(new java.util.LinkedHashMap<>(suppressed)));
   }
 }

@@ -62,7 +62,18 @@ public record StoredCampaign(
         opt(h, "detailsDeletedAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
-            num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed")));
+            num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h)));
+  }
+
+  /** {@code stat:suppressed:<reason>} counters: messages not sent, by reason (missingData, tooLarge). */
+  private static java.util.Map<String, Long> suppressed(Response h) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (String key : h.getKeys()) {
+      if (key.startsWith("stat:suppressed:")) {
+        out.put(key.substring("stat:suppressed:".length()), h.get(key).toLong());
+      }
+    }
+    return out;
   }
 
   /** The audience, for evaluation at send time. */

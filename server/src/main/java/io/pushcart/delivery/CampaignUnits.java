@@ -2,6 +2,10 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.personalize.MessageTemplate;
+import io.pushcart.personalize.Personalization;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import io.pushcart.webpush.PushOptions;
 import io.pushcart.webpush.Urgency;
 import io.vertx.core.Future;
@@ -21,9 +25,12 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
   private final ScanStep scan;
   private final SendStep send;
   private final ProgressStore progress;
+  private final SiteNames siteNames;
   private final Clock clock;
 
-  CampaignUnits(CampaignCache campaigns, WorkQueue queue, ScanStep scan, SendStep send, ProgressStore progress, Clock clock) {
+  CampaignUnits(CampaignCache campaigns, WorkQueue queue, ScanStep scan, SendStep send, ProgressStore progress, SiteNames siteNames,
+                Clock clock) {
+    this.siteNames = siteNames;
     this.campaigns = campaigns;
     this.queue = queue;
     this.scan = scan;
@@ -41,10 +48,15 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
       if (!sending(campaign)) {
         return queue.ack(unit);
       }
-      return unit instanceof WorkUnit.Scan s ? scan.run(s, campaign)
+      if (unit instanceof WorkUnit.Scan s) {
+        return scan.run(s, campaign);
+      }
+      MessageTemplate template = MessageTemplate.compile(new JsonObject(campaign.payload()), "notification.");
+      return (template.personalized() ? siteNames.of(unit.siteId()) : Future.succeededFuture(""))
           // Asked as each message is about to leave: a cancel, a take-over or a shutdown stops the rest.
-          : send.run((WorkUnit.Send) unit, new CampaignDispatch(unit.siteId(), campaign), () -> lease.mayContinue().compose(mine -> !mine
-              ? Future.succeededFuture(false) : campaigns.get(unit.siteId(), unit.campaignId()).map(CampaignUnits::sending)));
+          .compose(name -> send.run((WorkUnit.Send) unit, new CampaignDispatch(unit.siteId(), campaign, template, name),
+              () -> lease.mayContinue().compose(mine -> !mine
+                  ? Future.succeededFuture(false) : campaigns.get(unit.siteId(), unit.campaignId()).map(CampaignUnits::sending))));
     });
   }
 
@@ -57,15 +69,22 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
     campaigns.evictStale();
   }
 
-  /** A campaign's send unit: one payload for all, claimed with mark_due.lua, recorded with record_outcomes.lua. */
+  /**
+   * A campaign's send unit: one payload for all, or one per subscriber when it has merge fields;
+   * claimed with mark_due.lua, recorded with record_outcomes.lua.
+   */
   private final class CampaignDispatch implements Dispatch {
     private final String siteId;
     private final StoredCampaign campaign;
+    private final MessageTemplate template;
+    private final String siteName;
     private final byte[] payload;
 
-    CampaignDispatch(String siteId, StoredCampaign campaign) {
+    CampaignDispatch(String siteId, StoredCampaign campaign, MessageTemplate template, String siteName) {
       this.siteId = siteId;
       this.campaign = campaign;
+      this.template = template;
+      this.siteName = siteName;
       this.payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -82,12 +101,13 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
 
     @Override
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
-      return progress.claimDue(unit);
+      return progress.claimDue(unit, template.personalized());
     }
 
     @Override
     public Payload payload(ProgressStore.Claimed claimed) {
-      return Payload.of(payload);
+      return !template.personalized() ? Payload.of(payload) : Payload.of(Personalization.payload(template,
+          claimed.subscriber() == null ? Map.of() : claimed.subscriber().toContext(claimed.id()), siteName, Map.of(), new JsonObject(), null));
     }
 
     @Override

@@ -90,7 +90,7 @@ public final class DeliveryVerticle extends VerticleBase {
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
         cryptoWorkers, metrics, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
-        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send, new ProgressStore(redis), clock);
+        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send, new ProgressStore(redis), new SiteNames(redis), clock);
     orphans = new OrphanSweep(redis);
     retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()),
         Duration.ofDays(config.eventRetentionDays()), clock);

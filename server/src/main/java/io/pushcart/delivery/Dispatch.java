@@ -32,5 +32,10 @@ interface Dispatch {
     static Payload suppressed(String reason) {
       return new Payload(null, reason);
     }
+
+    static Payload of(io.pushcart.personalize.Personalization.Result rendered) {
+      return rendered instanceof io.pushcart.personalize.Personalization.Result.Payload p ? of(p.bytes())
+          : suppressed(((io.pushcart.personalize.Personalization.Result.Suppressed) rendered).reason());
+    }
   }
 }

@@ -38,28 +38,50 @@ final class ProgressStore {
     }
   }
 
+  /** The subscription fields a personalized message or an audience check reads, after the four sending needs. */
+  static final List<String> SUBSCRIBER_FIELDS = StoredSubscriber.FIELDS;
+
   /**
    * Claims the ids of a send unit that are still due for its attempt, and reads their
    * subscriptions, in one script call (mark_due.lua); the others already have an outcome, a
-   * later retry, or belong to another unit.
+   * later retry, or belong to another unit. With {@code subscribers}, each comes with the fields
+   * templates read.
    */
-  Future<List<Claimed>> claimDue(WorkUnit.Send unit) {
+  Future<List<Claimed>> claimDue(WorkUnit.Send unit, boolean subscribers) {
     List<String> keys = new ArrayList<>(unit.ids().size() + 2);
     keys.add(Keys.campaign(unit.siteId(), unit.campaignId()));
     keys.add(Keys.campaignProgress(unit.siteId(), unit.campaignId()));
     unit.ids().forEach(id -> keys.add(Keys.subscription(unit.siteId(), id)));
-    List<String> args = new ArrayList<>(unit.ids().size() + 2);
+    List<String> args = new ArrayList<>(unit.ids().size() + 3);
     args.add(String.valueOf(unit.attempt()));
     args.add(unit.entryId());
+    args.add(subscribers ? String.join(" ", SUBSCRIBER_FIELDS) : "");
     args.addAll(unit.ids());
-    return MARK_DUE.run(redis, keys, args).map(reply -> {
-      List<Claimed> claimed = new ArrayList<>(reply.size() / 5);
-      for (int i = 0; i + 4 < reply.size(); i += 5) {
-        claimed.add(new Claimed(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString(),
-            reply.get(i + 3).toString(), reply.get(i + 4).toString()));
+    return MARK_DUE.run(redis, keys, args).map(reply -> claimed(reply, 0, subscribers));
+  }
+
+  /**
+   * The claimed subscriptions of a mark script's reply (mark_due.lua, mark_step.lua) from index
+   * {@code from}: per id, the id, endpoint, p256dh, auth and vapidKey, then with {@code
+   * subscribers} the values of {@link #SUBSCRIBER_FIELDS}.
+   */
+  static List<Claimed> claimed(Response reply, int from, boolean subscribers) {
+    int width = 5 + (subscribers ? SUBSCRIBER_FIELDS.size() : 0);
+    List<Claimed> claimed = new ArrayList<>(reply.size() / width);
+    for (int i = from; i + width - 1 < reply.size(); i += width) {
+      StoredSubscriber fields = null;
+      if (subscribers) {
+        List<String> values = new ArrayList<>(SUBSCRIBER_FIELDS.size());
+        for (int j = 5; j < width; j++) {
+          String v = reply.get(i + j).toString();
+          values.add(v.isEmpty() ? null : v);
+        }
+        fields = StoredSubscriber.of(values);
       }
-      return claimed;
-    });
+      claimed.add(new Claimed(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString(),
+          reply.get(i + 3).toString(), reply.get(i + 4).toString(), fields));
+    }
+    return claimed;
   }
 
   /** Records outcomes; the campaign's status afterwards. */

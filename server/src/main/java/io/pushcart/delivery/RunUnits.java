@@ -3,13 +3,12 @@ package io.pushcart.delivery;
 import io.pushcart.automation.Automation;
 import io.pushcart.automation.AutomationStore;
 import io.pushcart.automation.Transactional;
-import io.pushcart.personalize.MessageTemplate;
+import io.pushcart.personalize.Personalization;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.segment.Rule;
 import io.pushcart.segment.SegmentStore;
 import io.pushcart.subscription.StoredSubscriber;
-import io.pushcart.webpush.Aes128GcmEncryptor;
 import io.pushcart.webpush.PushOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +16,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +36,7 @@ final class RunUnits {
   private static final List<String> FIELDS = new ArrayList<>(List.of("endpoint", "p256dh", "auth", "vapidKey"));
 
   static {
-    FIELDS.addAll(StoredSubscriber.FIELDS);
+    FIELDS.addAll(ProgressStore.SUBSCRIBER_FIELDS);
   }
 
   private final Redis redis;
@@ -163,26 +160,11 @@ final class RunUnits {
           String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", FIELDS)));
       args.addAll(unit.ids());
       return MARK.run(redis, keys, args).compose(reply -> {
-        List<ProgressStore.Claimed> claimed = new ArrayList<>();
-        int width = 1 + FIELDS.size();
-        for (int i = 1; i + width - 1 < reply.size(); i += width) {
-          List<String> values = new ArrayList<>(FIELDS.size());
-          for (int j = 0; j < FIELDS.size(); j++) {
-            String v = reply.get(i + 1 + j).toString();
-            values.add(v.isEmpty() ? null : v);
-          }
-          List<String> fields = values.subList(4, values.size());
-          claimed.add(new ProgressStore.Claimed(reply.get(i).toString(), orEmpty(values.get(0)), orEmpty(values.get(1)),
-              orEmpty(values.get(2)), orEmpty(values.get(3)), StoredSubscriber.of(fields)));
-        }
+        List<ProgressStore.Claimed> claimed = ProgressStore.claimed(reply, 1, true);
         // Nothing left to send of a step the run may send (a re-run after every outcome was in, or no
         // device): record_step.lua still moves the run on.
         return claimed.isEmpty() && reply.get(0).toLong() == 1 ? record(List.of()).map(claimed) : Future.succeededFuture(claimed);
       });
-    }
-
-    private static String orEmpty(String s) {
-      return s == null ? "" : s;
     }
 
     @Override
@@ -191,33 +173,8 @@ final class RunUnits {
       if (audience.isPresent() && (subscriber == null || !audience.get().matches(subscriber, clock.instant()))) {
         return Payload.suppressed("audience");
       }
-      Map<String, Object> context = new HashMap<>();
-      Map<String, Object> fields = subscriber == null ? Map.of() : subscriber.toContext(c.id());
-      context.put("subscriber", fields);
-      context.put("site", Map.of("name", siteName));
-      context.putAll(roots);
-      Object locale = fields.get("locale");
-      MessageTemplate.Rendered rendered = step.template().render(context, locale == null ? null : locale.toString(), currency());
-      if (!(rendered instanceof MessageTemplate.Rendered.Ok ok)) {
-        return Payload.suppressed("missingData");
-      }
-      JsonObject json = ok.notification();
-      if (!json.containsKey("tag")) {
-        json.put("tag", "pc-" + name.runId());
-      }
-      json.put("renotify", true).mergeIn(ids).put("siteId", site);
-      byte[] bytes = json.encode().getBytes(StandardCharsets.UTF_8);
-      return bytes.length > Aes128GcmEncryptor.MAX_PLAINTEXT ? Payload.suppressed("tooLarge") : Payload.of(bytes);
-    }
-
-    /** The currency {@code money} uses without an argument: the run data's (a cart's, an order's, a product's). */
-    private String currency() {
-      for (Object root : roots.values()) {
-        if (root instanceof Map<?, ?> m && m.get("currency") instanceof String c) {
-          return c;
-        }
-      }
-      return null;
+      return Dispatch.Payload.of(Personalization.payload(step.template(), subscriber == null ? Map.of() : subscriber.toContext(c.id()),
+          siteName, roots, ids.copy().put("renotify", true).put("siteId", site), "pc-" + name.runId()));
     }
 
     @Override

@@ -166,6 +166,17 @@ public final class SubscriptionStore {
         });
   }
 
+  /** The subscription as rules and templates read it, or empty when there is none. */
+  public Future<Optional<StoredSubscriber>> subscriber(String siteId, String subscriptionId) {
+    Request read = Request.cmd(Command.HMGET).arg(Keys.subscription(siteId, subscriptionId));
+    StoredSubscriber.FIELDS.forEach(read::arg);
+    return redis.send(read).map(r -> {
+      List<String> values = new java.util.ArrayList<>();
+      r.forEach(v -> values.add(v == null ? null : v.toString()));
+      return Optional.ofNullable(StoredSubscriber.of(values));
+    });
+  }
+
   public Future<Boolean> exists(String siteId, String subscriptionId) {
     return redis.send(Request.cmd(Command.EXISTS)
         .arg(Keys.subscription(siteId, subscriptionId))).map(Response::toLong).map(n -> n == 1L);
