@@ -41,6 +41,7 @@ if v[1] == RUN_ENDED then
     if string.find(f, ':', 1, true) then redis.call('HDEL', run, f) end
   end
   redis.call('HDEL', run, 'reason', 'endedAt')
+  redis.call('PERSIST', run)
 end
 redis.call('HSET', run, 'automation', ARGV[2], 'trigger', ARGV[3], 'status', RUN_LIVE, 'gen', (tonumber(v[7]) or 0) + 1,
   'step', 1, 'phase', 'waiting', 'subs', ARGV[4], 'customer', ARGV[5], 'cart', ARGV[6], 'data', ARGV[7],

@@ -89,11 +89,15 @@ local function settled(state)
 end
 
 -- Automation runs (automation/RunStore.java): one hash per run, 'live' until it ends, once, with a
--- reason. end_run is the one writer of that end, and moves the automation's counters with it.
+-- reason. end_run is the one writer of that end, and moves the automation's counters with it. An
+-- ended run is kept RUN_KEEP_SECONDS (what GET /notifications/{id} and a customer's export show,
+-- and what keeps a finished cart from starting again), then Redis drops it.
 local RUN_LIVE, RUN_ENDED = 'live', 'ended'
+local RUN_KEEP_SECONDS = 30 * 24 * 3600
 local function end_run(run, automation, due, run_id, reason, now)
   if redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end
   redis.call('HSET', run, 'status', RUN_ENDED, 'reason', reason, 'endedAt', now)
+  redis.call('EXPIRE', run, RUN_KEEP_SECONDS)
   redis.call('ZREM', due, run_id)
   redis.call('HINCRBY', automation, 'stat:active', -1)
   redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)

@@ -7,7 +7,9 @@ import io.pushcart.segment.Bitmaps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -59,7 +61,9 @@ public final class EventStore {
   /** The same for a transactional push, whose counters are in its run: 1 counted, 0 a repeat, -1 no such push. */
   public Future<Long> recordRunReceipt(String siteId, String runId, String stat, String subscriptionId, Instant now) {
     String run = Keys.run(siteId, runId);
-    return recordReceipt(siteId, run, run + ":receipts", run, "step:1:", stat, subscriptionId, now);
+    // The receipts set lives as long as an ended run is kept (lib.lua's RUN_KEEP_SECONDS).
+    return recordReceipt(siteId, run, run + ":receipts", run, "step:1:", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
+        : redis.send(Request.cmd(Command.EXPIRE).arg(run + ":receipts").arg(30L * 24 * 3600)).map(n));
   }
 
   private Future<Long> recordReceipt(String siteId, String counters, String receipts, String progress, String prefix, String stat,

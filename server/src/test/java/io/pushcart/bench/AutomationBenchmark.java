@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,9 +272,9 @@ public final class AutomationBenchmark {
         chunks.add(cost);
         int events = to - from;
         System.out.printf("ingest %s, chunk %d: %,d events in %.2f s = %,.0f events/s; CPU per event: this JVM %.0f µs, "
-                + "Redis %.0f µs (%.0f µs in commands; Redis busy %.0f %% of the time); peak heap %d MiB%n", what, c + 1, events,
-            cost.seconds, events / cost.seconds, cost.jvmCpu * 1e6 / events, cost.redisCpu * 1e6 / events,
-            cost.redisCommands * 1e6 / events, 100 * cost.redisCommands / cost.seconds, cost.peakHeap >> 20);
+                + "Redis %.0f µs (%.0f µs in commands; Redis busy %.0f %% of the time); JIT %.1f s; peak heap %d MiB%n", what, c + 1,
+            events, cost.seconds, events / cost.seconds, cost.jvmCpu * 1e6 / events, cost.redisCpu * 1e6 / events,
+            cost.redisCommands * 1e6 / events, 100 * cost.redisCommands / cost.seconds, cost.jit, cost.peakHeap >> 20);
       }
       System.out.println("  Redis time by command in the last chunk: " + String.join("; ", RedisInfo.topCommands(server.redisUrl(), 4)));
       return chunks;
@@ -587,8 +588,8 @@ public final class AutomationBenchmark {
 
   // ---------------------------------------------------------------- measuring
 
-  /** What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's command time, peak heap. */
-  record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, long peakHeap) {
+  /** What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's command time, JIT time, peak heap. */
+  record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, double jit, long peakHeap) {
   }
 
   /** Starts measuring a stretch: resets Redis's command statistics and the heap peaks, reads CPU times. */
@@ -597,6 +598,7 @@ public final class AutomationBenchmark {
     private final long start;
     private final long jvm;
     private final long redis;
+    private final long jit;
 
     private Meter(String redisUrl) {
       this.redisUrl = redisUrl;
@@ -604,6 +606,7 @@ public final class AutomationBenchmark {
       DeliveryBenchmark.resetHeapPeaks();
       this.jvm = cpu(ProcessHandle.current());
       this.redis = ProcessHandle.current().children().mapToLong(Meter::cpu).sum();
+      this.jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       this.start = System.nanoTime();
     }
 
@@ -622,7 +625,7 @@ public final class AutomationBenchmark {
         }
       }
       return new Cost(seconds, (cpu(ProcessHandle.current()) - jvm) / 1e9, (redisNow - redis) / 1e9, commands / 1e6,
-          DeliveryBenchmark.heapPeakBytes());
+          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, DeliveryBenchmark.heapPeakBytes());
     }
 
     private static long cpu(ProcessHandle p) {
@@ -643,9 +646,9 @@ public final class AutomationBenchmark {
 
     String line() {
       return String.format("%s: %,d arrived; start → arrival p50 %.2f s, p99 %.2f s, last %.2f s; %,.0f messages/s from 10 %% to 90 %%, "
-              + "%,.0f/s overall; CPU per message: this JVM %.0f µs, Redis %.0f µs (%.0f µs in commands); peak heap %d MiB", what, n,
-          p50 / 1e9, p99 / 1e9, last / 1e9, steadyRate, overallRate, cost.jvmCpu * 1e6 / n, cost.redisCpu * 1e6 / n,
-          cost.redisCommands * 1e6 / n, cost.peakHeap >> 20);
+              + "%,.0f/s overall; CPU per message: this JVM %.0f µs, Redis %.0f µs (%.0f µs in commands); JIT %.1f s; peak heap %d MiB",
+          what, n, p50 / 1e9, p99 / 1e9, last / 1e9, steadyRate, overallRate, cost.jvmCpu * 1e6 / n, cost.redisCpu * 1e6 / n,
+          cost.redisCommands * 1e6 / n, cost.jit, cost.peakHeap >> 20);
     }
   }
 
