@@ -83,6 +83,17 @@ local function advance(progress, field, outcome, attempt, due, retries, unit_nam
   return outcome
 end
 
+-- Counts moved in one script call, written once per counter at the end (not once per message):
+-- count(stat) while recording, then flush(hash, prefix).
+local function tally()
+  local counts = {}
+  local function count(stat) counts[stat] = (counts[stat] or 0) + 1 end
+  local function flush(hash, prefix)
+    for stat, n in pairs(counts) do redis.call('HINCRBY', hash, prefix .. stat, n) end
+  end
+  return count, flush
+end
+
 -- Whether a message state is final: no attempt of it is queued, waiting or in flight.
 local function settled(state)
   return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[sr]%d')

@@ -9,10 +9,7 @@
 local run, automation = KEYS[1], KEYS[2]
 local prefix = ARGV[2] .. '.' .. ARGV[3] .. ':'
 local unit_name = 'r.' .. ARGV[1] .. '.' .. ARGV[2] .. '.' .. ARGV[3]
-local counts = {}
-local function count(stat)
-  counts[stat] = (counts[stat] or 0) + 1
-end
+local count, flush = tally()
 for i = 6, #ARGV, 5 do
   local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[3], unit_name, id)
@@ -20,7 +17,7 @@ for i = 6, #ARGV, 5 do
     if stat == 'suppressed' then count('suppressed:' .. reason) else count(stat) end
   end
 end
-for stat, n in pairs(counts) do redis.call('HINCRBY', automation, 'step:' .. ARGV[3] .. ':' .. stat, n) end
+flush(automation, 'step:' .. ARGV[3] .. ':')
 local v = redis.call('HMGET', run, 'status', 'gen', 'step', 'phase', 'subs')
 if v[1] ~= RUN_LIVE or v[2] ~= ARGV[2] or v[3] ~= ARGV[3] or v[4] ~= 'sending' then return v[1] or '' end
 local gone = true

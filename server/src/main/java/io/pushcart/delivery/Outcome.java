@@ -22,6 +22,20 @@ record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis
     }
   }
 
+  /**
+   * Appends outcomes as the recording scripts take them (record_outcomes.lua, record_step.lua):
+   * five values each, subscription id, outcome, attempt, due epoch millis, reason.
+   */
+  static void appendTo(java.util.List<String> args, java.util.List<Outcome> outcomes) {
+    for (Outcome o : outcomes) {
+      args.add(o.subscriptionId());
+      args.add(o.kind().wire);
+      args.add(String.valueOf(o.attempt()));
+      args.add(String.valueOf(o.retryAtMillis()));
+      args.add(o.reason());
+    }
+  }
+
   static Outcome of(String subscriptionId, Kind kind, int attempt) {
     return new Outcome(subscriptionId, kind, attempt, 0, "");
   }

@@ -89,13 +89,7 @@ final class ProgressStore {
     List<String> args = new ArrayList<>(2 + outcomes.size() * 5);
     args.add(campaignId);
     args.add(now);
-    for (Outcome o : outcomes) {
-      args.add(o.subscriptionId());
-      args.add(o.kind().wire);
-      args.add(String.valueOf(o.attempt()));
-      args.add(String.valueOf(o.retryAtMillis()));
-      args.add(o.reason());
-    }
+    Outcome.appendTo(args, outcomes);
     return RECORD.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignProgress(siteId, campaignId),
             Keys.site(siteId, Keys.Part.RETRIES), Keys.campaignFailures(siteId, campaignId), Keys.site(siteId, Keys.Part.FINISHED)), args)
         .map(Response::toString);

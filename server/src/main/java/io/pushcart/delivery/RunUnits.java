@@ -181,13 +181,7 @@ final class RunUnits {
     public Future<?> record(List<Outcome> outcomes) {
       List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
           String.valueOf(clock.millis()), name.step() < steps.size() ? String.valueOf(steps.get(name.step()).delay().toMillis()) : ""));
-      for (Outcome o : outcomes) {
-        args.add(o.subscriptionId());
-        args.add(o.kind().wire);
-        args.add(String.valueOf(o.attempt()));
-        args.add(String.valueOf(o.retryAtMillis()));
-        args.add(o.reason());
-      }
+      Outcome.appendTo(args, outcomes);
       return RECORD.run(redis, List.of(Keys.run(site, name.runId()), counters,
           Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)), args);
     }

@@ -62,11 +62,16 @@ final class WorkQueue {
         .recover(err -> isNoGroup(err) ? Future.succeededFuture(List.of()) : Future.failedFuture(err));
   }
 
-  /** Counts parked units on their campaigns, with the reason: {@code [campaignId, reason, ...]}. */
+  /**
+   * Counts parked units on their campaigns (an automation step's: on its run), with the reason:
+   * {@code [campaignId, reason, ...]}.
+   */
   private Future<Void> showParked(String siteId, Response parked) {
     List<Request> writes = new ArrayList<>();
     for (int i = 0; i + 1 < parked.size(); i += 2) {
-      String campaign = Keys.campaign(siteId, parked.get(i).toString());
+      String name = parked.get(i).toString();
+      String campaign = name.startsWith(RunUnits.PREFIX) ? Keys.run(siteId, name.substring(RunUnits.PREFIX.length()).split("\\.")[0])
+          : Keys.campaign(siteId, name);
       writes.add(Request.cmd(Command.HINCRBY).arg(campaign).arg("parkedUnits").arg(1));
       writes.add(Request.cmd(Command.HSET).arg(campaign).arg("parkedReason").arg(parked.get(i + 1).toString()));
     }
