@@ -12,8 +12,9 @@
 -- (only after one ended by an emptied cart), 'never', or the millis that must pass since the last
 -- one started, [12] how many order markers after KEYS[4], [13] seconds the index sets are kept,
 -- [14] a transactional push's definition (JSON; '' for an automation's run)
--- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'ordered' (an
--- order came after it) or 'closed' (re-entry refused).
+-- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'live' (a run of
+-- a once-only key is under way: nothing changes), 'ordered' (an order came after it) or 'closed'
+-- (re-entry refused).
 local run, automation, due = KEYS[1], KEYS[2], KEYS[3]
 local at, now = tonumber(ARGV[8]), tonumber(ARGV[9])
 if KEYS[4] ~= run and redis.call('EXISTS', KEYS[4]) == 1 then return 'ordered' end
@@ -23,6 +24,7 @@ for i = 5, 4 + tonumber(ARGV[12]) do
 end
 local v = redis.call('HMGET', run, 'status', 'reason', 'startedAt', 'dataAt', 'phase', 'step', 'gen')
 if v[1] == RUN_LIVE then
+  if ARGV[11] == 'never' then return 'live' end -- once per key: a repeat changes nothing
   if tonumber(v[4]) > at then return 'stale' end
   redis.call('HSET', run, 'data', ARGV[7], 'dataAt', ARGV[8], 'subs', ARGV[4], 'customer', ARGV[5], 'updatedAt', ARGV[9])
   if v[5] == 'waiting' and v[6] == '1' then

@@ -110,8 +110,10 @@ local function end_run(run, automation, due, run_id, reason, now)
   redis.call('HSET', run, 'status', RUN_ENDED, 'reason', reason, 'endedAt', now)
   redis.call('EXPIRE', run, RUN_KEEP_SECONDS)
   redis.call('ZREM', due, run_id)
-  redis.call('HINCRBY', automation, 'stat:active', -1)
-  redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)
+  if redis.call('EXISTS', automation) == 1 then -- a deleted automation's counters are not made again
+    redis.call('HINCRBY', automation, 'stat:active', -1)
+    redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)
+  end
   return true
 end
 

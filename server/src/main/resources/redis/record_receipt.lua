@@ -5,16 +5,20 @@
 -- lastClickedAt), if it still exists, for segments on engagement, and its time bitmaps follow.
 -- An automation step's receipt is counted the same way, once per step and subscription, into the
 -- automation's step counters.
--- KEYS[1] campaign (or automation) hash, KEYS[2] its receipts set, KEYS[3] the campaign's progress
--- hash (for an automation: KEYS[1] again, and the check is skipped), KEYS[4] the subscription hash,
--- KEYS[5..] the bitmaps the stamp may change (its time slices), as the caller guessed them
+-- KEYS[1] campaign (or automation, or transactional push's run) hash, KEYS[2] its receipts set,
+-- KEYS[3] the hash that knows whom it was sent to (the campaign's progress, the push's run; an
+-- automation: KEYS[1], whose step must have been sent), KEYS[4] the subscription hash, KEYS[5..]
+-- the bitmaps the stamp may change (its time slices), as the caller guessed them
 -- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601),
--- [4] the site's bitmap prefix, [5] the counter's prefix ('stat:', or 'step:<n>:' for an automation)
+-- [4] the site's bitmap prefix, [5] the counter's prefix ('stat:', or 'step:<n>:'), [6] the field
+-- of KEYS[3] that must exist (the subscription's progress; for an automation 'step:<n>:sent' — and
+-- the subscription must exist)
 -- Returns 1 when counted, 0 for a repeat, -1 when there is no such campaign, -2 when the
 -- campaign did not target this subscription, or {-2, key, ...} (changing nothing) naming the
 -- bitmaps to add to KEYS.
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if KEYS[3] ~= KEYS[1] and redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return -2 end
+if redis.call('HEXISTS', KEYS[3], ARGV[6]) == 0 then return -2 end
+if KEYS[3] == KEYS[1] and redis.call('EXISTS', KEYS[4]) == 0 then return -2 end
 local member = ARGV[5] .. ARGV[1] .. ':' .. ARGV[2]
 if ARGV[5] == 'stat:' then member = ARGV[1] .. ':' .. ARGV[2] end
 if redis.call('SISMEMBER', KEYS[2], member) == 1 then return 0 end

@@ -31,6 +31,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The services the HTTP API calls, wired to one Redis client. Built here so that the api
@@ -57,9 +58,15 @@ public final class Services {
     AudienceReader reader = new AudienceReader(redis);
     this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
-    this.segments = new SegmentService(segmentStore, reader, clock, campaigns::unfinishedUsing);
     RunStore runs = new RunStore(vertx, redis);
-    this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), runs, redis, clock);
+    this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), runs, segmentStore, redis, clock);
+    // A segment in use by an unfinished campaign or by an automation cannot be deleted.
+    this.segments = new SegmentService(segmentStore, reader, clock, (site, segment) -> campaigns.unfinishedUsing(site, segment)
+        .compose(c -> automations.using(site, segment).map(a -> {
+          List<String> all = new java.util.ArrayList<>(c);
+          a.forEach(id -> all.add("automation " + id));
+          return all;
+        })));
     this.notifications = new NotificationService(runs, subscriptionStore, new CustomerStore(redis),
         site -> ActiveSites.announceWork(vertx.eventBus(), site), clock);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions, new CustomerService.Runs() {

@@ -1,7 +1,9 @@
 package io.pushcart.automation;
 
+import io.pushcart.campaign.Audience;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
+import io.pushcart.segment.SegmentStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,8 +41,12 @@ public final class AutomationService {
 
   private final ProductWatch products;
 
-  public AutomationService(AutomationStore store, RunStore runs, io.vertx.redis.client.Redis redis, Clock clock) {
+  private final SegmentStore segments;
+
+  public AutomationService(AutomationStore store, RunStore runs, SegmentStore segments, io.vertx.redis.client.Redis redis,
+                           Clock clock) {
     this.store = store;
+    this.segments = segments;
     this.runs = runs;
     this.products = new ProductWatch(redis);
     this.clock = clock;
@@ -57,9 +63,25 @@ public final class AutomationService {
   public Future<JsonObject> create(String site, JsonObject body) {
     Automation a = Automation.parse(Ids.random(12), body);
     String now = clock.instant().toString();
-    return store.versions(site).compose(all -> all.size() >= MAX_PER_SITE
+    return checkSegment(site, a).compose(v -> store.versions(site)).compose(all -> all.size() >= MAX_PER_SITE
         ? Future.failedFuture(ClientError.conflict("a site may have at most " + MAX_PER_SITE + " automations: delete unused ones first"))
         : store.save(site, a, now, now)).compose(v -> get(site, a.id()));
+  }
+
+  /** An automation to a saved segment needs the segment to exist when it is saved. */
+  private Future<Void> checkSegment(String site, Automation a) {
+    if (a.audience().orElse(null) instanceof Audience.Segment segment) {
+      return segments.find(site, segment.id()).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
+          : Future.failedFuture(ClientError.invalid("audience.segment", "there is no segment " + segment.id()
+              + " on this site: use an id from GET /segments")));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The automations whose audience is this segment (its deletion is refused while they exist). */
+  public Future<List<String>> using(String site, String segmentId) {
+    return store.list(site).map(all -> all.stream().map(AutomationStore.Stored::automation)
+        .filter(a -> a.audience().orElse(null) instanceof Audience.Segment s && s.id().equals(segmentId)).map(Automation::id).toList());
   }
 
   public Future<JsonObject> list(String site) {
@@ -85,7 +107,8 @@ public final class AutomationService {
       if (a.trigger() != s.automation().trigger()) {
         throw ClientError.invalid("trigger", "an automation's trigger cannot change: create another automation");
       }
-      return store.save(site, a, s.createdAt(), clock.instant().toString()).compose(v -> get(site, id));
+      return checkSegment(site, a).compose(v -> store.save(site, a, s.createdAt(), clock.instant().toString()))
+          .compose(v -> get(site, id));
     });
   }
 
@@ -216,7 +239,7 @@ public final class AutomationService {
    */
   public Future<Void> eraseRuns(String site, String customer, List<String> subscriptions) {
     return runs.runsOf(site, Optional.of(customer), subscriptions)
-        .compose(ids -> runs.erase(site, ids, Optional.of(customer), subscriptions))
+        .compose(ids -> runs.erase(site, ids, Optional.of(customer), subscriptions, clock.millis()))
         .compose(v -> Future.all(subscriptions.stream().map(s -> products.forget(site, s)).toList()))
         .compose(v -> store.forgetReceipts(site, subscriptions));
   }

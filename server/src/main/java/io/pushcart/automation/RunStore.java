@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 public final class RunStore {
   private static final LuaScript ENTER = LuaScript.load("enter_run");
   private static final LuaScript EXIT = LuaScript.load("exit_runs");
+  private static final LuaScript STOP = LuaScript.load("stop_run");
   /** How long the run indexes and order markers are kept: longer than any series (10 steps of at most 90 days would not fit, but a run waits in them only while live). */
   static final long INDEX_SECONDS = Duration.ofDays(100).toSeconds();
   /** How often a waiting order looks at the messages it waits for. */
@@ -106,7 +107,24 @@ public final class RunStore {
    * Deletes these runs and what is kept about the customer and subscriptions for runs: the run
    * indexes and order markers. Units of a deleted run still queued are acknowledged unrun.
    */
-  Future<Void> erase(String site, List<String> runIds, Optional<String> customer, List<String> subscriptions) {
+  Future<Void> erase(String site, List<String> runIds, Optional<String> customer, List<String> subscriptions, long nowMillis) {
+    // Live ones end first ('erased'), so their automations' active and exited counts stay true.
+    return readAll(site, runIds).compose(hashes -> {
+      List<Future<Response>> stops = new ArrayList<>();
+      for (int i = 0; i < runIds.size(); i++) {
+        Response h = hashes.get(i);
+        if (h != null && h.get("status") != null && "live".equals(h.get("status").toString())) {
+          String automation = h.get("automation") == null ? "" : h.get("automation").toString();
+          String run = Keys.run(site, runIds.get(i));
+          stops.add(STOP.run(redis, List.of(run, automation.isEmpty() ? run : Keys.automation(site, automation),
+              Keys.site(site, Keys.Part.RUN_DUE)), List.of(runIds.get(i), "erased", String.valueOf(nowMillis))));
+        }
+      }
+      return Future.all(stops);
+    }).compose(v -> delete(site, runIds, customer, subscriptions));
+  }
+
+  private Future<Void> delete(String site, List<String> runIds, Optional<String> customer, List<String> subscriptions) {
     List<Request> writes = new ArrayList<>();
     for (String id : runIds) {
       writes.add(Request.cmd(Command.ZREM).arg(Keys.site(site, Keys.Part.RUN_DUE)).arg(id));

@@ -32,6 +32,7 @@ final class RunUnits {
   static final String PREFIX = "r.";
   private static final LuaScript MARK = LuaScript.load("mark_step");
   private static final LuaScript RECORD = LuaScript.load("record_step");
+  private static final LuaScript STOP = LuaScript.load("stop_run");
   /** The subscription fields mark_step.lua returns: what sending needs, then what templates and audiences read. */
   private static final List<String> FIELDS = new ArrayList<>(List.of("endpoint", "p256dh", "auth", "vapidKey"));
 
@@ -96,7 +97,9 @@ final class RunUnits {
       return automations.find(site, run.get(0).toString()).compose(found -> {
         Optional<Automation> automation = found.map(AutomationStore.Stored::automation);
         if (automation.isEmpty() || name.get().step() > automation.get().steps().size()) {
-          return queue.ack(unit); // deleted, or shortened under the run: nothing to send
+          // Deleted, or shortened under the run: nothing to send, and the run ends ('stopped').
+          return STOP.run(redis, List.of(runKey, Keys.automation(site, run.get(0).toString()), Keys.site(site, Keys.Part.RUN_DUE)),
+              List.of(name.get().runId(), "stopped", String.valueOf(clock.millis()))).compose(v -> queue.ack(unit));
         }
         Automation a = automation.get();
         Map<String, Object> roots = a.trigger().dataRoot == null ? Map.of() : Map.of(a.trigger().dataRoot, data.getMap());

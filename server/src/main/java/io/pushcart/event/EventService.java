@@ -201,14 +201,19 @@ public final class EventService {
     String stat = e.type().receiptStat().get();
     if (e.data().containsKey("automationId")) {
       String automationId = e.data().getString("automationId");
-      return store.recordStepReceipt(site.id(), automationId, e.data().getInteger("step"), stat, subscriptionId, now)
+      int step = e.data().getInteger("step");
+      return store.recordStepReceipt(site.id(), automationId, step, stat, subscriptionId, now)
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("automation " + automationId))
+              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "data.step", "step " + step + " of automation "
+                  + automationId + " was not sent to subscription " + subscriptionId))
               : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
     }
     if (e.data().containsKey("notificationId")) {
       String notificationId = e.data().getString("notificationId");
       return store.recordRunReceipt(site.id(), Transactional.runIdOf(notificationId), stat, subscriptionId, now)
           .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("notification " + notificationId))
+              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
+                  "notification " + notificationId + " was not sent to subscription " + subscriptionId))
               : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
     }
     String campaignId = e.data().getString("campaignId");

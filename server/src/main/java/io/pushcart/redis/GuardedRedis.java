@@ -80,7 +80,11 @@ public final class GuardedRedis implements Redis {
   static boolean unavailable(Throwable err) {
     // (An Unavailable is already one: it is passed on, not wrapped again.)
     if (err instanceof ErrorType reply) {
-      return TRANSIENT.stream().anyMatch(reply::is);
+      // The code is the reply's first word, matched whole: BUSYGROUP (a consumer group that
+      // exists already) is an answer, not BUSY (a script running too long).
+      String message = reply.getMessage() == null ? "" : reply.getMessage().trim();
+      int space = message.indexOf(' ');
+      return TRANSIENT.contains(space < 0 ? message : message.substring(0, space));
     }
     return !(err instanceof Unavailable);
   }

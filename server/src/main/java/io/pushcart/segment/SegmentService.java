@@ -26,7 +26,7 @@ public final class SegmentService {
   private final Clock clock;
   private final BiFunction<String, String, Future<List<String>>> campaignsUsing;
 
-  /** @param campaignsUsing (site, segment) → the ids of unfinished campaigns targeting it */
+  /** @param campaignsUsing (site, segment) → the unfinished campaigns (ids) and automations ("automation id") targeting it */
   public SegmentService(SegmentStore store, AudienceReader reader, Clock clock,
                         BiFunction<String, String, Future<List<String>>> campaignsUsing) {
     this.store = store;
@@ -79,11 +79,11 @@ public final class SegmentService {
     }).compose(s -> store.save(site, s).map(v -> s.toJson()));
   }
 
-  /** Deletes it, unless a scheduled or sending campaign targets it (409 naming them). */
+  /** Deletes it, unless a scheduled or sending campaign or an automation targets it (409 naming them). */
   public Future<Void> delete(String site, String id) {
     return find(site, id).compose(s -> campaignsUsing.apply(site, id)).compose(using -> using.isEmpty()
         ? store.delete(site, id).mapEmpty()
-        : Future.failedFuture(ClientError.conflict("segment " + id + " is the audience of campaigns not yet done ("
+        : Future.failedFuture(ClientError.conflict("segment " + id + " is the audience of campaigns not yet done or of automations ("
             + String.join(", ", using) + "): cancel them or change their audience first")));
   }
 

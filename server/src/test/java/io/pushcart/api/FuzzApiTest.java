@@ -9,6 +9,7 @@ import io.pushcart.support.BrowserKeys;
 import io.pushcart.support.CapturedLog;
 import io.pushcart.support.OpenApiRoutes;
 import io.pushcart.support.OpenApiRoutes.Operation;
+import io.pushcart.support.Poll;
 import io.pushcart.support.RawHttp;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestSite;
@@ -153,7 +154,20 @@ class FuzzApiTest {
     Reply segment = site.api().post("/v1/sites/" + site.id() + "/segments", site.secretKey(),
         new JsonObject().put("name", "Shoe fans").put("rule", new JsonObject().put("tag", "shoes")));
     assertThat(segment.status()).as(segment.json().encode()).isEqualTo(201);
-    return new Known(site.id(), site.secretKey(), subscription, campaign, segment.json().getString("id"), customer);
+    // No event reaches site B, so its automation (and its stats) stays as it is for the snapshot.
+    Reply automation = site.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+        .put("name", "Cart reminder").put("trigger", "cart_abandoned").put("steps", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("delay", "P30D").put("notification", new JsonObject().put("title", "{{ cart.items[0].name }}")))));
+    assertThat(automation.status()).as(automation.json().encode()).isEqualTo(201);
+    String notification = "fuzz-" + site.id();
+    Reply sent = site.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject()
+        .put("id", notification).put("subscriptionId", subscription).put("notification", new JsonObject().put("title", "Shipped")));
+    assertThat(sent.status()).as(sent.json().encode()).isEqualTo(202);
+    // Sent before the run starts, so that its status (and the customer's export of its run) stays as it is.
+    Poll.until(() -> site.api().get("/v1/sites/" + site.id() + "/notifications/" + notification, site.secretKey()).json(),
+        n -> "sent".equals(n.getString("status")), Duration.ofSeconds(30), "the transactional push " + notification + " sent");
+    return new Known(site.id(), site.secretKey(), subscription, campaign, segment.json().getString("id"), customer,
+        automation.json().getString("id"), notification);
   }
 
   /** Everything site B's secret can read of B, as text. */
@@ -162,7 +176,8 @@ class FuzzApiTest {
     Map<String, String> reads = new LinkedHashMap<>();
     for (String path : List.of(site, site + "/subscriptions/" + b.subscription(), site + "/campaigns",
         site + "/campaigns/" + b.campaign(), site + "/segments", site + "/segments/" + b.segment(),
-        site + "/segments/" + b.segment() + "/subscriptions", site + "/customers/" + b.customer())) {
+        site + "/segments/" + b.segment() + "/subscriptions", site + "/customers/" + b.customer(), site + "/automations",
+        site + "/automations/" + b.automation(), site + "/notifications/" + b.notification())) {
       Reply r = server.api().get(path, b.secret());
       assertThat(r.status()).as(path + " " + r.json().encode()).isEqualTo(200);
       reads.put(path, withoutReadTimes(r.json()).encode());

@@ -18,7 +18,8 @@ import java.util.Random;
  */
 final class StrangerRequests {
   /** What a site holds that a request can name: its id, secret and one of each resource. */
-  record Known(String site, String secret, String subscription, String campaign, String segment, String customer) {
+  record Known(String site, String secret, String subscription, String campaign, String segment, String customer,
+               String automation, String notification) {
     String id(String parameter) {
       return switch (parameter) {
         case "site" -> site;
@@ -26,6 +27,8 @@ final class StrangerRequests {
         case "campaign" -> campaign;
         case "segment" -> segment;
         case "customerId" -> customer;
+        case "automation" -> automation;
+        case "notification" -> notification;
         default -> "pushcart.js";
       };
     }
@@ -180,6 +183,9 @@ final class StrangerRequests {
     }
     if (body.containsKey("subscriptionId")) {
       body.put("subscriptionId", site.subscription());
+    }
+    if (body.containsKey("customerId")) {
+      body.put("customerId", site.customer());
     }
     if (body.containsKey("sendAt")) {
       body.put("sendAt", java.time.Instant.now().plus(java.time.Duration.ofDays(200)).toString());

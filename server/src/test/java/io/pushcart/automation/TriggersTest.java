@@ -143,6 +143,18 @@ class TriggersTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.errorMessage()).contains("cart");
     assertThat(createAutomation(site, good.copy().put("statuses", new JsonArray().add("shipped"))).errorField()).isEqualTo("statuses");
+    assertThat(createAutomation(site, good.copy().put("audience", new JsonObject().put("segment", "nosuchsegment1"))).errorField())
+        .isEqualTo("audience.segment");
+    Reply segment = server.api().post("/v1/sites/" + site.id() + "/segments", site.secretKey(),
+        new JsonObject().put("name", "Shoe fans").put("rule", new JsonObject().put("tag", "shoes")));
+    String segmentId = segment.json().getString("id");
+    Reply targeted = createAutomation(site, good.copy().put("audience", new JsonObject().put("segment", segmentId)));
+    assertThat(targeted.status()).isEqualTo(201);
+    Reply refused = server.api().deleteWithToken("/v1/sites/" + site.id() + "/segments/" + segmentId, site.secretKey());
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.errorMessage()).contains(targeted.json().getString("id"));
+    assertThat(server.api().deleteWithToken("/v1/sites/" + site.id() + "/automations/" + targeted.json().getString("id"),
+        site.secretKey()).status()).isEqualTo(204);
     Reply created = createAutomation(site, good);
     assertThat(created.status()).isEqualTo(201);
     String id = created.json().getString("id");
@@ -286,6 +298,25 @@ class TriggersTest {
       assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
     }
     assertThat(stats(site, withDefault).getJsonArray("steps").getJsonObject(0).getLong("clicked")).isEqualTo(1);
+    // A receipt for a step never sent, or for no subscription, counts nothing.
+    Reply unsent = server.api().postWithHeaders("/v1/sites/" + site.id() + "/events", Map.of("Origin", TestSite.ORIGIN,
+        "Content-Type", "application/json"), receipt.copy().put("data", new JsonObject().put("automationId", withDefault).put("step", 2)).encode());
+    assertThat(unsent.errorField()).isEqualTo("data.step");
+  }
+
+  @Test
+  void aDeletedAutomationsRunsEndAndSendNothing() {
+    TestSite site = TestSite.create(server.api());
+    String auto = automation(site, "browse_abandoned", "Still like {{ product.name }}?", new JsonObject());
+    TestSubscriber looker = subscribe(site, new JsonObject());
+    event(site, viewed(looker, "d1", "1", 10, true));
+    assertThat(server.api().deleteWithToken("/v1/sites/" + site.id() + "/automations/" + auto, site.secretKey()).status()).isEqualTo(204);
+    pass(site, Duration.ofMinutes(2));
+    assertThat(titles(looker)).isEmpty();
+    String run = RunStore.runId(auto, "browse:s:" + id(looker));
+    assertThat(redis.send(Request.cmd(Command.HMGET).arg(Keys.run(site.id(), run)).arg("status").arg("reason")).toString())
+        .isEqualTo("[ended, stopped]");
+    assertThat(redis.send(Request.cmd(Command.EXISTS).arg(Keys.automation(site.id(), auto))).toLong()).as("no counters made again").isZero();
   }
 
   @Test

@@ -56,6 +56,11 @@ class GuardedRedisTest {
 
       Throwable wrongType = failure(redis.send(Request.cmd(Command.SADD).arg("k").arg("m")));
       assertThat(Unavailable.in(wrongType)).as("a WRONGTYPE reply is a bug, not an outage").isFalse();
+      redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg("s").arg("g").arg("$").arg("MKSTREAM"))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Throwable exists = failure(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg("s").arg("g").arg("$")));
+      assertThat(Unavailable.in(exists)).as("BUSYGROUP is an answer, not BUSY").isFalse();
+      assertThat(exists).hasMessageStartingWith("BUSYGROUP");
 
       plain.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(2_000)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       Throwable paused = failure(redis.send(Request.cmd(Command.GET).arg("k")));
