@@ -36,8 +36,12 @@ public final class AutomationService {
   private final AutomationStore store;
   private final RunStore runs;
   private final Clock clock;
-  /** Site → automation id → the parsed automation at a version ({@link #enabled}). */
+  /** How old a read of a site's automation versions may be when an event uses it. */
+  static final long FRESH_MS = 100;
+  /** Site → automation id → the parsed automation at a version ({@link #automations}). */
   private final Map<String, Map<String, Cached>> cache = new HashMap<>();
+  /** Site → System.nanoTime() of the last read of its versions. */
+  private final Map<String, Long> versionsReadAt = new HashMap<>();
 
   private final ProductWatch products;
 
@@ -65,7 +69,13 @@ public final class AutomationService {
     String now = clock.instant().toString();
     return checkSegment(site, a).compose(v -> store.versions(site)).compose(all -> all.size() >= MAX_PER_SITE
         ? Future.failedFuture(ClientError.conflict("a site may have at most " + MAX_PER_SITE + " automations: delete unused ones first"))
-        : store.save(site, a, now, now)).compose(v -> get(site, a.id()));
+        : store.save(site, a, now, now)).compose(v -> changed(site, a.id()));
+  }
+
+  /** After a change made here: this instance's events see it at once. */
+  private Future<JsonObject> changed(String site, String id) {
+    versionsReadAt.remove(site);
+    return get(site, id);
   }
 
   /** An automation to a saved segment needs the segment to exist when it is saved. */
@@ -108,12 +118,13 @@ public final class AutomationService {
         throw ClientError.invalid("trigger", "an automation's trigger cannot change: create another automation");
       }
       return checkSegment(site, a).compose(v -> store.save(site, a, s.createdAt(), clock.instant().toString()))
-          .compose(v -> get(site, id));
+          .compose(v -> changed(site, id));
     });
   }
 
   public Future<Void> delete(String site, String id) {
     checkId(id);
+    versionsReadAt.remove(site);
     return store.delete(site, id).compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound(id)));
   }
 
@@ -150,13 +161,15 @@ public final class AutomationService {
     long now = clock.millis();
     Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
     return switch (e.type()) {
-      case "order.completed" -> enabled(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
+      case "order.completed" -> automations(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
               e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all)))
           .compose(inFlight -> runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT));
-      case "cart.updated" -> enabled(site).compose(all -> (isEmpty(e.data().getJsonArray("items"))
-              ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(), List.of(), Optional.empty(), now, ids(all))
-              : runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(), e.customer(), e.subscriptions(),
-                  Optional.empty(), now, ids(all))))
+      // (A deleted automation's runs end when their step comes: no call for a trigger no automation has.)
+      case "cart.updated" -> automations(site).compose(all -> isEmpty(e.data().getJsonArray("items"))
+              ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
+                  List.of(), Optional.empty(), now, ids(all)) : Future.succeededFuture(List.<RunStore.InFlight>of())
+              : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
+                  e.customer(), e.subscriptions(), Optional.empty(), now, ids(all)) : Future.succeededFuture(List.<RunStore.InFlight>of()))
           .map(inFlight -> new JsonArray());
       case "product.updated" -> productUpdated(site, e).map(v -> new JsonArray());
       default -> Future.succeededFuture(new JsonArray());
@@ -326,24 +339,36 @@ public final class AutomationService {
   }
 
   /**
-   * The site's enabled automations, as of one cheap read of their versions: those that changed are
-   * read again, the others come from this service's cache (confined to its event loop), so an
-   * event costs one Redis call here, and a change is seen by the next event on every instance.
+   * The site's automations, enabled or not, as of one cheap read of their versions at most
+   * {@link #FRESH_MS} old: those that changed are read again, the others come from this service's
+   * cache (confined to its event loop). A batch of events costs one read here, and a change made
+   * on another instance applies within {@link #FRESH_MS}; one made here, at once.
    */
-  private Future<List<Automation>> enabled(String site) {
+  private Future<List<Automation>> automations(String site) {
+    Long readAt = versionsReadAt.get(site);
+    if (readAt != null && System.nanoTime() - readAt < FRESH_MS * 1_000_000) {
+      Map<String, Cached> cached = cache.getOrDefault(site, Map.of());
+      return Future.succeededFuture(cached.values().stream().map(Cached::automation).toList());
+    }
     return store.versions(site).compose(versions -> {
       Map<String, Cached> cached = cache.computeIfAbsent(site, s -> new HashMap<>());
       cached.keySet().retainAll(versions.keySet());
       List<String> changed = versions.entrySet().stream()
           .filter(e -> !cached.containsKey(e.getKey()) || cached.get(e.getKey()).version() != e.getValue()).map(Map.Entry::getKey).toList();
-      if (versions.isEmpty()) {
-        cache.remove(site);
-      }
       return store.read(site, changed).map(read -> {
         read.forEach(r -> cached.put(r.automation().id(), new Cached(versions.get(r.automation().id()), r.automation())));
-        return cached.values().stream().map(Cached::automation).filter(Automation::enabled).toList();
+        versionsReadAt.put(site, System.nanoTime());
+        return cached.values().stream().map(Cached::automation).toList();
       });
     });
+  }
+
+  private Future<List<Automation>> enabled(String site) {
+    return automations(site).map(all -> all.stream().filter(Automation::enabled).toList());
+  }
+
+  private static boolean any(List<Automation> all, Trigger trigger) {
+    return all.stream().anyMatch(a -> a.trigger() == trigger);
   }
 
   private record Cached(long version, Automation automation) {
