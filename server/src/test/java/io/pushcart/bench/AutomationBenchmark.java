@@ -16,11 +16,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,8 @@ import java.util.stream.Stream;
  * The push service is a {@link LocalPushService} in sink mode in this JVM, so that arrivals can be
  * timed on the same clock as the requests: a thread reads its arrival count every ~0.1 ms
  * ({@link Arrivals}). CPU figures of "this JVM" are Pushcart's, the driver's and that push
- * service's together. Not a test: see docs/benchmarks.md.
+ * service's together. BENCH_CLIENTS sets the clients, BENCH_JFR=prefix records profiles
+ * ({@link Profile}). Not a test: see docs/benchmarks.md.
  *
  * <pre>
  * mvn -B -q -pl server test-compile exec:exec@bench-automations -Dbench.subscribers=100000
@@ -147,13 +148,33 @@ public final class AutomationBenchmark {
       System.out.printf("subscribers registered through the API: %,d in %.1f s (%,.0f/s); peak heap %d MiB%n", carts, seeded.seconds,
           carts / seeded.seconds, seeded.peakHeap >> 20);
       automation = createAutomation();
-      Send warmup = campaign("all", carts, "warm-up campaign to all");
-      System.out.println(warmup.line());
+      System.out.println(campaign("all", carts, "warm-up campaign to all").line());
       TestSubscriber shopper = probe.newSubscriber(); // after the campaign to all: its one push is the step
       String shopperId = site.subscribe(shopper.subscriptionJson().put("attributes", new JsonObject().put("firstName", "Ada")))
           .json().getString("id");
 
-      // 1. Ingest: a cart for everyone, all at one instant (so that step 1 falls due for all at once), then orders for 90 %.
+      Ingest ingest = ingest(shopperId);
+      List<Send[]> rounds = compare(probe);
+      profileRedis();
+      Transactional tx = transactional();
+      JsonObject finalStats = stats();
+      summary(ingest, rounds, tx);
+      // Every message once: the campaigns', the steps' (less the probe shopper's) and the transactional ones.
+      int expected = carts + 2 * ROUNDS * abandoned + abandoned + TRANSACTIONAL_WARMUP + TRANSACTIONAL;
+      System.out.printf("push service: %,d requests received, %,d expected (each message once)%n", sink.count(), expected);
+      System.out.println("automation stats at the end: " + finalStats.encode());
+      System.out.printf("reproduce: mvn -B -q -pl server test-compile exec:exec@bench-automations -Dbench.subscribers=%d%n", carts);
+    }
+
+    /** The timed ingests and what the live runs hold in Redis. */
+    private record Ingest(List<Cost> carts, List<Cost> orders, String perRun) {
+    }
+
+    /**
+     * A cart for everyone, all at one instant (so that step 1 falls due for all at once; the
+     * probe shopper's too), then orders for 90 % of them.
+     */
+    private Ingest ingest(String shopperId) throws Exception {
       Instant cartsAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       post(List.of(cartEvent("probe", shopperId, "c1-probe", cartsAt, 1)));
       long memoryBefore = usedMemory();
@@ -175,8 +196,14 @@ public final class AutomationBenchmark {
           memoryBefore, memoryAfter, (memoryAfter - memoryBefore) / carts, memoryOrdered,
           (memoryOrdered - memoryAfter) / Math.max(1, carts - abandoned));
       System.out.println("Redis memory of one live run (MEMORY USAGE, 200 runs sampled): " + perRun);
+      return new Ingest(cartChunks, orderChunks, perRun);
+    }
 
-      // 2. Step 1 of the abandoned carts falls due at once; a plain campaign to as many follows. Alternated.
+    /**
+     * Step 1 of the abandoned carts falls due at once, then a plain campaign goes to as many
+     * subscribers: {@link #ROUNDS} times, each later round with new carts of other shoppers.
+     */
+    private List<Send[]> compare(LocalPushService probe) throws Exception {
       List<Send[]> rounds = new ArrayList<>();
       for (int r = 1; r <= ROUNDS; r++) {
         if (r > 1) {
@@ -186,9 +213,9 @@ public final class AutomationBenchmark {
           Cost c = postRange(abandoned, k -> cartEvent(cart + k, ids[10 * k + decile], cart + k, at, k));
           System.out.printf("round %d: %,d more abandoned carts posted at %,.0f events/s%n", r, abandoned, abandoned / c.seconds);
         }
-        Profile stepsJfr = r == ROUNDS ? Profile.start("steps") : Profile.NONE;
+        Profile jfr = r == ROUNDS ? Profile.start("steps") : Profile.NONE;
         Send steps = steps("round " + r + ": personalized step 1", abandoned, r == 1 ? 1 : 0);
-        stepsJfr.stop();
+        jfr.stop();
         System.out.println(steps.line());
         if (r == 1) {
           String shown = new JsonObject(probe.awaitCount(1, Duration.ofSeconds(30)).get(0).plaintext()).encode();
@@ -199,27 +226,23 @@ public final class AutomationBenchmark {
         System.out.printf("  personalized / plain send rate: %.0f %%%n", 100 * steps.steadyRate / plain.steadyRate);
         rounds.add(new Send[] {steps, plain});
       }
+      return rounds;
+    }
 
-      // 3. The same once more with every Redis command logged: which scripts the time goes to.
+    /** One more round of carts and steps with every Redis command logged: which scripts the time goes to. */
+    private void profileRedis() {
       Map<String, String> scripts = scriptNames();
       int decile = ROUNDS;
       Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       profileOn();
-      Cost profiledIngest = postRange(abandoned, k -> cartEvent("p-" + k, ids[10 * k + decile], "p-" + k, at, k));
+      Cost ingest = postRange(abandoned, k -> cartEvent("p-" + k, ids[10 * k + decile], "p-" + k, at, k));
       System.out.printf("profile: %,d cart.updated at %,.0f events/s with SLOWLOG on; Redis time by command (last %,d commands):%n%s%n",
-          abandoned, abandoned / profiledIngest.seconds, PROFILE_ENTRIES, profile(scripts));
+          abandoned, abandoned / ingest.seconds, PROFILE_ENTRIES, profile(scripts));
       profileOn();
-      Send profiled = steps("profile: personalized step 1, SLOWLOG on", abandoned, 0);
-      System.out.println(profiled.line());
+      Send steps = steps("profile: personalized step 1, SLOWLOG on", abandoned, 0);
+      System.out.println(steps.line());
       System.out.printf("  Redis time by command while dispatching (last %,d commands):%n%s%n", PROFILE_ENTRIES, profile(scripts));
       profileOff();
-
-      // 4. Transactional pushes, one after another.
-      Transactional tx = transactional();
-      JsonObject finalStats = stats();
-      summary(cartChunks, orderChunks, rounds, perRun, memoryBefore, memoryAfter, tx);
-      System.out.println("automation stats at the end: " + finalStats.encode());
-      System.out.printf("reproduce: mvn -B -q -pl server test-compile exec:exec@bench-automations -Dbench.subscribers=%d%n", carts);
     }
 
     // ---------------------------------------------------------------- set-up
@@ -275,6 +298,7 @@ public final class AutomationBenchmark {
                 + "Redis %.0f µs (%.0f µs in commands; Redis busy %.0f %% of the time); JIT %.1f s; peak heap %d MiB%n", what, c + 1,
             events, cost.seconds, events / cost.seconds, cost.jvmCpu * 1e6 / events, cost.redisCpu * 1e6 / events,
             cost.redisCommands * 1e6 / events, 100 * cost.redisCommands / cost.seconds, cost.jit, cost.peakHeap >> 20);
+        System.out.println("  this JVM by thread, per event: " + cost.byThread(events));
       }
       System.out.println("  Redis time by command in the last chunk: " + String.join("; ", RedisInfo.topCommands(server.redisUrl(), 4)));
       return chunks;
@@ -340,24 +364,28 @@ public final class AutomationBenchmark {
       redis.awaitDrained(site.id());
       long live = redis.send(Request.cmd(Command.ZCARD).arg(Keys.site(site.id(), Keys.Part.RUN_DUE))).toLong();
       check(live == n + elsewhere, what + ": " + live + " live runs, expected " + (n + elsewhere));
-      int base = arrivals.settled(sink);
+      arrivals.timing(true);
+      int base = arrivals.settled();
       Meter meter = Meter.start(server.redisUrl());
       long due = System.nanoTime();
       clock.advance(DELAY.plusSeconds(1));
       arrivals.awaitCount(base + n, Duration.ofMinutes(5), what);
       Cost cost = meter.stop();
+      arrivals.timing(false);
       return Send.of(what, arrivals, base, n, due, cost);
     }
 
     /** A campaign to {@code audience}, timed from its POST to each push's arrival, and awaited to completion. */
     private Send campaign(Object audience, int n, String what) {
       redis.awaitDrained(site.id());
-      int base = arrivals.settled(sink);
+      arrivals.timing(true);
+      int base = arrivals.settled();
       Meter meter = Meter.start(server.redisUrl());
       long start = System.nanoTime();
       String id = site.startCampaign(TestSite.campaignTo(audience));
       arrivals.awaitCount(base + n, Duration.ofMinutes(5), what);
       Cost cost = meter.stop();
+      arrivals.timing(false);
       JsonObject c = site.awaitCampaign(id, x -> "completed".equals(x.getString("status")), what + " to complete");
       check(c.getJsonObject("stats").getLong("accepted") == n, what + ": " + c.getJsonObject("stats").encode());
       return Send.of(what, arrivals, base, n, start, cost);
@@ -369,10 +397,12 @@ public final class AutomationBenchmark {
       long[] fromPost = new long[TRANSACTIONAL];
       long[] from202 = new long[TRANSACTIONAL];
       int early = 0;
+      int slow = 0;
       redis.awaitDrained(site.id());
+      arrivals.timing(true);
       Meter meter = Meter.start(server.redisUrl());
       for (int j = 0; j < total; j++) {
-        int base = arrivals.settled(sink);
+        int base = arrivals.settled();
         String to = ids[(10 * j + 3) % carts];
         JsonObject body = new JsonObject().put("id", "tx-" + j).put("subscriptionId", to).put("notification",
             new JsonObject().put("title", "Your order has shipped").put("body", "It arrives on Thursday")
@@ -387,16 +417,18 @@ public final class AutomationBenchmark {
           fromPost[j - TRANSACTIONAL_WARMUP] = arrived - sent;
           from202[j - TRANSACTIONAL_WARMUP] = arrived - answered;
           early += arrived < answered ? 1 : 0;
+          slow += arrived - sent > 100_000_000 ? 1 : 0;
         }
       }
       Cost cost = meter.stop();
+      arrivals.timing(false);
       Arrays.sort(fromPost);
       Arrays.sort(from202);
       Transactional tx = new Transactional(fromPost, from202, early, cost);
       System.out.printf("transactional: %d pushes one after another (after %d warm-ups): POST sent → arrival p50 %.2f ms, p99 %.2f ms, "
-              + "max %.2f ms; 202 received → arrival p50 %.2f ms, p99 %.2f ms (%d arrived before the client had read the 202); "
-              + "peak heap %d MiB%n", TRANSACTIONAL, TRANSACTIONAL_WARMUP, millis(fromPost, 0.5), millis(fromPost, 0.99),
-          millis(fromPost, 1), millis(from202, 0.5), millis(from202, 0.99), early, cost.peakHeap >> 20);
+              + "max %.2f ms (%d over 100 ms); 202 received → arrival p50 %.2f ms, p99 %.2f ms (%d arrived before the client had "
+              + "read the 202); peak heap %d MiB%n", TRANSACTIONAL, TRANSACTIONAL_WARMUP, millis(fromPost, 0.5), millis(fromPost, 0.99),
+          millis(fromPost, 1), slow, millis(from202, 0.5), millis(from202, 0.99), early, cost.peakHeap >> 20);
       return tx;
     }
 
@@ -478,13 +510,12 @@ public final class AutomationBenchmark {
 
     // ---------------------------------------------------------------- report
 
-    private void summary(List<Cost> cartChunks, List<Cost> orderChunks, List<Send[]> rounds, String perRun, long memoryBefore,
-                         long memoryAfter, Transactional tx) {
-      System.out.printf("%n== Summary (%,d carts, %,d abandoned) ==%n", carts, abandoned);
-      System.out.println("| measure | run 1 | run 2 | run 3 | median | target |");
+    private void summary(Ingest ingest, List<Send[]> rounds, Transactional tx) {
+      System.out.printf("%n== Summary (%,d carts, %,d abandoned; columns 1-3: the ingest's chunks, the rounds) ==%n", carts, abandoned);
+      System.out.println("| measure | 1 | 2 | 3 | median | target |");
       System.out.println("|---|---|---|---|---|---|");
-      row("cart.updated ingest, events/s", rates(cartChunks, carts), "≥ 10,000");
-      row("order.completed ingest, events/s", rates(orderChunks, carts - abandoned), "≥ 10,000");
+      row("cart.updated ingest, events/s", rates(ingest.carts(), carts), "≥ 10,000");
+      row("order.completed ingest, events/s", rates(ingest.orders(), carts - abandoned), "≥ 10,000");
       row("step lag due → arrival p50, s", rounds.stream().mapToDouble(r -> r[0].p50 / 1e9).toArray(), "");
       row("step lag due → arrival p99, s", rounds.stream().mapToDouble(r -> r[0].p99 / 1e9).toArray(), "≤ 5");
       row("personalized steps, messages/s (10–90 %)", rounds.stream().mapToDouble(r -> r[0].steadyRate).toArray(), "");
@@ -493,10 +524,10 @@ public final class AutomationBenchmark {
       double steps = rounds.stream().mapToDouble(r -> r[0].steadyRate).sum();
       double plain = rounds.stream().mapToDouble(r -> r[1].steadyRate).sum();
       System.out.printf("personalized / plain over both rounds: %.0f %%%n", 100 * steps / plain);
-      long heap = Math.max(cartChunks.stream().mapToLong(c -> c.peakHeap).max().orElse(0),
-          rounds.stream().flatMap(Arrays::stream).mapToLong(s -> s.cost.peakHeap).max().orElse(0));
+      long heap = Stream.concat(Stream.concat(ingest.carts().stream(), ingest.orders().stream()),
+          rounds.stream().flatMap(Arrays::stream).map(Send::cost)).mapToLong(Cost::peakHeap).max().orElse(0);
       System.out.printf("peak heap (whole JVM: server, driver and push service), ingest and sending: %d MiB%n", heap >> 20);
-      System.out.println("Redis memory per live run: " + perRun);
+      System.out.println("Redis memory per live run: " + ingest.perRun());
       System.out.printf("transactional, POST → push service: p50 %.2f ms, p99 %.2f ms (from the 202: p50 %.2f ms, p99 %.2f ms)%n",
           millis(tx.fromPost, 0.5), millis(tx.fromPost, 0.99), millis(tx.from202, 0.5), millis(tx.from202, 0.99));
     }
@@ -589,7 +620,15 @@ public final class AutomationBenchmark {
   // ---------------------------------------------------------------- measuring
 
   /** What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's command time, JIT time, peak heap. */
-  record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, double jit, long peakHeap) {
+  record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, double jit, long peakHeap,
+              Map<String, Double> threads) {
+    /** This JVM's CPU by thread name, in µs per {@code n} (messages or events), the largest first. */
+    String byThread(int n) {
+      StringBuilder out = new StringBuilder();
+      threads.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(7)
+          .forEach(e -> out.append(String.format("%s%s %.0f µs", out.length() == 0 ? "" : ", ", e.getKey(), e.getValue() * 1e6 / n)));
+      return out.toString();
+    }
   }
 
   /** Starts measuring a stretch: resets Redis's command statistics and the heap peaks, reads CPU times. */
@@ -599,6 +638,7 @@ public final class AutomationBenchmark {
     private final long jvm;
     private final long redis;
     private final long jit;
+    private final Map<String, Long> ticks;
 
     private Meter(String redisUrl) {
       this.redisUrl = redisUrl;
@@ -607,6 +647,7 @@ public final class AutomationBenchmark {
       this.jvm = cpu(ProcessHandle.current());
       this.redis = ProcessHandle.current().children().mapToLong(Meter::cpu).sum();
       this.jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+      this.ticks = threadTicks();
       this.start = System.nanoTime();
     }
 
@@ -625,7 +666,44 @@ public final class AutomationBenchmark {
         }
       }
       return new Cost(seconds, (cpu(ProcessHandle.current()) - jvm) / 1e9, (redisNow - redis) / 1e9, commands / 1e6,
-          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, DeliveryBenchmark.heapPeakBytes());
+          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, DeliveryBenchmark.heapPeakBytes(),
+          threadSeconds(ticks, threadTicks()));
+    }
+
+    private static Map<String, Double> threadSeconds(Map<String, Long> before, Map<String, Long> after) {
+      Map<String, Double> out = new HashMap<>();
+      after.forEach((name, t) -> {
+        long used = t - before.getOrDefault(name, 0L);
+        if (used > 0) {
+          out.put(name, used / 100.0);
+        }
+      });
+      return out;
+    }
+
+    /**
+     * CPU ticks (utime + stime, 1/100 s) of this process's threads by name, numbers dropped, from
+     * Linux's /proc: event loops (the server's and the push service's share a name), crypto
+     * workers, GC and JIT threads. Empty elsewhere.
+     */
+    private static Map<String, Long> threadTicks() {
+      Map<String, Long> out = new HashMap<>();
+      try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path task : tasks) {
+          try {
+            String stat = Files.readString(task.resolve("stat"));
+            int close = stat.lastIndexOf(')');
+            String name = stat.substring(stat.indexOf('(') + 1, close).replaceAll("[-#]?[0-9]+$", "").replaceAll("[-#]?[0-9]+-", "-");
+            String[] fields = stat.substring(close + 2).split(" "); // from field 3 (state): utime is field 14, stime 15
+            out.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+          } catch (java.io.IOException | RuntimeException threadEnded) {
+            // gone since listed
+          }
+        }
+      } catch (java.io.IOException | RuntimeException noProc) {
+        // not Linux
+      }
+      return out;
     }
 
     private static long cpu(ProcessHandle p) {
@@ -648,7 +726,7 @@ public final class AutomationBenchmark {
       return String.format("%s: %,d arrived; start → arrival p50 %.2f s, p99 %.2f s, last %.2f s; %,.0f messages/s from 10 %% to 90 %%, "
               + "%,.0f/s overall; CPU per message: this JVM %.0f µs, Redis %.0f µs (%.0f µs in commands); JIT %.1f s; peak heap %d MiB",
           what, n, p50 / 1e9, p99 / 1e9, last / 1e9, steadyRate, overallRate, cost.jvmCpu * 1e6 / n, cost.redisCpu * 1e6 / n,
-          cost.redisCommands * 1e6 / n, cost.jit, cost.peakHeap >> 20);
+          cost.redisCommands * 1e6 / n, cost.jit, cost.peakHeap >> 20) + "\n  this JVM by thread, per message: " + cost.byThread(n);
     }
   }
 
@@ -689,16 +767,19 @@ public final class AutomationBenchmark {
 
   /**
    * The arrival time ({@code nanoTime}) of every request the push service counts: a thread reads
-   * its count every ~0.1 ms and stamps the new arrivals. Its cost (a few thousand wake-ups a
-   * second) is paid on the same cores as the server.
+   * its count every ~0.1 ms while sends are timed ({@link #timing}), every 5 ms otherwise, and
+   * stamps the new arrivals. Timing costs a few thousand wake-ups a second (its thread's CPU is
+   * printed as "arrival-clock"), paid on the same cores as the server.
    */
   static final class Arrivals implements AutoCloseable {
     private static final long POLL_NANOS = 100_000;
+    private static final long IDLE_POLL_NANOS = 5_000_000;
     private final LocalPushService sink;
     private final long[] at;
     private final Thread thread;
     private volatile int recorded;
     private volatile boolean running = true;
+    private volatile boolean timing;
 
     Arrivals(LocalPushService sink, int capacity) {
       this.sink = sink;
@@ -720,8 +801,13 @@ public final class AutomationBenchmark {
           seen = now;
           recorded = now;
         }
-        LockSupport.parkNanos(POLL_NANOS);
+        LockSupport.parkNanos(timing ? POLL_NANOS : IDLE_POLL_NANOS);
       }
+    }
+
+    /** Whether arrivals are being timed: read the count often. */
+    void timing(boolean on) {
+      timing = on;
     }
 
     /** The arrival time of arrival number {@code index} (0-based). */
@@ -731,7 +817,7 @@ public final class AutomationBenchmark {
     }
 
     /** The arrivals so far, once the push service's own count and ours agree. */
-    int settled(LocalPushService sink) {
+    int settled() {
       awaitCount(sink.count(), Duration.ofSeconds(5), "the arrival clock");
       return recorded;
     }
