@@ -66,7 +66,8 @@ local function claimable(state, attempt, mark)
 end
 
 -- Records one outcome of attempt `attempt` on `field` of `progress`, if that attempt is the one in
--- flight: a retry or deferral waits in `retries` as `<unit name>|<id>|<next attempt>`. Returns the
+-- flight: a retry or deferral waits in `retries` as `<unit name>|<id>|<next attempt>` (the id the
+-- unit names the message by). Returns the
 -- counter to move ('retried', 'deferred' or the final state), or nil when the outcome was
 -- recorded before (nothing changes: a re-run unit counts once).
 local function advance(progress, field, outcome, attempt, due, retries, unit_name, id)
@@ -104,6 +105,9 @@ end
 -- ended run is kept RUN_KEEP_SECONDS (what GET /notifications/{id} and a customer's export show,
 -- and what keeps a finished cart from starting again), then Redis drops it.
 local RUN_LIVE, RUN_ENDED = 'live', 'ended'
+-- The name of the send units of automation steps: their ids are '<run>.<generation>.<step>.<sub>'
+-- (fire_steps.lua, mark_step.lua; delivery/RunUnits.java reads them).
+local STEPS_UNIT = 'steps'
 local RUN_KEEP_SECONDS = 30 * 24 * 3600
 local function end_run(run, automation, due, run_id, reason, now)
   if redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end

@@ -68,7 +68,7 @@ public final class Services {
           return all;
         })));
     this.notifications = new NotificationService(runs, subscriptionStore, new CustomerStore(redis),
-        site -> ActiveSites.announceWork(vertx.eventBus(), site), clock);
+        site -> ActiveSites.announceStepsDue(vertx.eventBus(), site), clock);
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions, new CustomerService.Runs() {
       @Override
       public Future<io.vertx.core.json.JsonArray> export(String site, String customerId, java.util.List<String> subs) {

@@ -41,11 +41,12 @@ public final class NotificationService {
         ? subscriptions.exists(site, t.subscriptionId().get()).compose(found -> found ? Future.succeededFuture(List.of(t.subscriptionId().get()))
             : Future.failedFuture(ClientError.notFound("subscription " + t.subscriptionId().get())))
         : customers.subscriptions(site, t.customerId().get());
-    return devices.compose(ids -> runs.enter(site, t, ids, clock.millis()).map(entered -> {
+    return devices.compose(ids -> (ids.isEmpty() ? Future.succeededFuture("none") : runs.enter(site, t, ids, clock.millis())).map(entered -> {
       if (entered.equals("started")) {
         announceWork.accept(site);
       }
-      return new JsonObject().put("id", t.id()).put("devices", ids.size()).put("duplicate", !entered.equals("started"));
+      return new JsonObject().put("id", t.id()).put("devices", ids.size())
+          .put("duplicate", !entered.equals("started") && !entered.equals("none"));
     }));
   }
 

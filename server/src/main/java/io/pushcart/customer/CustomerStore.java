@@ -125,7 +125,9 @@ public final class CustomerStore {
             int n = 0;
             for (Response r : retries) {
               String[] parts = r.toString().split("\\|");
-              if (parts.length >= 2 && subscriptionIds.contains(parts[1])) {
+              // A campaign's retry names the subscription; a step's, '<run>.<gen>.<step>.<subscription>'.
+              String id = parts.length >= 2 ? parts[1].substring(parts[1].lastIndexOf('.') + 1) : "";
+              if (subscriptionIds.contains(id)) {
                 rem.arg(r.toString());
                 n++;
               }

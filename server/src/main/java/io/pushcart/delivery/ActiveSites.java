@@ -32,6 +32,18 @@ public final class ActiveSites implements WorkIndex {
    */
   public static final String WORK_ADDRESS = "pushcart.site-work";
 
+  /**
+   * Local event-bus address on which a site id is published when this instance entered a run due
+   * at once (a transactional push): the delivery workers dispatch the site's due steps at once
+   * instead of at their next poll.
+   */
+  public static final String STEPS_DUE_ADDRESS = "pushcart.steps-due";
+
+  /** Tells this instance's delivery workers that the site has a step due now ({@link #STEPS_DUE_ADDRESS}). */
+  public static void announceStepsDue(EventBus eventBus, String siteId) {
+    eventBus.publish(STEPS_DUE_ADDRESS, siteId);
+  }
+
   /** Tells this instance's delivery workers that the site has new work ({@link #WORK_ADDRESS}). */
   public static void announceWork(EventBus eventBus, String siteId) {
     eventBus.publish(WORK_ADDRESS, siteId);

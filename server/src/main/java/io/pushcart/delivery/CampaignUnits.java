@@ -79,6 +79,7 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
     private final MessageTemplate template;
     private final String siteName;
     private final byte[] payload;
+    private final PushOptions options;
 
     CampaignDispatch(String siteId, StoredCampaign campaign, MessageTemplate template, String siteName) {
       this.siteId = siteId;
@@ -86,12 +87,13 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
       this.template = template;
       this.siteName = siteName;
       this.payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
+      this.options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL),
+          campaign.topic().orElse(null));
     }
 
     @Override
-    public PushOptions options() {
-      return new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL),
-          campaign.topic().orElse(null));
+    public PushOptions options(ProgressStore.Claimed claimed) {
+      return options;
     }
 
     @Override

@@ -102,11 +102,12 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(RETRY_POLL_MS, id -> pauses.refresh()
         .onFailure(err -> outage.failed("reading push-service pauses", err)));
     vertx.setPeriodic(SCHEDULE_POLL_MS, id -> fireDueWaves());
-    vertx.setPeriodic(SCHEDULE_POLL_MS, id -> announceMoved("dispatching automation steps", watch::fireDueSteps));
+    vertx.setPeriodic(SCHEDULE_POLL_MS, id -> dispatchDueSteps());
+    vertx.setPeriodic(RunUnits.AUTOMATION_MAX_AGE_MS, id -> runUnits.evictStale());
     // A transactional push entered on this instance is due at once: dispatch it now, not at the next poll.
-    vertx.eventBus().<String>localConsumer(ActiveSites.WORK_ADDRESS, message -> {
+    vertx.eventBus().<String>localConsumer(ActiveSites.STEPS_DUE_ADDRESS, message -> {
       watch.workAnnounced(message.body());
-      announceMoved("dispatching automation steps", watch::fireDueSteps);
+      dispatchDueSteps();
     });
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
@@ -147,6 +148,29 @@ public final class DeliveryVerticle extends VerticleBase {
   /** Scheduled campaigns (and local-time waves) whose time has come start sending. */
   private void fireDueWaves() {
     announceMoved("firing scheduled campaigns", watch::fireDueWaves);
+  }
+
+  /**
+   * Automation steps whose time has come become send units; a burst larger than one call is
+   * dispatched in calls one after another, not one per poll.
+   */
+  private void dispatchDueSteps() {
+    if (worker.stopping()) {
+      return;
+    }
+    List<Future<String>> looks = watch.fireDueSteps();
+    looks.forEach(look -> look
+        .onSuccess(site -> {
+          if (site != null) {
+            ActiveSites.announceWork(vertx.eventBus(), site);
+          }
+        })
+        .onFailure(err -> outage.failed("dispatching automation steps", err)));
+    Future.join(looks).onComplete(done -> {
+      if (watch.moreStepsDue()) {
+        dispatchDueSteps();
+      }
+    });
   }
 
   private void moveDueRetries() {

@@ -10,7 +10,8 @@ import java.util.List;
  * ({@link RunUnits}) differ only here; the sending, its limits, retries and bounds are one.
  */
 interface Dispatch {
-  PushOptions options();
+  /** The TTL, urgency and topic of one claimed subscriber's message. */
+  PushOptions options(ProgressStore.Claimed claimed);
 
   SendStep.Expiry expiry();
 
@@ -19,6 +20,11 @@ interface Dispatch {
 
   /** The payload for one claimed subscriber, or why it is not sent. Runs on a crypto worker: no I/O. */
   Payload payload(ProgressStore.Claimed claimed);
+
+  /** The subscription a claimed message goes to (a unit may name its messages otherwise). */
+  default String subscriptionId(ProgressStore.Claimed claimed) {
+    return claimed.id();
+  }
 
   /** Records a batch of outcomes, idempotently. */
   Future<?> record(List<Outcome> outcomes);

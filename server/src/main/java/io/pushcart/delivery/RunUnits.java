@@ -18,23 +18,29 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the send units of automation steps ({@code r.<run>.<generation>.<step>}, written by
- * fire_steps.lua and claim_retries.lua) through the one {@link SendStep}: claimed by mark_step.lua,
- * which checks in the same atomic step that the run may still send (the guarantee of
- * MARKETING.md §4), personalized per device, recorded by record_step.lua, which moves the run on.
+ * Runs the send units of automation steps and transactional pushes (named {@value #UNIT}, written
+ * by fire_steps.lua and claim_retries.lua; each message named {@code <run>.<generation>.<step>.<sub>})
+ * through the one {@link SendStep}: claimed by mark_step.lua, which checks in the same atomic step
+ * that each message's run may still send it (the guarantee of docs/automations.md), personalized
+ * per device, recorded by record_step.lua, which moves each run on. A unit holds the messages of
+ * many runs, so a burst of due steps costs what a page of a campaign costs.
  */
 final class RunUnits {
-  static final String PREFIX = "r.";
+  static final String UNIT = "steps";
   private static final LuaScript MARK = LuaScript.load("mark_step");
   private static final LuaScript RECORD = LuaScript.load("record_step");
   private static final LuaScript STOP = LuaScript.load("stop_run");
   /** The subscription fields mark_step.lua returns: what sending needs, then what templates and audiences read. */
   private static final List<String> FIELDS = new ArrayList<>(List.of("endpoint", "p256dh", "auth", "vapidKey"));
+  /** How long a worker uses an automation it read (a change reaches its next units within this). */
+  static final long AUTOMATION_MAX_AGE_MS = 1_000;
 
   static {
     FIELDS.addAll(ProgressStore.SUBSCRIBER_FIELDS);
@@ -46,6 +52,11 @@ final class RunUnits {
   private final WorkQueue queue;
   private final SendStep send;
   private final Clock clock;
+  /** This worker's automations by id, with when they were read (confined to its event loop). */
+  private final Map<String, Cached> cache = new HashMap<>();
+
+  private record Cached(Future<Optional<Automation>> automation, long readAtNanos) {
+  }
 
   RunUnits(Redis redis, AutomationStore automations, SegmentStore segments, WorkQueue queue, SendStep send, Clock clock) {
     this.redis = redis;
@@ -57,95 +68,140 @@ final class RunUnits {
   }
 
   static boolean owns(WorkUnit unit) {
-    return unit.campaignId().startsWith(PREFIX);
+    return unit.campaignId().equals(UNIT);
   }
 
-  /** A unit's name parsed: run id, generation, step (1-based). */
-  private record Name(String runId, String generation, int step) {
-    static Optional<Name> parse(String campaignId) {
-      String[] parts = campaignId.substring(PREFIX.length()).split("\\.");
+  /** A message's name parsed: its run, generation, step (1-based) and subscription. */
+  record Message(String name, String runId, String generation, int step, String subscriptionId) {
+    static Optional<Message> parse(String name) {
+      String[] parts = name.split("\\.");
       try {
-        return parts.length == 3 ? Optional.of(new Name(parts[0], parts[1], Integer.parseInt(parts[2]))) : Optional.empty();
+        return parts.length == 4 ? Optional.of(new Message(name, parts[0], parts[1], Integer.parseInt(parts[2]), parts[3]))
+            : Optional.empty();
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     }
+
+    /** The run's step this message belongs to. */
+    String stepKey() {
+      return runId + "." + generation + "." + step;
+    }
+  }
+
+  /** What one run's step sends: its template, options and data, where its counters go. */
+  private record StepOf(String runId, String generation, int step, Automation.Step definition, List<Automation.Step> steps,
+                        Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart) {
   }
 
   Future<Void> run(WorkUnit unit, StreamWorker.Lease lease) {
-    Optional<Name> name = Name.parse(unit.campaignId());
-    if (name.isEmpty() || !(unit instanceof WorkUnit.Send s)) {
+    if (!(unit instanceof WorkUnit.Send s)) {
       return queue.ack(unit);
     }
     String site = unit.siteId();
-    String runKey = Keys.run(site, name.get().runId());
-    Request read = Request.cmd(Command.HMGET).arg(runKey).arg("automation").arg("data").arg("cart").arg("def");
-    Request siteName = Request.cmd(Command.HGET).arg(Keys.site(site, Keys.Part.RECORD)).arg("name");
-    return redis.batch(List.of(read, siteName)).compose(r -> {
-      Response run = r.get(0);
-      if (run.get(0) == null) {
-        return queue.ack(unit); // the run is gone (its customer erased)
+    List<Message> messages = s.ids().stream().map(Message::parse).flatMap(Optional::stream).toList();
+    List<String> runIds = messages.stream().map(Message::runId).distinct().toList();
+    if (runIds.isEmpty()) {
+      return queue.ack(unit);
+    }
+    List<Request> reads = new ArrayList<>();
+    runIds.forEach(id -> reads.add(Request.cmd(Command.HMGET).arg(Keys.run(site, id)).arg("automation").arg("data").arg("cart").arg("def")));
+    reads.add(Request.cmd(Command.HGET).arg(Keys.site(site, Keys.Part.RECORD)).arg("name"));
+    return redis.batch(reads).compose(r -> {
+      String siteName = r.get(runIds.size()) == null ? "" : r.get(runIds.size()).toString();
+      List<Future<Optional<StepOf>>> steps = new ArrayList<>();
+      Map<String, Message> byStep = new LinkedHashMap<>();
+      messages.forEach(m -> byStep.putIfAbsent(m.stepKey(), m));
+      for (Message m : byStep.values()) {
+        steps.add(stepOf(site, m, r.get(runIds.indexOf(m.runId()))));
       }
-      String cart = run.get(2) == null ? "" : run.get(2).toString();
-      String names = r.get(1) == null ? "" : r.get(1).toString();
-      if (run.get(3) != null) { // a transactional push: its one message is in the run
-        Transactional t = Transactional.fromStored(new JsonObject(run.get(3).toString()));
-        return send.run(s, new StepDispatch(site, name.get(), t.step(), List.of(t.step()), Optional.empty(), t.roots(),
-            new JsonObject().put("notificationId", t.id()), runKey, cart, names), lease::mayContinue);
-      }
-      JsonObject data = new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString());
-      return automations.find(site, run.get(0).toString()).compose(found -> {
-        Optional<Automation> automation = found.map(AutomationStore.Stored::automation);
-        if (automation.isEmpty() || name.get().step() > automation.get().steps().size()) {
-          // Deleted, or shortened under the run: nothing to send, and the run ends ('stopped').
-          return STOP.run(redis, List.of(runKey, Keys.automation(site, run.get(0).toString()), Keys.site(site, Keys.Part.RUN_DUE)),
-              List.of(name.get().runId(), "stopped", String.valueOf(clock.millis()))).compose(v -> queue.ack(unit));
+      return Future.all(steps).compose(all -> {
+        Map<String, StepOf> known = new HashMap<>();
+        for (Future<Optional<StepOf>> f : steps) {
+          f.result().ifPresent(step -> known.put(step.runId() + "." + step.generation() + "." + step.step(), step));
         }
-        Automation a = automation.get();
-        Map<String, Object> roots = a.trigger().dataRoot == null ? Map.of() : Map.of(a.trigger().dataRoot, data.getMap());
-        Future<Optional<Rule>> audience = a.audience()
-            .map(x -> x.resolve(site, segments).map(Optional::of)).orElse(Future.succeededFuture(Optional.empty()));
-        return audience.compose(rule -> send.run(s, new StepDispatch(site, name.get(), a.steps().get(name.get().step() - 1),
-            a.steps(), rule, roots, new JsonObject().put("automationId", a.id()).put("step", name.get().step()),
-            Keys.automation(site, a.id()), cart, names), lease::mayContinue));
+        List<Message> sendable = messages.stream().filter(m -> known.containsKey(m.stepKey())).toList();
+        if (sendable.isEmpty()) {
+          return queue.ack(unit);
+        }
+        return send.run(s, new StepsDispatch(site, siteName, sendable, known), lease::mayContinue);
       });
     });
   }
 
   /**
-   * One step of one run (an automation's, or a transactional push's only one): its template
-   * rendered per device with the run's data, its counters moved in {@code counters} (the
-   * automation's hash, or the push's run).
+   * What a run's step sends, or empty when it sends nothing: the run is gone (its customer
+   * erased), or its automation was deleted or lost that step (the run then ends, 'stopped').
    */
-  private final class StepDispatch implements Dispatch {
-    private final String site;
-    private final Name name;
-    private final Automation.Step step;
-    private final List<Automation.Step> steps;
-    private final Optional<Rule> audience;
-    private final Map<String, Object> roots;
-    private final JsonObject ids;
-    private final String counters;
-    private final String cart;
-    private final String siteName;
+  private Future<Optional<StepOf>> stepOf(String site, Message m, Response run) {
+    if (run == null || run.get(0) == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String cart = run.get(2) == null ? "" : run.get(2).toString();
+    String runKey = Keys.run(site, m.runId());
+    if (run.get(3) != null) { // a transactional push: its one message is in the run
+      Transactional t = Transactional.fromStored(new JsonObject(run.get(3).toString()));
+      return Future.succeededFuture(Optional.of(new StepOf(m.runId(), m.generation(), m.step(), t.step(), List.of(t.step()),
+          Optional.empty(), t.roots(), new JsonObject().put("notificationId", t.id()), runKey, cart)));
+    }
+    String automationId = run.get(0).toString();
+    JsonObject data = new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString());
+    return automation(site, automationId).compose(found -> {
+      if (found.isEmpty() || m.step() > found.get().steps().size()) {
+        return STOP.run(redis, List.of(runKey, Keys.automation(site, automationId), Keys.site(site, Keys.Part.RUN_DUE)),
+            List.of(m.runId(), "stopped", String.valueOf(clock.millis()))).map(v -> Optional.<StepOf>empty());
+      }
+      Automation a = found.get();
+      Map<String, Object> roots = a.trigger().dataRoot == null ? Map.of() : Map.of(a.trigger().dataRoot, data.getMap());
+      Future<Optional<Rule>> audience = a.audience().map(x -> x.resolve(site, segments).map(Optional::of))
+          .orElse(Future.succeededFuture(Optional.empty()));
+      return audience.map(rule -> Optional.of(new StepOf(m.runId(), m.generation(), m.step(), a.steps().get(m.step() - 1), a.steps(),
+          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()), Keys.automation(site, a.id()), cart)));
+    });
+  }
 
-    StepDispatch(String site, Name name, Automation.Step step, List<Automation.Step> steps, Optional<Rule> audience,
-                 Map<String, Object> roots, JsonObject ids, String counters, String cart, String siteName) {
+  /** An automation as this worker last read it, at most {@link #AUTOMATION_MAX_AGE_MS} ago. */
+  private Future<Optional<Automation>> automation(String site, String id) {
+    Cached cached = cache.get(id);
+    if (cached != null && System.nanoTime() - cached.readAtNanos() < AUTOMATION_MAX_AGE_MS * 1_000_000) {
+      return cached.automation();
+    }
+    Future<Optional<Automation>> read = automations.find(site, id).map(found -> found.map(AutomationStore.Stored::automation));
+    cache.put(id, new Cached(read, System.nanoTime()));
+    read.onFailure(err -> cache.remove(id));
+    return read;
+  }
+
+  /** Drops cached automations too old to be used again. */
+  void evictStale() {
+    long now = System.nanoTime();
+    cache.values().removeIf(c -> now - c.readAtNanos() > AUTOMATION_MAX_AGE_MS * 1_000_000);
+  }
+
+  /** The messages of one unit: each rendered from its run's step, with its own template, options and data. */
+  private final class StepsDispatch implements Dispatch {
+    private final String site;
+    private final String siteName;
+    private final List<Message> messages;
+    private final Map<String, StepOf> steps;
+    private final Map<String, Message> byName = new HashMap<>();
+
+    StepsDispatch(String site, String siteName, List<Message> messages, Map<String, StepOf> steps) {
       this.site = site;
-      this.name = name;
-      this.step = step;
-      this.steps = steps;
-      this.audience = audience;
-      this.roots = roots;
-      this.ids = ids;
-      this.counters = counters;
-      this.cart = cart;
       this.siteName = siteName;
+      this.messages = messages;
+      this.steps = steps;
+      messages.forEach(m -> byName.put(m.name(), m));
+    }
+
+    private StepOf stepOf(String name) {
+      return steps.get(byName.get(name).stepKey());
     }
 
     @Override
-    public PushOptions options() {
-      return new PushOptions(step.ttl(), step.urgency(), null);
+    public PushOptions options(ProgressStore.Claimed c) {
+      StepOf step = stepOf(c.id());
+      return new PushOptions(step.definition().ttl(), step.definition().urgency(), null);
     }
 
     @Override
@@ -154,39 +210,60 @@ final class RunUnits {
     }
 
     @Override
+    public String subscriptionId(ProgressStore.Claimed c) {
+      return byName.get(c.id()).subscriptionId();
+    }
+
+    @Override
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
-      String run = Keys.run(site, name.runId());
-      List<String> keys = new ArrayList<>(List.of(run, counters, Keys.site(site, Keys.Part.RUN_DUE),
-          cart.isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, cart)));
-      unit.ids().forEach(id -> keys.add(Keys.subscription(site, id)));
-      List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
-          String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", FIELDS)));
-      args.addAll(unit.ids());
-      return MARK.run(redis, keys, args).compose(reply -> {
-        List<ProgressStore.Claimed> claimed = ProgressStore.claimed(reply, 1, true);
-        // Nothing left to send of a step the run may send (a re-run after every outcome was in, or no
-        // device): record_step.lua still moves the run on.
-        return claimed.isEmpty() && reply.get(0).toLong() == 1 ? record(List.of()).map(claimed) : Future.succeededFuture(claimed);
-      });
+      List<String> keys = new ArrayList<>(1 + messages.size() * 4);
+      keys.add(Keys.site(site, Keys.Part.RUN_DUE));
+      List<String> args = new ArrayList<>(4 + messages.size() * 4);
+      args.addAll(List.of(String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", FIELDS)));
+      for (Message m : messages) {
+        StepOf step = steps.get(m.stepKey());
+        String run = Keys.run(site, m.runId());
+        keys.addAll(List.of(run, step.counters(), step.cart().isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, step.cart()),
+            Keys.subscription(site, m.subscriptionId())));
+        args.addAll(List.of(m.runId(), m.generation(), String.valueOf(m.step()), m.subscriptionId()));
+      }
+      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, 0, true));
     }
 
     @Override
     public Payload payload(ProgressStore.Claimed c) {
+      StepOf step = stepOf(c.id());
+      String subscriptionId = byName.get(c.id()).subscriptionId();
       StoredSubscriber subscriber = c.subscriber();
-      if (audience.isPresent() && (subscriber == null || !audience.get().matches(subscriber, clock.instant()))) {
+      if (step.audience().isPresent() && (subscriber == null || !step.audience().get().matches(subscriber, clock.instant()))) {
         return Payload.suppressed("audience");
       }
-      return Dispatch.Payload.of(Personalization.payload(step.template(), subscriber == null ? Map.of() : subscriber.toContext(c.id()),
-          siteName, roots, ids.copy().put("renotify", true).put("siteId", site), "pc-" + name.runId()));
+      return Payload.of(Personalization.payload(step.definition().template(),
+          subscriber == null ? Map.of() : subscriber.toContext(subscriptionId), siteName, step.roots(),
+          step.ids().copy().put("renotify", true).put("siteId", site), "pc-" + step.runId()));
     }
 
     @Override
     public Future<?> record(List<Outcome> outcomes) {
-      List<String> args = new ArrayList<>(List.of(name.runId(), name.generation(), String.valueOf(name.step()),
-          String.valueOf(clock.millis()), name.step() < steps.size() ? String.valueOf(steps.get(name.step()).delay().toMillis()) : ""));
-      Outcome.appendTo(args, outcomes);
-      return RECORD.run(redis, List.of(Keys.run(site, name.runId()), counters,
-          Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)), args);
+      Map<String, List<Outcome>> byStep = new LinkedHashMap<>();
+      for (Outcome o : outcomes) {
+        Message m = byName.get(o.subscriptionId());
+        // The scripts know a message's outcome by its subscription within the run's step.
+        byStep.computeIfAbsent(m.stepKey(), k -> new ArrayList<>())
+            .add(new Outcome(m.subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
+      }
+      List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)));
+      List<String> args = new ArrayList<>(List.of(String.valueOf(clock.millis())));
+      byStep.forEach((key, list) -> {
+        StepOf step = steps.get(key);
+        keys.add(Keys.run(site, step.runId()));
+        keys.add(step.counters());
+        args.addAll(List.of(step.runId(), step.generation(), String.valueOf(step.step()),
+            step.step() < step.steps().size() ? String.valueOf(step.steps().get(step.step()).delay().toMillis()) : "",
+            String.valueOf(list.size())));
+        Outcome.appendTo(args, list);
+      });
+      return RECORD.run(redis, keys, args);
     }
   }
 }

@@ -80,7 +80,7 @@ final class SendStep {
    */
   Future<Void> run(WorkUnit.Send unit, Dispatch dispatch, Supplier<Future<Boolean>> stillSending) {
     Expiry expiry = dispatch.expiry();
-    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, dispatch::record), stillSending);
+    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, dispatch::record), stillSending, dispatch);
     return dispatch.claim(unit)
         .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
@@ -101,13 +101,15 @@ final class SendStep {
     final Expiry expiry;
     final OutcomeBuffer outcomes;
     final Supplier<Future<Boolean>> stillSending;
+    final Dispatch dispatch;
     boolean broken;
 
-    Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending) {
+    Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending, Dispatch dispatch) {
       this.unit = unit;
       this.expiry = expiry;
       this.outcomes = outcomes;
       this.stillSending = stillSending;
+      this.dispatch = dispatch;
     }
   }
 
@@ -181,7 +183,6 @@ final class SendStep {
    */
   private static List<Object> encrypt(List<Target> chunk, Function<String, PushRequestBuilder> builders, Dispatch dispatch,
                                       int attempt) {
-    PushOptions options = dispatch.options();
     List<Object> out = new ArrayList<>(chunk.size());
     for (Target t : chunk) {
       if (t.settled() != null) {
@@ -194,7 +195,7 @@ final class SendStep {
         continue;
       }
       try {
-        out.add(builders.apply(t.vapidKey()).build(t.endpoint(), t.p256dh(), t.auth(), payload.bytes(), options));
+        out.add(builders.apply(t.vapidKey()).build(t.endpoint(), t.p256dh(), t.auth(), payload.bytes(), dispatch.options(t.claimed())));
       } catch (IllegalArgumentException badKeys) {
         out.add(new Outcome(t.id(), Outcome.Kind.FAILED, attempt, 0, "subscription keys unusable"));
       }
@@ -219,7 +220,7 @@ final class SendStep {
             .compose(outcome -> outcome == null ? Future.succeededFuture() : record(run, outcome))
             .onComplete(x -> limiter.release(origin)))
         .compose(outcome -> outcome != null && outcome.kind() == Outcome.Kind.EXPIRED
-            ? subscriptions.deleteIfEndpoint(run.unit.siteId(), t.id(), t.endpoint().toString()).mapEmpty()
+            ? subscriptions.deleteIfEndpoint(run.unit.siteId(), run.dispatch.subscriptionId(t.claimed()), t.endpoint().toString()).mapEmpty()
             : Future.<Void>succeededFuture());
   }
 

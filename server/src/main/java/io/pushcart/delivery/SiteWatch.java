@@ -103,9 +103,29 @@ final class SiteWatch {
     return pollEach(waves, site -> queue.fireDue(site, clock.instant(), 100));
   }
 
-  /** fire_steps.lua for each site due a look at its automation runs; each completes with the site if steps fired, else null. */
+  /** Runs fire_steps.lua dispatches at most per call. */
+  static final int STEPS_PER_FIRE = 1000;
+
+  /**
+   * fire_steps.lua for each site due a look at its automation runs; each completes with the site
+   * if steps fired, else null. A site that fired as many as one call may is looked at again at
+   * once (more are due): {@link #moreStepsDue} says so.
+   */
   List<Future<String>> fireDueSteps() {
-    return pollEach(steps, site -> queue.fireDueSteps(site, clock.millis(), 500));
+    return pollEach(steps, site -> queue.fireDueSteps(site, clock.millis(), STEPS_PER_FIRE).onSuccess(moved -> {
+      if (moved.count() >= STEPS_PER_FIRE) {
+        stepsBacklog = true;
+      }
+    }));
+  }
+
+  private boolean stepsBacklog;
+
+  /** Whether the last rounds left steps due (a burst larger than one call): taken, so asked once per burst. */
+  boolean moreStepsDue() {
+    boolean more = stepsBacklog;
+    stepsBacklog = false;
+    return more;
   }
 
   /** claim_retries.lua for each site due a look at its retries; each completes with the site if retries moved, else null. */
@@ -121,6 +141,9 @@ final class SiteWatch {
       if (polls.due(site, now)) {
         looks.add(move.apply(site).map(moved -> {
           polls.looked(site, clock.millis(), moved.nextDueMillis());
+          if (polls == steps && moved.count() >= STEPS_PER_FIRE) {
+            polls.lookNow(site);
+          }
           return moved.count() > 0 ? site : null;
         }));
       }

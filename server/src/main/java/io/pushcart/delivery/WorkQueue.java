@@ -23,6 +23,8 @@ final class WorkQueue {
   private static final LuaScript CLAIM_RETRIES = LuaScript.load("claim_retries");
   private static final LuaScript FIRE_DUE = LuaScript.load("fire_due");
   private static final LuaScript FIRE_STEPS = LuaScript.load("fire_steps");
+  /** Messages of automation steps per send unit: a campaign page's worth of sending, in one claim and few records. */
+  static final int STEPS_PER_UNIT = 200;
   private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
   private static final LuaScript ACK = LuaScript.load("ack_unit");
   private static final LuaScript CLAIM_ABANDONED = LuaScript.load("claim_abandoned");
@@ -63,15 +65,17 @@ final class WorkQueue {
   }
 
   /**
-   * Counts parked units on their campaigns (an automation step's: on its run), with the reason:
+   * Counts parked units on their campaigns (not a unit of automation steps: many runs share it), with the reason:
    * {@code [campaignId, reason, ...]}.
    */
   private Future<Void> showParked(String siteId, Response parked) {
     List<Request> writes = new ArrayList<>();
     for (int i = 0; i + 1 < parked.size(); i += 2) {
       String name = parked.get(i).toString();
-      String campaign = name.startsWith(RunUnits.PREFIX) ? Keys.run(siteId, name.substring(RunUnits.PREFIX.length()).split("\\.")[0])
-          : Keys.campaign(siteId, name);
+      if (name.equals(RunUnits.UNIT)) {
+        continue; // automation steps: the parked hash keeps the unit and its reason
+      }
+      String campaign = Keys.campaign(siteId, name);
       writes.add(Request.cmd(Command.HINCRBY).arg(campaign).arg("parkedUnits").arg(1));
       writes.add(Request.cmd(Command.HSET).arg(campaign).arg("parkedReason").arg(parked.get(i + 1).toString()));
     }
@@ -174,7 +178,8 @@ final class WorkQueue {
     return redis.send(read).compose(members -> {
       List<String> keys = new ArrayList<>(List.of(due, stream(siteId)));
       members.forEach(m -> keys.add(Keys.run(siteId, m.toString())));
-      return FIRE_STEPS.run(redis, keys, List.of(String.valueOf(nowMillis), Keys.runPrefix(siteId), String.valueOf(max)));
+      return FIRE_STEPS.run(redis, keys, List.of(String.valueOf(nowMillis), Keys.runPrefix(siteId), String.valueOf(max),
+          String.valueOf(STEPS_PER_UNIT)));
     }).map(Moved::of);
   }
 
