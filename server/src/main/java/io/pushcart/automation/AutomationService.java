@@ -162,14 +162,15 @@ public final class AutomationService {
     Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
     return switch (e.type()) {
       case "order.completed" -> automations(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
-              e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all)))
+              e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all), likelyRuns(all, cart, e)))
           .compose(inFlight -> runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT));
       // (A deleted automation's runs end when their step comes: no call for a trigger no automation has.)
       case "cart.updated" -> automations(site).compose(all -> isEmpty(e.data().getJsonArray("items"))
               ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
-                  List.of(), Optional.empty(), now, ids(all)) : Future.succeededFuture(List.<RunStore.InFlight>of())
+                  List.of(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e)) : Future.succeededFuture(List.<RunStore.InFlight>of())
               : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
-                  e.customer(), e.subscriptions(), Optional.empty(), now, ids(all)) : Future.succeededFuture(List.<RunStore.InFlight>of()))
+                  e.customer(), e.subscriptions(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e))
+                  : Future.succeededFuture(List.<RunStore.InFlight>of()))
           .map(inFlight -> new JsonArray());
       case "product.updated" -> productUpdated(site, e).map(v -> new JsonArray());
       default -> Future.succeededFuture(new JsonArray());
@@ -296,14 +297,13 @@ public final class AutomationService {
     if (e.subscriptions().isEmpty()) {
       return Optional.empty();
     }
-    String subject = e.customer().map(c -> "c:" + c).orElse("s:" + e.subscriptions().get(0));
     return switch (a.trigger()) {
       case CART_ABANDONED -> e.type().equals("cart.updated") && !isEmpty(data.getJsonArray("items"))
           ? Optional.of(new RunStore.Entry(a, "cart:" + data.getString("cartId"), e.subscriptions(), e.customer(),
               Optional.of(data.getString("cartId")), withItemCount(data), at, true))
           : Optional.empty();
       case BROWSE_ABANDONED -> e.type().equals("product.viewed")
-          ? Optional.of(new RunStore.Entry(a, "browse:" + subject, e.subscriptions(), e.customer(), Optional.empty(), data, at, true))
+          ? Optional.of(new RunStore.Entry(a, browseKey(e), e.subscriptions(), e.customer(), Optional.empty(), data, at, true))
           : Optional.empty();
       case POST_PURCHASE -> e.type().equals("order.completed")
           ? Optional.of(new RunStore.Entry(a, "order:" + data.getString("orderId"), e.subscriptions(), e.customer(),
@@ -332,6 +332,24 @@ public final class AutomationService {
 
   private static boolean isEmpty(JsonArray items) {
     return items == null || items.isEmpty();
+  }
+
+  /** A shopper's browse run key: the customer when known, else the subscription (the event names at least one). */
+  private static String browseKey(Event e) {
+    return "browse:" + e.customer().map(c -> "c:" + c).orElse("s:" + e.subscriptions().get(0));
+  }
+
+  /** The ids of the cart and browse runs an event about this cart and shopper would end, if they exist. */
+  private static List<String> likelyRuns(List<Automation> all, Optional<String> cart, Event e) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Automation a : all) {
+      if (a.trigger() == Trigger.CART_ABANDONED && cart.isPresent()) {
+        out.add(RunStore.runId(a.id(), "cart:" + cart.get()));
+      } else if (a.trigger() == Trigger.BROWSE_ABANDONED && !e.subscriptions().isEmpty()) {
+        out.add(RunStore.runId(a.id(), browseKey(e)));
+      }
+    }
+    return out;
   }
 
   private static List<String> ids(List<Automation> all) {

@@ -169,14 +169,17 @@ public final class RunStore {
    */
   Future<List<InFlight>> exit(String site, String reason, Collection<Trigger> triggers, Optional<String> cart,
                               Optional<String> customer, List<String> subscriptions, Optional<Long> orderAtMillis,
-                              long nowMillis, Collection<String> guessedAutomations) {
+                              long nowMillis, Collection<String> guessedAutomations, Collection<String> guessedRuns) {
     List<String> indexes = subjects(site, Keys::runIndex, cart, customer, subscriptions);
     List<String> markers = orderAtMillis.isPresent() ? subjects(site, Keys::orderMarker, cart, customer, subscriptions) : List.of();
     List<String> keys = new ArrayList<>();
     keys.add(Keys.site(site, Keys.Part.RUN_DUE));
     keys.addAll(indexes);
     keys.addAll(markers);
-    List<String> guessed = guessedAutomations.stream().map(id -> Keys.automation(site, id)).toList();
+    // The runs an event usually ends are known from its keys (a cart's, a shopper's browsing):
+    // given up front, the script finds what it needs declared and runs once.
+    List<String> guessed = new ArrayList<>(guessedAutomations.stream().map(id -> Keys.automation(site, id)).toList());
+    guessedRuns.forEach(id -> guessed.add(Keys.run(site, id)));
     List<String> args = List.of(reason, triggers.stream().map(t -> t.wire).collect(Collectors.joining(" ")),
         String.valueOf(nowMillis), String.valueOf(orderAtMillis.orElse(0L)), String.valueOf(indexes.size()),
         String.valueOf(markers.size()), String.valueOf(INDEX_SECONDS), Keys.runPrefix(site), Keys.automationPrefix(site));
