@@ -379,6 +379,49 @@ test('the worker shows the campaign the server sent, then its delivered receipt 
   }
 });
 
+test('an automation step and a transactional push show, and their delivered receipts reach their stats', async () => {
+  const s = await grantedShopper('chromium-automation');
+  try {
+    // A cart reminder one second after the cart, for this shopper's cart only.
+    const automation = await pushcart.api(site, 'POST', '/automations', {
+      name: 'Cart reminder', trigger: 'cart_abandoned',
+      steps: [{ delay: 'PT1S', notification: { title: '{{ cart.items[0].name }} is waiting', url: `${store.origin}/cart` } }]
+    });
+    await pushcart.api(site, 'POST', '/events', {
+      type: 'cart.updated', subscriptionId: s.id,
+      data: { cartId: 'chromium-cart', currency: 'EUR', total: 20, items: [{ productId: 'mug', name: 'Blue mug', quantity: 1, price: 20 }] }
+    });
+    const step = await pushService.message(s.tag, 20000, s.pushes);
+    s.pushes += 1;
+    const stepPayload = s.keys.decrypt(step.body);
+    assert.equal(JSON.parse(stepPayload).automationId, automation.id);
+    await deliver(s, stepPayload);
+    await until('the step\'s delivered receipt', async () => {
+      const a = await pushcart.api(site, 'GET', `/automations/${automation.id}`);
+      return a.stats.steps[0].delivered === 1;
+    }, 30000, 150);
+
+    const sent = await pushcart.api(site, 'POST', '/notifications', {
+      id: 'chromium-shipped', subscriptionId: s.id, notification: { title: 'Your order has shipped' }
+    });
+    const push = await pushService.message(s.tag, 20000, s.pushes);
+    s.pushes += 1;
+    const payload = s.keys.decrypt(push.body);
+    assert.equal(JSON.parse(payload).notificationId, sent.id);
+    await deliver(s, payload);
+    const shown = await s.worker.evaluate(() => self.__shown.map((n) => [n.title, n.options.tag, n.options.data]));
+    assert.deepEqual(shown.map(([title]) => title), ['Blue mug is waiting', 'Your order has shipped']);
+    assert.match(shown[1][1], /^pc-n-/, 'one tag per push: a repeat replaces its twin');
+    assert.equal(shown[1][2].notificationId, 'chromium-shipped');
+    await until('the push\'s delivered receipt', async () => {
+      const n = await pushcart.api(site, 'GET', '/notifications/chromium-shipped');
+      return n.stats.delivered === 1 && n.devices[0].outcome === 'accepted';
+    }, 30000, 150);
+  } finally {
+    await s.close();
+  }
+});
+
 /** What Chromium put on the desktop for the notification titled `title`. */
 const onDesktop = (title) => desktop.next((n) => n.summary === title);
 /** Whether the tab is the one in front (Chromium hides the other tabs of its window). */

@@ -108,6 +108,10 @@ async function startPushcart({ pushHosts = [] } = {}) {
     async createCampaign(site, body) {
       return call('POST', `/v1/sites/${site.id}/campaigns`, site.secretKey, { kind: 'custom', audience: 'all', ttl: 600, ...body });
     },
+    /** Any call of the site's API with its secret key: `path` is below /v1/sites/{site}. */
+    async api(site, method, path, body) {
+      return call(method, `/v1/sites/${site.id}${path}`, site.secretKey, body);
+    },
     async campaign(site, id) {
       return call('GET', `/v1/sites/${site.id}/campaigns/${id}`, site.secretKey);
     },

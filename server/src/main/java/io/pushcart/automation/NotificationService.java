@@ -77,7 +77,10 @@ public final class NotificationService {
     });
   }
 
-  /** {@code {id, status: sending|sent, devices: [{subscriptionId, outcome}]}}, outcome pending until it ends. */
+  /**
+   * {@code {id, status: sending|sent, createdAt, devices: [{subscriptionId, outcome}], stats:
+   * {delivered, clicked, closed}}}, outcome pending until it ends.
+   */
   public Future<JsonObject> find(String site, String id) {
     if (id == null || id.isEmpty() || id.length() > 64) {
       throw ClientError.notFound("notification " + id);
@@ -94,9 +97,14 @@ public final class NotificationService {
         devices.add(new JsonObject().put("subscriptionId", sub).put("outcome", s.matches("(q|[sr]\\d).*") ? "pending" : s));
       }
       boolean ended = "ended".equals(run.get("status").toString());
+      JsonObject stats = new JsonObject(); // the service worker's receipts, once per device
+      for (String stat : java.util.List.of("delivered", "clicked", "closed")) {
+        Response n = run.get("step:1:" + stat);
+        stats.put(stat, n == null ? 0 : n.toLong());
+      }
       return Future.succeededFuture(new JsonObject().put("id", id).put("status", ended ? "sent" : "sending")
           .put("createdAt", java.time.Instant.ofEpochMilli(Long.parseLong(run.get("startedAt").toString())).toString())
-          .put("devices", devices));
+          .put("devices", devices).put("stats", stats));
     });
   }
 }
