@@ -84,24 +84,14 @@ local function advance(progress, field, outcome, attempt, due, retries, unit_nam
   return outcome
 end
 
--- Counts moved in one script call, written once per counter at the end (not once per message):
--- count(stat) while recording, then flush(hash, prefix).
-local function tally()
-  local counts = {}
-  local function count(stat) counts[stat] = (counts[stat] or 0) + 1 end
-  local function flush(hash, prefix)
-    for stat, n in pairs(counts) do redis.call('HINCRBY', hash, prefix .. stat, n) end
-  end
-  return count, flush
-end
-
 -- Whether a message state is final: no attempt of it is queued, waiting or in flight.
 local function settled(state)
   return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[sr]%d')
 end
 
 -- Automation runs (automation/RunStore.java): one hash per run, 'live' until it ends, once, with a
--- reason. end_run is the one writer of that end, and moves the automation's counters with it. An
+-- reason. end_run is the one writer of that end, and moves the automation's counters with it (or
+-- has `counts` move them, to write them once per batch). An
 -- ended run is kept RUN_KEEP_SECONDS (what GET /notifications/{id} and a customer's export show,
 -- and what keeps a finished cart from starting again), then Redis drops it.
 local RUN_LIVE, RUN_ENDED = 'live', 'ended'
@@ -109,16 +99,39 @@ local RUN_LIVE, RUN_ENDED = 'live', 'ended'
 -- (fire_steps.lua, mark_step.lua; delivery/RunUnits.java reads them).
 local STEPS_UNIT = 'steps'
 local RUN_KEEP_SECONDS = 30 * 24 * 3600
-local function end_run(run, automation, due, run_id, reason, now)
+local function end_run(run, automation, due, run_id, reason, now, counts)
   if redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end
   redis.call('HSET', run, 'status', RUN_ENDED, 'reason', reason, 'endedAt', now)
   redis.call('EXPIRE', run, RUN_KEEP_SECONDS)
   redis.call('ZREM', due, run_id)
-  if redis.call('EXISTS', automation) == 1 then -- a deleted automation's counters are not made again
+  if counts then -- the caller writes them, once per batch, to an automation it knows exists
+    counts(automation, 'stat:active', -1)
+    counts(automation, 'stat:exited:' .. reason, 1)
+  elseif redis.call('EXISTS', automation) == 1 then -- a deleted automation's counters are not made again
     redis.call('HINCRBY', automation, 'stat:active', -1)
     redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)
   end
   return true
+end
+
+-- Counters of several hashes moved in one script call, each written once at the end:
+-- add(hash, field, n) while recording, then write().
+local function ledger()
+  local sums, order = {}, {}
+  local function add(hash, field, n)
+    local key = hash .. '\n' .. field
+    if not sums[key] then
+      sums[key] = 0
+      order[#order + 1] = { hash, field, key }
+    end
+    sums[key] = sums[key] + n
+  end
+  local function write()
+    for _, e in ipairs(order) do
+      if sums[e[3]] ~= 0 then redis.call('HINCRBY', e[1], e[2], sums[e[3]]) end
+    end
+  end
+  return add, write
 end
 
 -- The score of the zset's first member (the next due time of a schedule or retry set), -1 when empty.

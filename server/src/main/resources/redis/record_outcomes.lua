@@ -9,7 +9,8 @@
 --   back off: it waits like a retry but keeps its attempt number. A 'suppressed' one (not sent:
 --   its personalized message lacked data, or was too large) counts under 'suppressed:<reason>' too.
 -- Returns the campaign status after recording.
-local count, flush = tally()
+local add, write = ledger()
+local function count(stat) add(KEYS[1], 'stat:' .. stat, 1) end
 for i = 3, #ARGV, 5 do
   local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local stat = advance(KEYS[2], id, outcome, attempt, due, KEYS[3], ARGV[1], id)
@@ -19,5 +20,5 @@ for i = 3, #ARGV, 5 do
     if stat == 'suppressed' then count('suppressed:' .. reason) end
   end
 end
-flush(KEYS[1], 'stat:')
+write() -- one increment per counter and batch, not per message
 return complete_if_done(KEYS[1], KEYS[5], ARGV[2])

@@ -9,6 +9,15 @@
 -- as record_outcomes.lua takes them (the subscription id alone, not the message's name)
 -- Returns nothing useful (0).
 local now = ARGV[1]
+-- Counters are summed over the whole call and written once each: a unit's outcomes of many runs
+-- of one automation step cost a few HINCRBYs, not a few per run. An automation whose counters
+-- are not there any more (deleted) gets none.
+local add, write = ledger()
+local exists = {}
+local function counts(hash, field, n)
+  if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
+  if exists[hash] then add(hash, field, n) end
+end
 local a, k = 2, 3
 while a <= #ARGV do
   local run, automation = KEYS[k], KEYS[k + 1]
@@ -16,27 +25,36 @@ while a <= #ARGV do
   local run_id, gen, step, next_delay, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
   a = a + 5
   local prefix = gen .. '.' .. step .. ':'
-  local count, flush = tally()
+  local stat_prefix = 'step:' .. step .. ':'
+  local last_id
   for i = a, a + 5 * n - 1, 5 do
     local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
     local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[1], STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id)
-    if stat == 'suppressed' then count('suppressed:' .. reason) elseif stat then count(stat) end
+    if stat == 'suppressed' then counts(automation, stat_prefix .. 'suppressed:' .. reason, 1)
+    elseif stat then counts(automation, stat_prefix .. stat, 1) end
+    last_id = id
   end
   a = a + 5 * n
-  flush(automation, 'step:' .. step .. ':')
   local v = redis.call('HMGET', run, 'status', 'gen', 'step', 'phase', 'subs')
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
     local done, gone = true, true
-    for _, sub in ipairs(cjson.decode(v[5])) do
-      local state = redis.call('HGET', run, prefix .. sub)
-      if not settled(state) then done = false break end
-      if state ~= 'expired' then gone = false end
+    local subs = v[5]
+    if last_id and subs == '["' .. last_id .. '"]' then
+      -- One device (the usual run): its state alone, without decoding the list.
+      local state = redis.call('HGET', run, prefix .. last_id)
+      done, gone = settled(state), state == 'expired'
+    else
+      for _, sub in ipairs(cjson.decode(subs)) do
+        local state = redis.call('HGET', run, prefix .. sub)
+        if not settled(state) then done = false break end
+        if state ~= 'expired' then gone = false end
+      end
     end
     if done then
       if gone then
-        end_run(run, automation, KEYS[2], run_id, 'unsubscribed', now)
+        end_run(run, automation, KEYS[2], run_id, 'unsubscribed', now, counts)
       elseif next_delay == '' then
-        end_run(run, automation, KEYS[2], run_id, 'completed', now)
+        end_run(run, automation, KEYS[2], run_id, 'completed', now, counts)
       else
         redis.call('HSET', run, 'step', tonumber(step) + 1, 'phase', 'waiting')
         redis.call('ZADD', KEYS[2], tonumber(now) + tonumber(next_delay), run_id)
@@ -44,4 +62,5 @@ while a <= #ARGV do
     end
   end
 end
+write()
 return 0
