@@ -72,15 +72,15 @@ public final class Services {
     this.customers = new CustomerService(new CustomerStore(redis), subscriptions, new CustomerService.Runs() {
       @Override
       public Future<io.vertx.core.json.JsonArray> export(String site, String customerId, java.util.List<String> subs) {
-        return automations.exportRuns(site, customerId, subs);
+        return automations.runs.exportRuns(site, customerId, subs);
       }
 
       @Override
       public Future<Void> erase(String site, String customerId, java.util.List<String> subs) {
-        return automations.eraseRuns(site, customerId, subs);
+        return automations.runs.eraseRuns(site, customerId, subs);
       }
     });
-    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations, clock);
+    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations.runs, clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 

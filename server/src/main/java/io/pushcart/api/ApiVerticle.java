@@ -2,8 +2,6 @@ package io.pushcart.api;
 
 import io.pushcart.Services;
 import io.pushcart.api.Replies.Reply;
-import io.pushcart.campaign.CampaignQuery;
-import io.pushcart.campaign.CampaignService;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
@@ -20,7 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -53,7 +50,6 @@ public final class ApiVerticle extends VerticleBase {
   private Auth auth;
   private SiteService sites;
   private SubscriptionService subscriptions;
-  private CampaignService campaigns;
   private EventService events;
   private RateLimiter rateLimits;
   private Buffer openApi;
@@ -77,7 +73,6 @@ public final class ApiVerticle extends VerticleBase {
     auth = new Auth(adminToken);
     sites = services.sites;
     subscriptions = services.subscriptions;
-    campaigns = services.campaigns;
     events = services.events;
     rateLimits = services.rateLimits;
     openApi = OpenApiDocument.load();
@@ -116,11 +111,7 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/v1/sites/:site/events").handler(this::event);
     // Marketers and the store's backend: the site's secret key.
     router.get("/v1/sites/:site/subscriptions/:subscription").handler(this::getSubscription);
-    router.post("/v1/sites/:site/campaigns").handler(this::createCampaign);
-    router.get("/v1/sites/:site/campaigns").handler(this::listCampaigns);
-    router.get("/v1/sites/:site/campaigns/:campaign").handler(this::getCampaign);
-    router.patch("/v1/sites/:site/campaigns/:campaign").handler(this::updateCampaign);
-    router.post("/v1/sites/:site/campaigns/:campaign/cancel").handler(this::cancelCampaign);
+    new CampaignRoutes(services.campaigns, this::secretSite).mount(router);
     new AudienceRoutes(services, this::secretSite).mount(router);
     new AutomationRoutes(services, this::secretSite).mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -243,7 +234,7 @@ public final class ApiVerticle extends VerticleBase {
   private void subscribe(RoutingContext ctx) {
     Replies.respond(ctx, browserSite(ctx, BrowserAction.SUBSCRIPTION)
         .compose(site -> subscriptions.register(site, Replies.jsonBody(ctx), ctx.request().getHeader("User-Agent"))
-            .compose(r -> r.created() ? services.automations.subscribed(site.id(), r.id()).map(r) : Future.succeededFuture(r)))
+            .compose(r -> r.created() ? services.automations.runs.subscribed(site.id(), r.id()).map(r) : Future.succeededFuture(r)))
         .map(r -> new Reply(r.created() ? 201 : 200, new JsonObject().put("id", r.id()))));
   }
 
@@ -286,39 +277,5 @@ public final class ApiVerticle extends VerticleBase {
     Replies.respond(ctx, secretSite(ctx)
         .compose(site -> subscriptions.find(site, ctx.pathParam("subscription")))
         .map(Reply::ok));
-  }
-
-  private void createCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.create(site, Replies.jsonBody(ctx)))
-        .map(created -> Reply.created(withWarnings(created))));
-  }
-
-  private void listCampaigns(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx).compose(site -> campaigns.list(site, CampaignQuery.parse(
-            ctx.queryParams().get("status"), ctx.queryParams().get("kind"), ctx.queryParams().get("limit"),
-            ctx.queryParams().get("cursor"))))
-        .map(Reply::ok));
-  }
-
-  private void getCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx)
-        .compose(site -> campaigns.describe(site.id(), ctx.pathParam("campaign")))
-        .map(Reply::ok));
-  }
-
-  private void updateCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx)
-        .compose(site -> campaigns.update(site, ctx.pathParam("campaign"), Replies.jsonBody(ctx)))
-        .map(updated -> Reply.ok(withWarnings(updated))));
-  }
-
-  private void cancelCampaign(RoutingContext ctx) {
-    Replies.respond(ctx, secretSite(ctx)
-        .compose(site -> campaigns.cancel(site, ctx.pathParam("campaign")))
-        .map(c -> Reply.ok(c.toJson())));
-  }
-
-  private static JsonObject withWarnings(CampaignService.Created created) {
-    return created.campaign().toJson().put("warnings", new JsonArray(created.warnings()));
   }
 }

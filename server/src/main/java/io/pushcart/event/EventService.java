@@ -1,6 +1,6 @@
 package io.pushcart.event;
 
-import io.pushcart.automation.AutomationService;
+import io.pushcart.automation.AutomationRuns;
 import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
@@ -40,10 +40,10 @@ public final class EventService {
   private final EventStore store;
   private final SubscriptionStore subscriptions;
   private final CustomerStore customers;
-  private final AutomationService automations;
+  private final AutomationRuns automations;
   private final Clock clock;
 
-  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, AutomationService automations,
+  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, AutomationRuns automations,
                       Clock clock) {
     this.store = store;
     this.subscriptions = subscriptions;
@@ -188,7 +188,7 @@ public final class EventService {
     Optional<String> key = e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
     return concerned.compose(ids -> {
-      AutomationService.Event event = new AutomationService.Event(e.type().wire, ids, e.customerId(), e.occurredAt(), e.data());
+      AutomationRuns.Event event = new AutomationRuns.Event(e.type().wire, ids, e.customerId(), e.occurredAt(), e.data());
       return automations.beforeRecording(site.id(), event).compose(alreadySent -> store.record(site.id(),
               new EventStore.Record(e.type(), ids, e.customerId().orElse(""), e.occurredAt(), e.data(), key, now))
           .compose(recorded -> recorded ? automations.afterRecording(site.id(), event).map(new Result("recorded", alreadySent))

@@ -1,0 +1,260 @@
+package io.pushcart.automation;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What happens to automation runs (MARKETING.md §4): commerce events and new subscriptions start
+ * or refresh them and end them — for an order, after waiting for the messages its runs had
+ * already handed to a push service — and a customer's export and erase read and delete them.
+ */
+public final class AutomationRuns {
+  /**
+   * How long an order's answer waits for cart messages already handed to a push service: longer
+   * than a push request may take (30 s), so that when it answers, nothing more will arrive.
+   */
+  public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(35);
+  /** The runs an order ends: every series it makes pointless. */
+  static final Set<Trigger> ENDED_BY_ORDER = EnumSet.of(Trigger.CART_ABANDONED, Trigger.BROWSE_ABANDONED);
+  /**
+   * A restock is announced again to its viewers when the store repeats its update within this
+   * time (a retry after a lost answer): each viewer's run key holds the restock's number, so
+   * nobody hears of it twice.
+   */
+  static final Duration RESTOCK_REPEAT = Duration.ofMinutes(10);
+
+  private final AutomationStore store;
+  private final AutomationCache cache;
+  private final RunStore runs;
+  private final ProductWatch products;
+  private final Clock clock;
+
+  AutomationRuns(AutomationStore store, AutomationCache cache, RunStore runs, Redis redis, Clock clock) {
+    this.store = store;
+    this.cache = cache;
+    this.runs = runs;
+    this.products = new ProductWatch(redis);
+    this.clock = clock;
+  }
+
+  /** A commerce event as the automations see it: whom it concerns and what it says. */
+  public record Event(String type, List<String> subscriptions, Optional<String> customer, Instant occurredAt, JsonObject data) {
+  }
+
+  /**
+   * What an event ends, before it is recorded: an order ends the cart and browse runs of its
+   * cart, customer and subscriptions, and its answer waits for what they had in flight (listed
+   * as {@code alreadySent}); an emptied cart ends its cart's runs; a cart update ends browse runs.
+   */
+  public Future<JsonArray> beforeRecording(String site, Event e) {
+    long now = clock.millis();
+    Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
+    return switch (e.type()) {
+      case "order.completed" -> cache.all(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
+              e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all), likelyRuns(all, cart, e)))
+          .compose(inFlight -> runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT));
+      // (A deleted automation's runs end when their step comes: no call for a trigger no automation has.)
+      case "cart.updated" -> cache.all(site).compose(all -> isEmpty(e.data().getJsonArray("items"))
+              ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
+                  List.of(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e)) : Future.succeededFuture(List.<RunStore.InFlight>of())
+              : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
+                  e.customer(), e.subscriptions(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e))
+                  : Future.succeededFuture(List.<RunStore.InFlight>of()))
+          .map(inFlight -> new JsonArray());
+      case "product.updated" -> productUpdated(site, e).map(v -> new JsonArray());
+      default -> Future.succeededFuture(new JsonArray());
+    };
+  }
+
+  /**
+   * A catalogue change, before it is recorded (so that a retry of a lost answer does it again,
+   * idempotently): the viewers of the variant hear of a price below the one they saw (once per
+   * price level) and of its return to stock if they saw it out of stock (once per return), unless
+   * they bought it.
+   */
+  private Future<Void> productUpdated(String site, Event e) {
+    long now = clock.millis();
+    return products.updated(site, e.data(), now).compose(stock -> cache.enabled(site).compose(all -> {
+      List<Automation> drops = all.stream().filter(a -> a.trigger() == Trigger.PRICE_DROP).toList();
+      boolean restocked = stock.inStock() && stock.restocks() > 0 && now - stock.restockedAtMillis() <= RESTOCK_REPEAT.toMillis();
+      List<Automation> restocks = restocked ? all.stream().filter(a -> a.trigger() == Trigger.BACK_IN_STOCK).toList() : List.of();
+      Object price = e.data().getValue("price");
+      if (restocks.isEmpty() && (drops.isEmpty() || !(price instanceof Number))) {
+        return Future.succeededFuture();
+      }
+      return announce(site, e, drops, restocks, stock.restocks(), price instanceof Number n ? n.doubleValue() : Double.NaN, now, 0);
+    }));
+  }
+
+  private Future<Void> announce(String site, Event e, List<Automation> drops, List<Automation> restocks, long restock, double price,
+                                long now, int offset) {
+    String product = e.data().getString("productId") + ":" + e.data().getString("variantId", "");
+    return products.viewers(site, e.data(), now, offset).compose(page -> {
+      List<Future<String>> entries = new java.util.ArrayList<>();
+      for (ProductWatch.Viewer v : page.viewers()) {
+        List<String> subs = List.of(v.subscriptionId());
+        for (Automation a : drops) {
+          if (v.priceSeen().isPresent() && price < v.priceSeen().get()) {
+            JsonObject data = e.data().copy().put("previousPrice", v.priceSeen().get());
+            entries.add(runs.enter(site, new RunStore.Entry(a, "price:" + v.subscriptionId() + ":" + product + ":" + price, subs,
+                Optional.empty(), Optional.empty(), data, e.occurredAt().toEpochMilli(), false), now));
+          }
+        }
+        for (Automation a : restocks) {
+          if (v.sawOutOfStock()) {
+            entries.add(runs.enter(site, new RunStore.Entry(a, "stock:" + v.subscriptionId() + ":" + product + ":" + restock, subs,
+                Optional.empty(), Optional.empty(), e.data(), e.occurredAt().toEpochMilli(), false), now));
+          }
+        }
+      }
+      return Future.all(entries).compose(v -> page.read() < ProductWatch.PAGE ? Future.succeededFuture()
+          : announce(site, e, drops, restocks, restock, price, now, offset + page.read()));
+    });
+  }
+
+  /** A customer's runs as the export shows them (MARKETING.md §1). */
+  public Future<JsonArray> exportRuns(String site, String customer, List<String> subscriptions) {
+    return runs.runsOf(site, Optional.of(customer), subscriptions).compose(ids -> runs.readAll(site, ids)).map(hashes -> {
+      JsonArray out = new JsonArray();
+      for (io.vertx.redis.client.Response h : hashes) {
+        if (h == null || h.size() == 0) {
+          continue;
+        }
+        JsonObject run = new JsonObject();
+        for (String f : List.of("automation", "trigger", "status", "reason", "step", "phase", "cart")) {
+          if (h.get(f) != null && !h.get(f).toString().isEmpty()) {
+            run.put(f.equals("automation") ? "automationId" : f, h.get(f).toString());
+          }
+        }
+        run.put("startedAt", Instant.ofEpochMilli(Long.parseLong(h.get("startedAt").toString())).toString());
+        if (h.get("data") != null) {
+          run.put("data", new JsonObject(h.get("data").toString()));
+        }
+        out.add(run);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A customer's erase, for the automations: their runs, run indexes and order markers, the
+   * products they viewed and bought, and their receipts in the automations' step counts.
+   */
+  public Future<Void> eraseRuns(String site, String customer, List<String> subscriptions) {
+    return runs.runsOf(site, Optional.of(customer), subscriptions)
+        .compose(ids -> runs.erase(site, ids, Optional.of(customer), subscriptions, clock.millis()))
+        .compose(v -> Future.all(subscriptions.stream().map(s -> products.forget(site, s)).toList()))
+        .compose(v -> store.forgetReceipts(site, subscriptions));
+  }
+
+  /** {@code welcome}: a new subscription starts the welcome series (once per subscription). */
+  public Future<Void> subscribed(String site, String subscriptionId) {
+    long now = clock.millis();
+    return cache.enabled(site).compose(all -> {
+      List<Future<String>> entries = new java.util.ArrayList<>();
+      all.stream().filter(a -> a.trigger() == Trigger.WELCOME).forEach(a -> entries.add(runs.enter(site, new RunStore.Entry(a,
+          "welcome:" + subscriptionId, List.of(subscriptionId), Optional.empty(), Optional.empty(), new JsonObject(), now, false), now)));
+      return Future.all(entries).mapEmpty();
+    });
+  }
+
+  /**
+   * What an event starts, once recorded (a repeated event id starts nothing: it is not recorded
+   * again); product views and purchases are noted for the price-drop and back-in-stock triggers.
+   */
+  public Future<Void> afterRecording(String site, Event e) {
+    long at = e.occurredAt().toEpochMilli();
+    JsonObject data = e.data();
+    Future<Void> noted = switch (e.type()) {
+      case "product.viewed" -> products.viewed(site, e.subscriptions(), data, at);
+      case "order.completed" -> products.bought(site, e.subscriptions(), data.getJsonArray("items"));
+      default -> Future.succeededFuture();
+    };
+    return noted.compose(n -> cache.enabled(site)).compose(all -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Automation a : all) {
+        Optional<RunStore.Entry> entry = entry(a, e, data, at);
+        if (entry.isPresent()) {
+          chain = chain.compose(v -> runs.enter(site, entry.get(), clock.millis()).mapEmpty());
+        }
+      }
+      return chain;
+    });
+  }
+
+  private static Optional<RunStore.Entry> entry(Automation a, Event e, JsonObject data, long at) {
+    if (e.subscriptions().isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (a.trigger()) {
+      case CART_ABANDONED -> e.type().equals("cart.updated") && !isEmpty(data.getJsonArray("items"))
+          ? Optional.of(new RunStore.Entry(a, "cart:" + data.getString("cartId"), e.subscriptions(), e.customer(),
+              Optional.of(data.getString("cartId")), withItemCount(data), at, true))
+          : Optional.empty();
+      case BROWSE_ABANDONED -> e.type().equals("product.viewed")
+          ? Optional.of(new RunStore.Entry(a, browseKey(e), e.subscriptions(), e.customer(), Optional.empty(), data, at, true))
+          : Optional.empty();
+      case POST_PURCHASE -> e.type().equals("order.completed")
+          ? Optional.of(new RunStore.Entry(a, "order:" + data.getString("orderId"), e.subscriptions(), e.customer(),
+              Optional.empty(), withItemCount(data), at, false))
+          : Optional.empty();
+      case ORDER_STATUS -> e.type().equals("order.updated") && (a.statuses().isEmpty() || a.statuses().contains(data.getString("status")))
+          ? Optional.of(new RunStore.Entry(a, "order:" + data.getString("orderId") + ":" + data.getString("status"), e.subscriptions(),
+              e.customer(), Optional.empty(), data, at, false))
+          : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  /** The cart or order data with {@code itemCount}, the sum of the items' quantities (MARKETING.md §5). */
+  static JsonObject withItemCount(JsonObject data) {
+    JsonArray items = data.getJsonArray("items", new JsonArray());
+    long count = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.getValue(i);
+      if (item instanceof JsonObject o && o.getValue("quantity") instanceof Number n) {
+        count += n.longValue();
+      }
+    }
+    return data.copy().put("itemCount", count);
+  }
+
+  private static boolean isEmpty(JsonArray items) {
+    return items == null || items.isEmpty();
+  }
+
+  /** A shopper's browse run key: the customer when known, else the subscription (the event names at least one). */
+  private static String browseKey(Event e) {
+    return "browse:" + e.customer().map(c -> "c:" + c).orElse("s:" + e.subscriptions().get(0));
+  }
+
+  /** The ids of the cart and browse runs an event about this cart and shopper would end, if they exist. */
+  private static List<String> likelyRuns(List<Automation> all, Optional<String> cart, Event e) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Automation a : all) {
+      if (a.trigger() == Trigger.CART_ABANDONED && cart.isPresent()) {
+        out.add(RunStore.runId(a.id(), "cart:" + cart.get()));
+      } else if (a.trigger() == Trigger.BROWSE_ABANDONED && !e.subscriptions().isEmpty()) {
+        out.add(RunStore.runId(a.id(), browseKey(e)));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> ids(List<Automation> all) {
+    return all.stream().map(Automation::id).toList();
+  }
+
+  private static boolean any(List<Automation> all, Trigger trigger) {
+    return all.stream().anyMatch(a -> a.trigger() == trigger);
+  }
+}
