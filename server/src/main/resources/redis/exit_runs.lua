@@ -53,7 +53,7 @@ for _, r in ipairs(runs) do
     if v[1] == 'sending' then
       for _, sub in ipairs(cjson.decode(v[4])) do
         local state = redis.call('HGET', key, v[2] .. '.' .. v[3] .. ':' .. sub)
-        if state and string.match(state, '^s%d') then
+        if in_flight(state) then
           out[#out + 1] = id
           out[#out + 1] = automation_id
           out[#out + 1] = v[3]

@@ -84,6 +84,11 @@ local function advance(progress, field, outcome, attempt, due, retries, unit_nam
   return outcome
 end
 
+-- Whether a message is in flight: claimed by a work unit ('s<attempt>:<unit>'), no outcome yet.
+local function in_flight(state)
+  return state ~= nil and state ~= false and string.match(state, '^s%d') ~= nil
+end
+
 -- Whether a message state is final: no attempt of it is queued, waiting or in flight.
 local function settled(state)
   return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[sr]%d')

@@ -1,6 +1,7 @@
 package io.pushcart.automation;
 
 import io.pushcart.campaign.Audience;
+import io.pushcart.campaign.MessageOptions;
 import io.pushcart.campaign.Notification;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.JsonFields;
@@ -25,9 +26,6 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
   static final Duration MIN_DELAY = Duration.ofSeconds(1);
   static final Duration MAX_DELAY = Duration.ofDays(90);
   static final int MAX_STEPS = 10;
-  /** Hours: a reminder that reaches a phone after a day is no reminder. */
-  static final int DEFAULT_TTL = 12 * 3600;
-  static final long MAX_TTL = 28L * 24 * 3600;
   static final List<String> FIELDS = List.of("name", "trigger", "audience", "steps", "enabled", "statuses");
   static final Set<String> ORDER_STATUSES = Set.of("shipped", "outForDelivery", "delivered", "delayed", "cancelled");
 
@@ -86,10 +84,8 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
             + trigger.wire + " message does not have; it has " + String.join(", ", trigger.roots().stream().sorted().toList()));
       }
     }
-    int ttl = f.optionalLong("ttl", 0, MAX_TTL).map(Long::intValue).orElse(DEFAULT_TTL);
-    Urgency urgency = f.optionalString("urgency", 16).map(u -> Urgency.fromHeaderValue(u).orElseThrow(() ->
-        ClientError.invalid(f.path("urgency"), f.path("urgency") + " must be one of very-low, low, normal, high")))
-        .orElse(Urgency.NORMAL);
+    int ttl = MessageOptions.ttl(f);
+    Urgency urgency = MessageOptions.urgency(f).orElse(Urgency.NORMAL);
     return new Step(delay, notification, template, ttl, urgency);
   }
 

@@ -22,6 +22,8 @@ import java.util.Optional;
 final class ProductWatch {
   /** MARKETING.md §4: a price drop is against a price seen within the last 30 days. */
   static final Duration VIEW_WINDOW = Duration.ofDays(30);
+  /** How long view records live after the last view: the window, and a day. */
+  static final long KEEP_SECONDS = VIEW_WINDOW.plusDays(1).toSeconds();
   static final long BOUGHT_SECONDS = Duration.ofDays(400).toSeconds();
   static final int PAGE = 500;
   private static final LuaScript STATE = LuaScript.load("product_state");
@@ -50,16 +52,15 @@ final class ProductWatch {
       writes.add(Request.cmd(Command.ZADD).arg(viewers).arg(atMillis).arg(sub));
       // What a customer's erase must find: the products this subscription viewed.
       writes.add(Request.cmd(Command.SADD).arg(Keys.viewedBy(site, sub)).arg(product + "|" + variant(data)));
-      writes.add(Request.cmd(Command.EXPIRE).arg(Keys.viewedBy(site, sub)).arg(VIEW_WINDOW.plusDays(1).toSeconds()));
+      writes.add(Request.cmd(Command.EXPIRE).arg(Keys.viewedBy(site, sub)).arg(KEEP_SECONDS));
       Object price = data.getValue("price");
       Object inStock = data.getValue("inStock");
       writes.add(Request.cmd(Command.HSET).arg(seen).arg(sub + "|" + variant(data))
           .arg((price == null ? "" : price.toString()) + "|" + (Boolean.FALSE.equals(inStock) ? "0" : "1")));
     }
-    long keep = VIEW_WINDOW.plusDays(1).toSeconds();
     writes.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(viewers).arg("-inf").arg(atMillis - VIEW_WINDOW.toMillis()));
-    writes.add(Request.cmd(Command.EXPIRE).arg(viewers).arg(keep));
-    writes.add(Request.cmd(Command.EXPIRE).arg(seen).arg(keep));
+    writes.add(Request.cmd(Command.EXPIRE).arg(viewers).arg(KEEP_SECONDS));
+    writes.add(Request.cmd(Command.EXPIRE).arg(seen).arg(KEEP_SECONDS));
     return redis.batch(writes).mapEmpty();
   }
 

@@ -41,6 +41,16 @@ public final class RunStore {
     this.redis = redis;
   }
 
+  /** A message's state (lib.lua's states) is in flight: claimed by a unit, without an outcome yet. */
+  static boolean inFlight(String state) {
+    return state != null && state.matches("s\\d.*");
+  }
+
+  /** A message's state is final (lib.lua's settled): not queued, in flight or waiting for a retry. */
+  static boolean settled(String state) {
+    return state != null && !state.equals("q") && !state.matches("[sr]\\d.*");
+  }
+
   /** A run's id: one per automation and run key (a cart, a shopper's browsing, an order and status). */
   static String runId(String automationId, String runKey) {
     return automationId + "-" + Ids.sha256Hex(runKey).substring(0, 16);
@@ -211,7 +221,7 @@ public final class RunStore {
       reads.add(Request.cmd(Command.HGET).arg(Keys.run(site, m.runId())).arg(m.field()));
     }
     return redis.batch(reads).compose(states -> {
-      boolean waiting = states.stream().anyMatch(s -> s != null && s.toString().matches("s\\d.*"));
+      boolean waiting = states.stream().anyMatch(s -> s != null && inFlight(s.toString()));
       if (waiting && System.nanoTime() < deadline) {
         return vertx.timer(SETTLE_POLL_MS).compose(t -> poll(site, inFlight, deadline));
       }
@@ -220,7 +230,7 @@ public final class RunStore {
         InFlight m = inFlight.get(i);
         String state = states.get(i) == null ? "unknown" : states.get(i).toString();
         out.add(new JsonObject().put("automationId", m.automationId()).put("step", m.step())
-            .put("subscriptionId", m.subscriptionId()).put("outcome", state.matches("[sr]\\d.*") ? "unknown" : state));
+            .put("subscriptionId", m.subscriptionId()).put("outcome", settled(state) ? state : "unknown"));
       }
       return Future.succeededFuture(out);
     });

@@ -1,5 +1,6 @@
 package io.pushcart.automation;
 
+import io.pushcart.campaign.MessageOptions;
 import io.pushcart.campaign.Notification;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
@@ -54,9 +55,7 @@ public record Transactional(String id, Optional<String> subscriptionId, Optional
       throw ClientError.invalid("context", "context is larger than " + MAX_CONTEXT_BYTES + " bytes");
     }
     JsonObject notification = Notification.parse(f.requiredObject("notification")).toJson();
-    Automation.Step step = step(notification, f.optionalLong("ttl", 0, Automation.MAX_TTL).map(Long::intValue)
-        .orElse(Automation.DEFAULT_TTL), f.optionalString("urgency", 16).map(u -> Urgency.fromHeaderValue(u).orElseThrow(() ->
-        ClientError.invalid("urgency", "urgency must be one of very-low, low, normal, high"))).orElse(Urgency.HIGH));
+    Automation.Step step = step(notification, MessageOptions.ttl(f), MessageOptions.urgency(f).orElse(Urgency.HIGH));
     for (String root : step.template().roots()) {
       if (!Set.of("subscriber", "site").contains(root) && !context.containsKey(root)) {
         throw ClientError.invalid("notification", "notification uses {{ " + root + " }}: pass it in context." + root);

@@ -18,10 +18,6 @@ import java.util.Optional;
  * or a scheduled campaign's definition with a PATCH applied.
  */
 final class CampaignRequest {
-  /** FCM and Mozilla keep a message at most four weeks. */
-  static final long MAX_TTL = 28L * 24 * 3600;
-  /** Hours, not zero: TTL 0 drops the message for every device that is offline right now. */
-  static final int DEFAULT_TTL = 12 * 3600;
   /** Firefox on Android refuses payloads above about 3 KB even though the RFC allows 4 KB. */
   static final int WARN_PAYLOAD_BYTES = 3072;
 
@@ -52,8 +48,8 @@ final class CampaignRequest {
             + root + " belongs to automations");
       }
     }
-    int ttl = f.optionalLong("ttl", 0, MAX_TTL).map(Long::intValue).orElse(DEFAULT_TTL);
-    Urgency urgency = f.optionalString("urgency", 16).map(CampaignRequest::urgency).orElse(Urgency.NORMAL);
+    int ttl = MessageOptions.ttl(f);
+    Urgency urgency = MessageOptions.urgency(f).orElse(Urgency.NORMAL);
     // RFC 8030 §5.4: at most 32 URL-safe base64 characters; any other label is hashed into one.
     Optional<String> topic = f.optionalString("topic", 200).map(t -> Topics.isValid(t) ? t : Topics.derive(t));
 
@@ -71,10 +67,5 @@ final class CampaignRequest {
     }
     return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, timing, now),
         List.copyOf(warnings));
-  }
-
-  private static Urgency urgency(String value) {
-    return Urgency.fromHeaderValue(value)
-        .orElseThrow(() -> ClientError.invalid("urgency", "urgency must be one of very-low, low, normal, high"));
   }
 }

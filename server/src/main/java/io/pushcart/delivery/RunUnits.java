@@ -106,9 +106,9 @@ final class RunUnits {
     }
     List<Request> reads = new ArrayList<>();
     runIds.forEach(id -> reads.add(Request.cmd(Command.HMGET).arg(Keys.run(site, id)).arg("automation").arg("data").arg("cart").arg("def")));
-    reads.add(Request.cmd(Command.HGET).arg(Keys.site(site, Keys.Part.RECORD)).arg("name"));
+    reads.add(SiteNames.read(site));
     return redis.batch(reads).compose(r -> {
-      String siteName = r.get(runIds.size()) == null ? "" : r.get(runIds.size()).toString();
+      String siteName = SiteNames.name(r.get(runIds.size()));
       List<Future<Optional<StepOf>>> steps = new ArrayList<>();
       Map<String, Message> byStep = new LinkedHashMap<>();
       messages.forEach(m -> byStep.putIfAbsent(m.stepKey(), m));
