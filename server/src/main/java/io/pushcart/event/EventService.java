@@ -202,25 +202,26 @@ public final class EventService {
     if (e.data().containsKey("automationId")) {
       String automationId = e.data().getString("automationId");
       int step = e.data().getInteger("step");
-      return store.recordStepReceipt(site.id(), automationId, step, stat, subscriptionId, now)
-          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("automation " + automationId))
-              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "data.step", "step " + step + " of automation "
-                  + automationId + " was not sent to subscription " + subscriptionId))
-              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+      return store.recordStepReceipt(site.id(), automationId, step, stat, subscriptionId, now).compose(n -> receipt(n,
+          "automation " + automationId, e.path() + "data.step", "step " + step + " of automation " + automationId, subscriptionId));
     }
     if (e.data().containsKey("notificationId")) {
       String notificationId = e.data().getString("notificationId");
-      return store.recordRunReceipt(site.id(), Transactional.runIdOf(notificationId), stat, subscriptionId, now)
-          .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("notification " + notificationId))
-              : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
-                  "notification " + notificationId + " was not sent to subscription " + subscriptionId))
-              : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+      return store.recordRunReceipt(site.id(), Transactional.runIdOf(notificationId), stat, subscriptionId, now).compose(n -> receipt(n,
+          "notification " + notificationId, e.path() + "subscriptionId", "notification " + notificationId, subscriptionId));
     }
     String campaignId = e.data().getString("campaignId");
-    return store.recordReceipt(site.id(), campaignId, stat, subscriptionId, now)
-        .compose(n -> n == -1 ? Future.failedFuture(ClientError.notFound("campaign " + campaignId))
-            : n == -2 ? Future.failedFuture(ClientError.invalid(e.path() + "subscriptionId",
-                "campaign " + campaignId + " was not sent to subscription " + subscriptionId))
-            : Future.succeededFuture(n == 0 ? "duplicate" : "recorded"));
+    return store.recordReceipt(site.id(), campaignId, stat, subscriptionId, now).compose(n -> receipt(n,
+        "campaign " + campaignId, e.path() + "subscriptionId", "campaign " + campaignId, subscriptionId));
+  }
+
+  /**
+   * What record_receipt.lua answered, for the reply: 1 "recorded", 0 "duplicate", -1 a 404 for
+   * {@code what}, -2 a 400 at {@code field} ({@code message} was not sent to the subscription).
+   */
+  private static Future<String> receipt(long n, String what, String field, String message, String subscriptionId) {
+    return n == -1 ? Future.failedFuture(ClientError.notFound(what))
+        : n == -2 ? Future.failedFuture(ClientError.invalid(field, message + " was not sent to subscription " + subscriptionId))
+        : Future.succeededFuture(n == 0 ? "duplicate" : "recorded");
   }
 }
