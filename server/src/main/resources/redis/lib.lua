@@ -54,29 +54,38 @@ end
 
 -- A subscriber's message state, one field of a progress hash (a campaign's progress, or a run's
 -- for its steps): 'q' queued for attempt 1, 's<attempt>:<unit>' in flight in that work unit,
--- 'r<attempt>' waiting for that attempt (a retry, or a deferral), then one final state:
+-- 'h<attempt>' held before it was sent (quiet hours, or a frequency cap: not counted against the
+-- cap yet), 'r<attempt>' waiting for that attempt (a retry, or a deferral), then one final state:
 -- accepted, failed, expired, lapsed, suppressed or cancelled. States move only forward; these
 -- two functions are the only writers after the queueing.
 
 -- Whether a message in `state` may be claimed by attempt `attempt` of the unit that marks `mark`:
--- queued (attempt 1), waiting for exactly this attempt, or already marked by this same unit (a
--- re-run after its instance died: its message may or may not have gone out).
+-- queued (attempt 1), held or waiting for exactly this attempt, or already marked by this same
+-- unit (a re-run after its instance died: its message may or may not have gone out).
 local function claimable(state, attempt, mark)
-  return state == 'r' .. attempt or state == mark or (state == 'q' and attempt == '1')
+  return state == 'r' .. attempt or state == 'h' .. attempt or state == mark or (state == 'q' and attempt == '1')
+end
+
+-- Whether a message claimed from `state` has not been counted against the frequency caps yet:
+-- never sent (queued or held), or claimed before by the same unit (a re-run: counting it again
+-- errs on the side of sending less).
+local function uncounted(state, mark)
+  return state == 'q' or state == mark or (state ~= nil and state ~= false and string.sub(state, 1, 1) == 'h')
 end
 
 -- Records one outcome of attempt `attempt` on `field` of `progress`, if that attempt is the one in
--- flight: a retry or deferral waits in `retries` as `<unit name>|<id>|<next attempt>` (the id the
--- unit names the message by). Returns the
--- counter to move ('retried', 'deferred' or the final state), or nil when the outcome was
--- recorded before (nothing changes: a re-run unit counts once).
+-- flight: a retry, deferral or hold waits in `retries` as `<unit name>|<id>|<next attempt>` (the
+-- id the unit names the message by). Returns the counter to move ('retried', 'deferred', 'held'
+-- or the final state), or nil when the outcome was recorded before (nothing changes: a re-run
+-- unit counts once).
 local function advance(progress, field, outcome, attempt, due, retries, unit_name, id)
   local state = redis.call('HGET', progress, field)
   if not (state and string.sub(state, 1, #attempt + 2) == ('s' .. attempt .. ':')) then return nil end
-  if outcome == 'retry' or outcome == 'defer' then
-    local next_attempt, stat = attempt, 'deferred'
+  if outcome == 'retry' or outcome == 'defer' or outcome == 'hold' then
+    local next_attempt, waiting, stat = attempt, 'r', 'deferred'
     if outcome == 'retry' then next_attempt, stat = tostring(tonumber(attempt) + 1), 'retried' end
-    redis.call('HSET', progress, field, 'r' .. next_attempt)
+    if outcome == 'hold' then waiting, stat = 'h', 'held' end
+    redis.call('HSET', progress, field, waiting .. next_attempt)
     redis.call('ZADD', retries, due, unit_name .. '|' .. id .. '|' .. next_attempt)
     return stat
   end
@@ -91,7 +100,7 @@ end
 
 -- Whether a message state is final: no attempt of it is queued, waiting or in flight.
 local function settled(state)
-  return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[sr]%d')
+  return state ~= nil and state ~= false and state ~= 'q' and not string.match(state, '^[srh]%d')
 end
 
 -- Automation runs (automation/RunStore.java): one hash per run, 'live' until it ends, once, with a
@@ -117,6 +126,45 @@ local function end_run(run, automation, due, run_id, reason, now, counts)
     redis.call('HINCRBY', automation, 'stat:exited:' .. reason, 1)
   end
   return true
+end
+
+-- Frequency caps (docs/engagement.md): when a subscription's messages were counted is kept in its
+-- hash's 'capLog' field, epoch millis separated by commas, at most the largest cap's max of them
+-- and none older than the longest window (older ones are dropped at each write; they count for
+-- nothing). `caps` is a list of {max, window millis}. Takes one message for the subscription at
+-- `now`: counted and nil when every cap has room (or `force`: counted whatever the caps say),
+-- else nothing is written and the epoch millis when the caps will have room is returned.
+local function take_cap(sub, caps, now, force)
+  local longest, keep = 0, 0
+  for _, c in ipairs(caps) do
+    longest = math.max(longest, c[2])
+    keep = math.max(keep, c[1])
+  end
+  local times = {}
+  for t in string.gmatch(redis.call('HGET', sub, 'capLog') or '', '%d+') do
+    t = tonumber(t)
+    if t > now - longest then times[#times + 1] = t end
+  end
+  table.sort(times)
+  if not force then
+    local free_at = nil
+    for _, c in ipairs(caps) do
+      local max, window = c[1], c[2]
+      local first = #times + 1 -- the oldest time inside this window
+      while first > 1 and times[first - 1] > now - window do first = first - 1 end
+      local n = #times - first + 1
+      if n >= max then
+        -- room again once the (n - max + 1)-th oldest in the window has left it
+        local at = times[first + n - max] + window
+        if not free_at or at > free_at then free_at = at end
+      end
+    end
+    if free_at then return free_at end
+  end
+  times[#times + 1] = now
+  local from = math.max(1, #times - keep + 1)
+  redis.call('HSET', sub, 'capLog', table.concat(times, ',', from))
+  return nil
 end
 
 -- Counters of several hashes moved in one script call, each written once at the end:

@@ -9,9 +9,10 @@
 -- the order of the ids
 -- ARGV[1] attempt, [2] unit entry id, [3] more subscription fields to return (space-separated:
 -- those a personalized message reads; '' for none), [4..] subscription ids
--- Returns, for each claimed id, five values and then those fields' ('' when absent): id,
--- endpoint, p256dh, auth ('' for those three when the subscription no longer exists), and the
--- VAPID public key it was made with ('' when it was stored before keys were recorded).
+-- Returns, for each claimed id, six values and then those fields' ('' when absent): id,
+-- endpoint, p256dh, auth ('' for those three when the subscription no longer exists), the
+-- VAPID public key it was made with ('' when it was stored before keys were recorded), and '1'
+-- when the message is not counted against the frequency caps yet (lib.lua's uncounted), else ''.
 if redis.call('HGET', KEYS[1], 'status') ~= STATUS.sending then return {} end
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
@@ -25,7 +26,9 @@ for i = 4, #ARGV do
     redis.call('HSET', KEYS[2], id, mark)
     local sub = redis.call('HMGET', KEYS[i - 1], unpack(fields))
     out[#out + 1] = id
-    for j = 1, #fields do out[#out + 1] = sub[j] or '' end
+    for j = 1, 4 do out[#out + 1] = sub[j] or '' end
+    out[#out + 1] = uncounted(state, mark) and '1' or ''
+    for j = 5, #fields do out[#out + 1] = sub[j] or '' end
   end
 end
 return out

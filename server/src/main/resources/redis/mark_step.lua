@@ -10,8 +10,10 @@
 -- has no cart), the subscription hash
 -- ARGV[1] attempt, [2] unit entry id, [3] now epoch millis, [4] the subscription fields to return
 -- (space-separated), then four per message: run id, generation, step, subscription id
--- Returns, per message claimed: its name and the fields' values ('' when absent). A message whose
--- run may not send it is cancelled instead (if it had not ended).
+-- Returns, per message claimed: its name, the first four fields' values ('' when absent), '1'
+-- when it is not counted against the frequency caps yet (lib.lua's uncounted) else '', and the
+-- other fields' values. A message whose run may not send it is cancelled instead (if it had not
+-- ended).
 local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
 local fields = {}
@@ -41,7 +43,9 @@ for a = 5, #ARGV, 4 do
     redis.call('HSET', run, field, mark)
     local values = redis.call('HMGET', sub_key, unpack(fields))
     out[#out + 1] = run_id .. '.' .. gen .. '.' .. step .. '.' .. sub
-    for j = 1, #fields do out[#out + 1] = values[j] or '' end
+    for j = 1, 4 do out[#out + 1] = values[j] or '' end
+    out[#out + 1] = uncounted(state, mark) and '1' or ''
+    for j = 5, #fields do out[#out + 1] = values[j] or '' end
   end
 end
 for key, n in pairs(sent) do

@@ -5,6 +5,7 @@ import io.pushcart.campaign.MessageOptions;
 import io.pushcart.campaign.Notification;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.JsonFields;
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.webpush.Urgency;
 import io.vertx.core.json.JsonArray;
@@ -19,14 +20,16 @@ import java.util.Set;
 
 /**
  * An automation's definition (MARKETING.md §4): {@code {name, trigger, audience?, steps: [{delay,
- * notification, ttl?, urgency?}], enabled, statuses?}}, checked when saved, templates included.
+ * notification, ttl?, urgency?}], enabled, statuses?, ignoreCap?, ignoreQuietHours?}}, checked when saved, templates
+ * included.
  */
 public record Automation(String id, String name, Trigger trigger, Optional<Audience> audience, List<Step> steps,
-                         boolean enabled, Set<String> statuses) {
+                         boolean enabled, Set<String> statuses, Exemptions exemptions) {
   static final Duration MIN_DELAY = Duration.ofSeconds(1);
   static final Duration MAX_DELAY = Duration.ofDays(90);
   static final int MAX_STEPS = 10;
-  static final List<String> FIELDS = List.of("name", "trigger", "audience", "steps", "enabled", "statuses");
+  static final List<String> FIELDS = List.of("name", "trigger", "audience", "steps", "enabled", "statuses", "ignoreCap",
+      "ignoreQuietHours");
   static final Set<String> ORDER_STATUSES = Set.of("shipped", "outForDelivery", "delivered", "delayed", "cancelled");
 
   /** One message of the series: sent {@code delay} after the trigger (step 1) or the step before. */
@@ -65,7 +68,8 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
       throw ClientError.invalid("statuses", "statuses may hold " + String.join(", ", ORDER_STATUSES.stream().sorted().toList())
           + "; unknown status " + s);
     });
-    return new Automation(id, name, trigger, audience, List.copyOf(steps), enabled, Set.copyOf(statuses));
+    return new Automation(id, name, trigger, audience, List.copyOf(steps), enabled, Set.copyOf(statuses),
+        Exemptions.parse(f, Exemptions.NONE));
   }
 
   private static Step step(JsonFields f, Trigger trigger, String path) {
@@ -113,6 +117,7 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
     if (!statuses.isEmpty()) {
       json.put("statuses", new JsonArray(List.copyOf(statuses)));
     }
+    exemptions.putJson(json, Exemptions.NONE);
     return json;
   }
 }

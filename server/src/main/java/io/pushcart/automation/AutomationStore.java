@@ -122,7 +122,7 @@ public final class AutomationStore {
 
   /**
    * {@code stats} of MARKETING.md §4 from the counters: entered, active, exited by reason, and per
-   * step sent, accepted, failed, expired, delivered, clicked, closed and suppressed by reason.
+   * step sent, accepted, failed, expired, held, delivered, clicked, closed and suppressed by reason.
    */
   static JsonObject stats(Stored s) {
     Map<String, Long> c = s.counters();
@@ -136,8 +136,8 @@ public final class AutomationStore {
     for (int i = 1; i <= s.automation().steps().size(); i++) {
       String prefix = "step:" + i + ":";
       JsonObject step = new JsonObject();
-      for (String stat : List.of("sent", "accepted", "failed", "expired", "lapsed", "retried", "deferred", "delivered", "clicked",
-          "closed")) {
+      for (String stat : List.of("sent", "accepted", "failed", "expired", "lapsed", "retried", "deferred", "held", "delivered",
+          "clicked", "closed")) {
         step.put(stat, c.getOrDefault(prefix + stat, 0L));
       }
       JsonObject suppressed = new JsonObject();

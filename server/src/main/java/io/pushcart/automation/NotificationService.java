@@ -94,7 +94,8 @@ public final class NotificationService {
       for (Object sub : new JsonArray(run.get("subs").toString())) {
         Response state = run.get(prefix + sub);
         String s = state == null ? "pending" : state.toString();
-        devices.add(new JsonObject().put("subscriptionId", sub).put("outcome", RunStore.settled(s) ? s : "pending"));
+        devices.add(new JsonObject().put("subscriptionId", sub)
+            .put("outcome", RunStore.settled(s) ? s : s.startsWith("h") ? "held" : "pending"));
       }
       boolean ended = "ended".equals(run.get("status").toString());
       JsonObject stats = new JsonObject(); // the service worker's receipts, once per device

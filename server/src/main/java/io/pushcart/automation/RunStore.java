@@ -48,7 +48,7 @@ public final class RunStore {
 
   /** A message's state is final (lib.lua's settled): not queued, in flight or waiting for a retry. */
   static boolean settled(String state) {
-    return state != null && !state.equals("q") && !state.matches("[sr]\\d.*");
+    return state != null && !state.equals("q") && !state.matches("[srh]\\d.*");
   }
 
   /** A run's id: one per automation and run key (a cart, a shopper's browsing, an order and status). */

@@ -5,6 +5,7 @@ import io.pushcart.campaign.Notification;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.site.Identity;
 import io.pushcart.webpush.Urgency;
@@ -22,8 +23,14 @@ import java.util.Set;
  * a one-step run, so it has the automations' delivery and guarantees.
  */
 public record Transactional(String id, Optional<String> subscriptionId, Optional<String> customerId, Automation.Step step,
-                            JsonObject context) {
-  static final Set<String> FIELDS = Set.of("id", "subscriptionId", "customerId", "notification", "ttl", "urgency", "context");
+                            JsonObject context, Exemptions exemptions) {
+  static final Set<String> FIELDS = Set.of("id", "subscriptionId", "customerId", "notification", "ttl", "urgency", "context",
+      "ignoreCap", "ignoreQuietHours");
+  /**
+   * A transactional push is what the shopper is waiting for (an order shipped): sent whatever the
+   * frequency caps say (and counted), yet held through quiet hours unless it says otherwise.
+   */
+  public static final Exemptions DEFAULT_EXEMPTIONS = new Exemptions(true, false);
   static final Set<String> CONTEXT_ROOTS = Set.of("order", "cart", "product");
   static final int MAX_CONTEXT_BYTES = 8 * 1024;
 
@@ -61,7 +68,8 @@ public record Transactional(String id, Optional<String> subscriptionId, Optional
         throw ClientError.invalid("notification", "notification uses {{ " + root + " }}: pass it in context." + root);
       }
     }
-    return new Transactional(id.orElseGet(() -> Ids.random(12)), subscription, customer, step, context);
+    return new Transactional(id.orElseGet(() -> Ids.random(12)), subscription, customer, step, context,
+        Exemptions.parse(f, DEFAULT_EXEMPTIONS));
   }
 
   private static Automation.Step step(JsonObject notification, int ttl, Urgency urgency) {
@@ -71,13 +79,14 @@ public record Transactional(String id, Optional<String> subscriptionId, Optional
   /** What the run keeps of it ({@code def}): enough to send it on any instance. */
   JsonObject toStored() {
     return new JsonObject().put("id", id).put("notification", step.notification()).put("ttl", step.ttl())
-        .put("urgency", step.urgency().headerValue()).put("context", context);
+        .put("urgency", step.urgency().headerValue()).put("context", context)
+        .put("ignoreCap", exemptions.ignoreCap()).put("ignoreQuietHours", exemptions.ignoreQuietHours());
   }
 
   public static Transactional fromStored(JsonObject stored) {
     return new Transactional(stored.getString("id"), Optional.empty(), Optional.empty(), step(stored.getJsonObject("notification"),
         stored.getInteger("ttl"), Urgency.fromHeaderValue(stored.getString("urgency")).orElse(Urgency.HIGH)),
-        stored.getJsonObject("context", new JsonObject()));
+        stored.getJsonObject("context", new JsonObject()), Exemptions.fromJson(stored, DEFAULT_EXEMPTIONS));
   }
 
   /** The template roots the context gives. */

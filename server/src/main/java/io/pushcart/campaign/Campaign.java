@@ -1,5 +1,6 @@
 package io.pushcart.campaign;
 
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.webpush.Urgency;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,5 +18,6 @@ public record Campaign(
     Urgency urgency,
     Optional<String> topic,
     Timing timing,
+    Exemptions exemptions,
     Instant createdAt) {
 }

@@ -2,6 +2,7 @@ package io.pushcart.campaign;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.JsonFields;
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.webpush.Aes128GcmEncryptor;
 import io.pushcart.webpush.Topics;
@@ -30,7 +31,7 @@ final class CampaignRequest {
 
   /** The fields a definition has; a PATCH may give any of them. */
   static final List<String> FIELDS = List.of("name", "kind", "audience", "notification", "ttl", "urgency", "topic",
-      "sendAt", "localTime", "expiresAt");
+      "sendAt", "localTime", "expiresAt", "ignoreCap", "ignoreQuietHours");
 
   static Parsed parse(String siteId, String id, JsonObject body, Instant now) {
     JsonFields f = JsonFields.of(body);
@@ -65,7 +66,8 @@ final class CampaignRequest {
     if (bytes > WARN_PAYLOAD_BYTES) {
       warnings.add("the payload is " + bytes + " bytes; Firefox on Android refuses payloads above about 3 KB");
     }
-    return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, timing, now),
+    return new Parsed(new Campaign(id, siteId, name, kind, audience, notification, payload, ttl, urgency, topic, timing,
+        Exemptions.parse(f, Exemptions.NONE), now),
         List.copyOf(warnings));
   }
 }

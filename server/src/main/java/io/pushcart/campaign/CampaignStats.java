@@ -9,21 +9,24 @@ import java.util.List;
  * {@code expired} (the subscription is gone: 404/410, and it was deleted) or {@code lapsed} (not
  * sent because the campaign's {@code expiresAt} came first, or its local time had passed in the
  * subscriber's zone). {@code retried} counts retry attempts; {@code deferred}, messages held back
- * while their push service asked us to back off. {@code delivered}, {@code clicked} and
+ * while their push service asked us to back off; {@code held}, times a message waited for quiet
+ * hours to end (or, in an automation step, for room under a frequency cap). {@code delivered}, {@code clicked} and
  * {@code closed} come from service-worker receipts, once per subscriber. {@code suppressed}: messages
  * not sent, by reason — a personalized one that lacked a value ({@code missingData}) or was too
- * large ({@code tooLarge}); each also ends its subscriber's part of the campaign.
+ * large ({@code tooLarge}), one over a frequency cap ({@code capped}) or one that would expire
+ * while quiet hours held it ({@code quietHours}); each also ends its subscriber's part of the campaign.
  */
 public record CampaignStats(long targeted, long accepted, long failed, long expired, long lapsed, long retried,
-                            long deferred, long delivered, long clicked, long closed, java.util.Map<String, Long> suppressed) {
+                            long deferred, long held, long delivered, long clicked, long closed, java.util.Map<String, Long> suppressed) {
   /** The hash fields, in the order of the record's components. */
   public static final List<String> FIELDS = List.of(
       "stat:targeted", "stat:accepted", "stat:failed", "stat:expired", "stat:lapsed", "stat:retried", "stat:deferred",
-      "stat:delivered", "stat:clicked", "stat:closed");
+      "stat:held", "stat:delivered", "stat:clicked", "stat:closed");
 
   public JsonObject toJson() {
     return new JsonObject().put("targeted", targeted).put("accepted", accepted).put("failed", failed)
         .put("expired", expired).put("lapsed", lapsed).put("retried", retried).put("deferred", deferred)
+        .put("held", held)
         .put("delivered", delivered).put("clicked", clicked).put("closed", closed)
         .put("suppressed", new JsonObject(new java.util.LinkedHashMap<>(suppressed)));
   }

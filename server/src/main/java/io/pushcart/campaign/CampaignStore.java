@@ -1,5 +1,6 @@
 package io.pushcart.campaign;
 
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.redis.Scored;
@@ -98,6 +99,7 @@ public final class CampaignStore {
     t.sendAt().ifPresent(at -> fields.addAll(List.of("sendAt", at.toString())));
     t.localTime().ifPresent(time -> fields.addAll(List.of("localTime", t.localDate().map(d -> d + "T").orElse("") + time)));
     t.expiresAt().ifPresent(at -> fields.addAll(List.of("expiresAt", at.toString(), "expiresAtMs", String.valueOf(at.toEpochMilli()))));
+    c.exemptions().putJson(new JsonObject(), Exemptions.NONE).forEach(e -> fields.addAll(List.of(e.getKey(), e.getValue().toString())));
     return fields;
   }
 

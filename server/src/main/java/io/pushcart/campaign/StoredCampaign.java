@@ -1,5 +1,6 @@
 package io.pushcart.campaign;
 
+import io.pushcart.engagement.Exemptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ public record StoredCampaign(
     Optional<Instant> sendAt,
     Optional<String> localTime,
     Optional<Instant> expiresAt,
+    Exemptions exemptions,
     List<Wave> waves,
     List<Optional<String>> wavesFiredAt,
     CampaignStatus status,
@@ -49,6 +51,7 @@ public record StoredCampaign(
         opt(h, "sendAt").map(Instant::parse),
         opt(h, "localTime"),
         opt(h, "expiresAt").map(Instant::parse),
+        new Exemptions("true".equals(str(h, "ignoreCap")), "true".equals(str(h, "ignoreQuietHours"))),
         waves,
         IntStream.range(0, waves.size()).mapToObj(i -> opt(h, "wave:" + i + ":firedAt")).toList(),
         CampaignStatus.fromWire(str(h, "status")),
@@ -62,7 +65,7 @@ public record StoredCampaign(
         opt(h, "detailsDeletedAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
-            num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h)));
+            num(h, "stat:held"), num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h)));
   }
 
   /** {@code stat:suppressed:<reason>} counters: messages not sent, by reason (missingData, tooLarge). */
@@ -89,7 +92,7 @@ public record StoredCampaign(
     sendAt.ifPresent(t -> json.put("sendAt", t.toString()));
     localTime.ifPresent(t -> json.put("localTime", t));
     expiresAt.ifPresent(t -> json.put("expiresAt", t.toString()));
-    return json;
+    return exemptions.putJson(json, Exemptions.NONE);
   }
 
   public JsonObject toJson() {

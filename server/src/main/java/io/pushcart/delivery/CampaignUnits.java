@@ -102,8 +102,24 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
     }
 
     @Override
-    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
-      return progress.claimDue(unit, template.personalized());
+    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
+      return progress.claimDue(unit, template.personalized() ? ProgressStore.SUBSCRIBER_FIELDS.size()
+          : zones ? ProgressStore.ZONE_FIELDS : 0);
+    }
+
+    @Override
+    public boolean ignoresCap(ProgressStore.Claimed claimed) {
+      return campaign.exemptions().ignoreCap();
+    }
+
+    @Override
+    public boolean ignoresQuietHours(ProgressStore.Claimed claimed) {
+      return campaign.exemptions().ignoreQuietHours();
+    }
+
+    @Override
+    public boolean waitsWhenCapped() {
+      return false;
     }
 
     @Override

@@ -85,10 +85,12 @@ public final class DeliveryVerticle extends VerticleBase {
     int perWorker = Math.max(1, config.pushConcurrencyPerOrigin() / config.deliveryInstances());
     OriginLimiter limiter = new OriginLimiter(perWorker);
     SharedPauses pauses = new SharedPauses(redis, limiter, clock);
+    SiteStore sites = new SiteStore(redis, KeyVault.of(config.masterKey()));
+    EngagementGate gate = new EngagementGate(redis, sites);
     SendStep send = new SendStep(vertx, queue, new SubscriptionStore(redis),
-        new SiteSenders(new SiteStore(redis, KeyVault.of(config.masterKey())), crypto, clock), client, limiter, pauses,
+        new SiteSenders(sites, crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
-        cryptoWorkers, metrics, clock);
+        cryptoWorkers, metrics, gate, clock);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
         new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send, new ProgressStore(redis), new SiteNames(redis), clock);
     orphans = new OrphanSweep(redis);
@@ -110,6 +112,7 @@ public final class DeliveryVerticle extends VerticleBase {
       dispatchDueSteps();
     });
     vertx.setPeriodic(CampaignCache.MAX_AGE_MS, id -> campaignUnits.evictStale());
+    vertx.setPeriodic(EngagementGate.MAX_AGE_MS, id -> gate.evictStale());
     vertx.setPeriodic(PRUNE_EVERY_MS, id -> prune());
     QueueGauges gauges = new QueueGauges(redis);
     vertx.setPeriodic(GAUGES_EVERY_MS, id -> gauges.refresh(watch.sites(), clock.millis())

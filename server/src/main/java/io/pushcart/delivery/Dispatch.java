@@ -15,8 +15,28 @@ interface Dispatch {
 
   SendStep.Expiry expiry();
 
-  /** Claims the unit's messages still due for its attempt (marking them in flight), with their subscriptions. */
-  Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit);
+  /**
+   * Claims the unit's messages still due for its attempt (marking them in flight), with their
+   * subscriptions; with {@code zones}, each with its subscriber's fields up to its time zone at least.
+   */
+  Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones);
+
+  /** When a message can no longer be sent (a campaign's expiresAt, a step's TTL after it was due). */
+  default long expiresAt(ProgressStore.Claimed claimed) {
+    return expiry().atMillis();
+  }
+
+  /** Sent whatever the frequency caps say (and still counted): ignoreCap. */
+  boolean ignoresCap(ProgressStore.Claimed claimed);
+
+  /** Sent during quiet hours too: ignoreQuietHours. */
+  boolean ignoresQuietHours(ProgressStore.Claimed claimed);
+
+  /**
+   * Whether a message over a frequency cap waits for room (an automation step) rather than being
+   * dropped (a campaign's: MARKETING.md §6).
+   */
+  boolean waitsWhenCapped();
 
   /** The payload for one claimed subscriber, or why it is not sent. Runs on a crypto worker: no I/O. */
   Payload payload(ProgressStore.Claimed claimed);
@@ -29,7 +49,7 @@ interface Dispatch {
   /** Records a batch of outcomes, idempotently. */
   Future<?> record(List<Outcome> outcomes);
 
-  /** A message's bytes, or (bytes null) the reason it is suppressed (missingData, tooLarge). */
+  /** A message's bytes, or (bytes null) the reason it is suppressed (missingData, tooLarge, audience). */
   record Payload(byte[] bytes, String suppressed) {
     static Payload of(byte[] bytes) {
       return new Payload(bytes, null);

@@ -1,7 +1,7 @@
 package io.pushcart.delivery;
 
 /**
- * How one message to one subscriber ended this attempt. {@code RETRY} and {@code DEFER} carry when to try again;
+ * How one message to one subscriber ended this attempt. {@code RETRY}, {@code DEFER} and {@code HOLD} carry when to try again;
  * {@code FAILED} carries a short reason (status and the push service's words), kept per campaign.
  */
 record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis, String reason) {
@@ -12,7 +12,13 @@ record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis
     RETRY("retry"),
     /** Not sent: the push service asked us to back off. Waits like a retry, same attempt. */
     DEFER("defer"),
-    /** Not sent: its personalized message lacked a value or was too large ({@code reason}: missingData, tooLarge). */
+    /** Not sent: held back by quiet hours or a frequency cap until {@code retryAtMillis}. Same attempt. */
+    HOLD("hold"),
+    /**
+     * Not sent, for good ({@code reason}): its personalized message lacked a value or was too large
+     * (missingData, tooLarge), it was over a frequency cap (capped), or it would expire while held
+     * (quietHours, capped).
+     */
     SUPPRESSED("suppressed");
 
     final String wire;

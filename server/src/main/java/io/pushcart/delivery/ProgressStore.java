@@ -26,13 +26,12 @@ final class ProgressStore {
   /**
    * A subscriber claimed for sending, with its subscription (empty strings when it is gone).
    * {@code vapidKey}: the VAPID public key the subscription was made with ('' when not recorded).
-   * {@code subscriber}: its fields, when the message is personalized or has an audience (else null).
+   * {@code uncounted}: not counted against the site's frequency caps yet (never sent; lib.lua's
+   * uncounted). {@code subscriber}: its fields, when the message is personalized, has an audience
+   * or quiet hours read its time zone (else null).
    */
-  record Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey, StoredSubscriber subscriber) {
-    Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey) {
-      this(id, endpoint, p256dh, auth, vapidKey, null);
-    }
-
+  record Claimed(String id, String endpoint, String p256dh, String auth, String vapidKey, boolean uncounted,
+                 StoredSubscriber subscriber) {
     boolean gone() {
       return endpoint.isEmpty();
     }
@@ -40,14 +39,16 @@ final class ProgressStore {
 
   /** The subscription fields a personalized message or an audience check reads, after the four sending needs. */
   static final List<String> SUBSCRIBER_FIELDS = StoredSubscriber.FIELDS;
+  /** How many of {@link #SUBSCRIBER_FIELDS} hold a subscriber's time zone (its attributes). */
+  static final int ZONE_FIELDS = SUBSCRIBER_FIELDS.indexOf("attributes") + 1;
 
   /**
    * Claims the ids of a send unit that are still due for its attempt, and reads their
    * subscriptions, in one script call (mark_due.lua); the others already have an outcome, a
-   * later retry, or belong to another unit. With {@code subscribers}, each comes with the fields
-   * templates read.
+   * later retry, or belong to another unit. Each comes with the first {@code fields} of
+   * {@link #SUBSCRIBER_FIELDS} (0: none; all of them for a personalized message).
    */
-  Future<List<Claimed>> claimDue(WorkUnit.Send unit, boolean subscribers) {
+  Future<List<Claimed>> claimDue(WorkUnit.Send unit, int fields) {
     List<String> keys = new ArrayList<>(unit.ids().size() + 2);
     keys.add(Keys.campaign(unit.siteId(), unit.campaignId()));
     keys.add(Keys.campaignProgress(unit.siteId(), unit.campaignId()));
@@ -55,31 +56,31 @@ final class ProgressStore {
     List<String> args = new ArrayList<>(unit.ids().size() + 3);
     args.add(String.valueOf(unit.attempt()));
     args.add(unit.entryId());
-    args.add(subscribers ? String.join(" ", SUBSCRIBER_FIELDS) : "");
+    args.add(String.join(" ", SUBSCRIBER_FIELDS.subList(0, fields)));
     args.addAll(unit.ids());
-    return MARK_DUE.run(redis, keys, args).map(reply -> claimed(reply, 0, subscribers));
+    return MARK_DUE.run(redis, keys, args).map(reply -> claimed(reply, fields));
   }
 
   /**
-   * The claimed subscriptions of a mark script's reply (mark_due.lua, mark_step.lua) from index
-   * {@code from}: per id, the id, endpoint, p256dh, auth and vapidKey, then with {@code
-   * subscribers} the values of {@link #SUBSCRIBER_FIELDS}.
+   * The claimed subscriptions of a mark script's reply (mark_due.lua, mark_step.lua): per id, the
+   * id, endpoint, p256dh, auth, vapidKey and whether it is uncounted, then the values of the first
+   * {@code fields} of {@link #SUBSCRIBER_FIELDS}.
    */
-  static List<Claimed> claimed(Response reply, int from, boolean subscribers) {
-    int width = 5 + (subscribers ? SUBSCRIBER_FIELDS.size() : 0);
+  static List<Claimed> claimed(Response reply, int fields) {
+    int width = 6 + fields;
     List<Claimed> claimed = new ArrayList<>(reply.size() / width);
-    for (int i = from; i + width - 1 < reply.size(); i += width) {
-      StoredSubscriber fields = null;
-      if (subscribers) {
-        List<String> values = new ArrayList<>(SUBSCRIBER_FIELDS.size());
-        for (int j = 5; j < width; j++) {
+    for (int i = 0; i + width - 1 < reply.size(); i += width) {
+      StoredSubscriber subscriber = null;
+      if (fields > 0) {
+        List<String> values = new ArrayList<>(fields);
+        for (int j = 6; j < width; j++) {
           String v = reply.get(i + j).toString();
           values.add(v.isEmpty() ? null : v);
         }
-        fields = StoredSubscriber.of(values);
+        subscriber = StoredSubscriber.of(values);
       }
       claimed.add(new Claimed(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toString(),
-          reply.get(i + 3).toString(), reply.get(i + 4).toString(), fields));
+          reply.get(i + 3).toString(), reply.get(i + 4).toString(), !reply.get(i + 5).toString().isEmpty(), subscriber));
     }
     return claimed;
   }

@@ -3,6 +3,7 @@ package io.pushcart.delivery;
 import io.pushcart.automation.Automation;
 import io.pushcart.automation.AutomationStore;
 import io.pushcart.automation.Transactional;
+import io.pushcart.engagement.Exemptions;
 import io.pushcart.personalize.Personalization;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
@@ -91,7 +92,8 @@ final class RunUnits {
 
   /** What one run's step sends: its template, options and data, where its counters go. */
   private record StepOf(String runId, String generation, int step, Automation.Step definition, List<Automation.Step> steps,
-                        Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart) {
+                        Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart,
+                        Exemptions exemptions, long expiresAt) {
   }
 
   Future<Void> run(WorkUnit unit, StreamWorker.Lease lease) {
@@ -105,7 +107,8 @@ final class RunUnits {
       return queue.ack(unit);
     }
     List<Request> reads = new ArrayList<>();
-    runIds.forEach(id -> reads.add(Request.cmd(Command.HMGET).arg(Keys.run(site, id)).arg("automation").arg("data").arg("cart").arg("def")));
+    runIds.forEach(id -> reads.add(Request.cmd(Command.HMGET).arg(Keys.run(site, id)).arg("automation").arg("data").arg("cart").arg("def")
+        .arg("dueAt")));
     reads.add(SiteNames.read(site));
     return redis.batch(reads).compose(r -> {
       String siteName = SiteNames.name(r.get(runIds.size()));
@@ -139,10 +142,13 @@ final class RunUnits {
     }
     String cart = run.get(2) == null ? "" : run.get(2).toString();
     String runKey = Keys.run(site, m.runId());
+    // A step is stale once its TTL has passed since it fell due: held past that, it is not sent.
+    long dueAt = run.get(4) == null ? clock.millis() : Long.parseLong(run.get(4).toString());
     if (run.get(3) != null) { // a transactional push: its one message is in the run
       Transactional t = Transactional.fromStored(new JsonObject(run.get(3).toString()));
       return Future.succeededFuture(Optional.of(new StepOf(m.runId(), m.generation(), m.step(), t.step(), List.of(t.step()),
-          Optional.empty(), t.roots(), new JsonObject().put("notificationId", t.id()), runKey, cart)));
+          Optional.empty(), t.roots(), new JsonObject().put("notificationId", t.id()), runKey, cart, t.exemptions(),
+          dueAt + t.step().ttl() * 1000L)));
     }
     String automationId = run.get(0).toString();
     JsonObject data = new JsonObject(run.get(1) == null ? "{}" : run.get(1).toString());
@@ -155,8 +161,10 @@ final class RunUnits {
       Map<String, Object> roots = a.trigger().dataRoot == null ? Map.of() : Map.of(a.trigger().dataRoot, data.getMap());
       Future<Optional<Rule>> audience = a.audience().map(x -> x.resolve(site, segments).map(Optional::of))
           .orElse(Future.succeededFuture(Optional.empty()));
-      return audience.map(rule -> Optional.of(new StepOf(m.runId(), m.generation(), m.step(), a.steps().get(m.step() - 1), a.steps(),
-          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()), Keys.automation(site, a.id()), cart)));
+      Automation.Step step = a.steps().get(m.step() - 1);
+      return audience.map(rule -> Optional.of(new StepOf(m.runId(), m.generation(), m.step(), step, a.steps(),
+          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()), Keys.automation(site, a.id()), cart,
+          a.exemptions(), dueAt + step.ttl() * 1000L)));
     });
   }
 
@@ -215,7 +223,27 @@ final class RunUnits {
     }
 
     @Override
-    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit) {
+    public long expiresAt(ProgressStore.Claimed c) {
+      return stepOf(c.id()).expiresAt();
+    }
+
+    @Override
+    public boolean ignoresCap(ProgressStore.Claimed c) {
+      return stepOf(c.id()).exemptions().ignoreCap();
+    }
+
+    @Override
+    public boolean ignoresQuietHours(ProgressStore.Claimed c) {
+      return stepOf(c.id()).exemptions().ignoreQuietHours();
+    }
+
+    @Override
+    public boolean waitsWhenCapped() {
+      return true;
+    }
+
+    @Override
+    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
       List<String> keys = new ArrayList<>(1 + messages.size() * 4);
       keys.add(Keys.site(site, Keys.Part.RUN_DUE));
       List<String> args = new ArrayList<>(4 + messages.size() * 4);
@@ -227,7 +255,7 @@ final class RunUnits {
             Keys.subscription(site, m.subscriptionId())));
         args.addAll(List.of(m.runId(), m.generation(), String.valueOf(m.step()), m.subscriptionId()));
       }
-      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, 0, true));
+      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, ProgressStore.SUBSCRIBER_FIELDS.size()));
     }
 
     @Override

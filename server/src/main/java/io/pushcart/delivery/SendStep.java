@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
+import io.pushcart.engagement.Engagement;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -40,6 +41,7 @@ final class SendStep {
   private final EndpointPolicy endpoints;
   private final WorkerExecutor cryptoWorkers;
   private final DeliveryMetrics metrics;
+  private final EngagementGate gate;
   private final Clock clock;
   private final Vertx vertx;
   /**
@@ -52,7 +54,7 @@ final class SendStep {
 
   SendStep(Vertx vertx, WorkQueue queue, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
-           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, Clock clock) {
+           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, EngagementGate gate, Clock clock) {
     this.queue = queue;
     this.subscriptions = subscriptions;
     this.senders = senders;
@@ -63,6 +65,7 @@ final class SendStep {
     this.endpoints = endpoints;
     this.cryptoWorkers = cryptoWorkers;
     this.metrics = metrics;
+    this.gate = gate;
     this.clock = clock;
     this.vertx = vertx;
   }
@@ -81,9 +84,10 @@ final class SendStep {
   Future<Void> run(WorkUnit.Send unit, Dispatch dispatch, Supplier<Future<Boolean>> stillSending) {
     Expiry expiry = dispatch.expiry();
     Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, dispatch::record), stillSending, dispatch);
-    return dispatch.claim(unit)
+    return gate.rules(unit.siteId()).compose(rules -> dispatch.claim(unit, rules.rules().quietHours().isPresent())
         .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
+        .compose(targets -> gated(unit, rules, targets, dispatch)))
         .compose(targets -> senders.forKeys(unit.siteId(), targets.stream().filter(t -> t.settled() == null)
                 .map(Target::vapidKey).collect(java.util.stream.Collectors.toSet()))
             .compose(builders -> sendAll(run, targets, builders, dispatch)))
@@ -151,6 +155,35 @@ final class SendStep {
     } catch (ClientError | IllegalArgumentException e) {
       return new Target(c, c.id(), null, null, null, "", new Outcome(c.id(), Outcome.Kind.FAILED, attempt, 0, "endpoint no longer allowed"));
     }
+  }
+
+  /**
+   * The targets after the site's quiet hours and frequency caps ({@link EngagementGate}): a message
+   * held back gets its outcome instead of being sent. It waits until it may leave (a hold, or for
+   * a message sent before, such as a retry, a deferral), unless it would expire first or is a
+   * campaign's over a cap: then it is suppressed, with the reason.
+   */
+  private Future<List<Target>> gated(WorkUnit.Send unit, Engagement.OfSite rules, List<Target> targets, Dispatch dispatch) {
+    List<Target> open = targets.stream().filter(t -> t.settled() == null).toList();
+    if (open.isEmpty() || (rules.rules().quietHours().isEmpty() && !rules.rules().capped())) {
+      return Future.succeededFuture(targets);
+    }
+    int attempt = unit.attempt();
+    return gate.check(unit.siteId(), rules, open.stream().map(Target::claimed).toList(), dispatch, clock.millis()).map(held -> {
+      java.util.Map<Target, Outcome> outcomes = new java.util.IdentityHashMap<>();
+      for (int i = 0; i < open.size(); i++) {
+        EngagementGate.Held h = held.get(i);
+        if (h != null) {
+          ProgressStore.Claimed c = open.get(i).claimed();
+          boolean dropped = h.reason().equals(EngagementGate.CAPPED) && !dispatch.waitsWhenCapped();
+          outcomes.put(open.get(i), dropped || h.untilMillis() >= dispatch.expiresAt(c)
+              ? new Outcome(c.id(), Outcome.Kind.SUPPRESSED, attempt, 0, h.reason())
+              : new Outcome(c.id(), c.uncounted() ? Outcome.Kind.HOLD : Outcome.Kind.DEFER, attempt, h.untilMillis(), h.reason()));
+        }
+      }
+      return targets.stream().map(t -> outcomes.containsKey(t)
+          ? new Target(t.claimed(), t.id(), null, null, null, "", outcomes.get(t)) : t).toList();
+    });
   }
 
   private Future<Void> sendAll(Run run, List<Target> targets, Function<String, PushRequestBuilder> builders, Dispatch dispatch) {

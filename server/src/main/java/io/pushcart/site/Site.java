@@ -1,5 +1,6 @@
 package io.pushcart.site;
 
+import io.pushcart.engagement.Engagement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.List;
  * never rendered: {@link #toJson()} shows only what the site's owner may read back, and
  * {@link #toString()} only the id and name. {@code maxSubscriptions} is the most subscriptions
  * the site may hold (new registrations beyond it are refused), or null for no limit.
+ * {@code engagement}: its frequency caps, quiet hours and attribution window.
  */
 public record Site(
     String id,
@@ -25,7 +27,8 @@ public record Site(
     String secretKeyHash,
     String identitySecret,
     Instant createdAt,
-    Long maxSubscriptions) {
+    Long maxSubscriptions,
+    Engagement engagement) {
   /** A new site's time zone until its owner sets one. */
   public static final ZoneId UTC = ZoneId.of("UTC");
 
@@ -36,11 +39,17 @@ public record Site(
   /** The same site with another identity secret. */
   public Site withIdentitySecret(String secret) {
     return new Site(id, name, origins, vapidSubject, timezone, vapidPublicKey, vapidPrivateKey, secretKeyHash, secret, createdAt,
-        maxSubscriptions);
+        maxSubscriptions, engagement);
+  }
+
+  /** The same site with other engagement rules (frequency caps, quiet hours, attribution window). */
+  public Site withEngagement(Engagement rules) {
+    return new Site(id, name, origins, vapidSubject, timezone, vapidPublicKey, vapidPrivateKey, secretKeyHash, identitySecret, createdAt,
+        maxSubscriptions, rules);
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("name", name)
         .put("origins", new JsonArray(origins))
@@ -50,6 +59,8 @@ public record Site(
         .put("hasIdentitySecret", identitySecret != null)
         .put("maxSubscriptions", maxSubscriptions)
         .put("createdAt", createdAt.toString());
+    engagement.putJson(json);
+    return json;
   }
 
   @Override

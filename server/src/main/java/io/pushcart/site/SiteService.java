@@ -4,6 +4,7 @@ import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.common.TimeZones;
+import io.pushcart.engagement.Engagement;
 import io.pushcart.webpush.CryptoProvider;
 import io.pushcart.webpush.VapidKeys;
 import io.vertx.core.Future;
@@ -19,7 +20,8 @@ import java.util.Optional;
 public final class SiteService {
   /** Secret API keys start with this, so a leaked one is recognisable in a scan of code or logs. */
   static final String SECRET_PREFIX = "pcsk_";
-  static final List<String> UPDATABLE = List.of("name", "origins", "vapidSubject", "timezone", "maxSubscriptions");
+  static final List<String> UPDATABLE = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("name", "origins", "vapidSubject", "timezone", "maxSubscriptions"), Engagement.FIELDS.stream()).toList();
   /** The largest subscription quota accepted: far above any store, below what the checks' arithmetic holds. */
   static final long MAX_QUOTA = 1_000_000_000L;
 
@@ -44,7 +46,10 @@ public final class SiteService {
     }
   }
 
-  /** {@code POST /v1/sites}: {@code {name, origins, vapidSubject, timezone, maxSubscriptions}}. */
+  /**
+   * {@code POST /v1/sites}: {@code {name, origins, vapidSubject, timezone, maxSubscriptions}} and
+   * the engagement rules ({@code frequencyCap, quietHours, attributionWindow}).
+   */
   public Future<Created> create(JsonObject body) {
     JsonFields f = JsonFields.of(body);
     String name = f.requiredString("name", 200);
@@ -56,7 +61,7 @@ public final class SiteService {
     String secret = SECRET_PREFIX + Ids.random(32);
     Site site = new Site(Ids.random(12), name, origins, vapidSubject, timezone,
         keys.publicKeyBase64Url(), keys.privateKeyBase64Url(), Ids.sha256Hex(secret), Identity.newSecret(), clock.instant(),
-        maxSubscriptions(f).orElse(null));
+        maxSubscriptions(f).orElse(null), Engagement.update(Engagement.NONE, body));
     return store.create(site).map(v -> new Created(site, secret, site.identitySecret()));
   }
 
@@ -92,7 +97,8 @@ public final class SiteService {
     SiteRules.checkVapidSubject(vapidSubject);
     Site updated = new Site(site.id(), name, origins, vapidSubject, timezone(f).orElse(site.timezone()),
         site.vapidPublicKey(), site.vapidPrivateKey(), site.secretKeyHash(), site.identitySecret(), site.createdAt(),
-        body.containsKey("maxSubscriptions") ? maxSubscriptions(f).orElse(null) : site.maxSubscriptions());
+        body.containsKey("maxSubscriptions") ? maxSubscriptions(f).orElse(null) : site.maxSubscriptions(),
+        Engagement.update(site.engagement(), body));
     return store.update(updated).map(updated);
   }
 

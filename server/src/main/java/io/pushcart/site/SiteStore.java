@@ -1,5 +1,6 @@
 package io.pushcart.site;
 
+import io.pushcart.engagement.Engagement;
 import io.pushcart.redis.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +41,7 @@ public final class SiteStore {
     if (site.maxSubscriptions() != null) {
       hset.arg("maxSubscriptions").arg(site.maxSubscriptions());
     }
+    engagement(hset, new java.util.ArrayList<>(), site.engagement());
     return redis.send(hset)
         .compose(ok -> redis.send(Request.cmd(Command.SADD).arg(Keys.SITES).arg(site.id())))
         .mapEmpty();
@@ -47,7 +49,7 @@ public final class SiteStore {
 
   /**
    * Rewrites the fields a site's owner may change (name, origins, VAPID subject, time zone,
-   * subscription quota: absent when there is none).
+   * subscription quota, engagement rules: each absent when there is none).
    */
   public Future<Void> update(Site site) {
     String key = Keys.site(site.id(), Keys.Part.RECORD);
@@ -56,10 +58,40 @@ public final class SiteStore {
         .arg("origins").arg(new JsonArray(site.origins()).encode())
         .arg("vapidSubject").arg(site.vapidSubject())
         .arg("timezone").arg(site.timezone().getId());
+    List<String> absent = new java.util.ArrayList<>();
     if (site.maxSubscriptions() != null) {
-      return redis.send(hset.arg("maxSubscriptions").arg(site.maxSubscriptions())).mapEmpty();
+      hset.arg("maxSubscriptions").arg(site.maxSubscriptions());
+    } else {
+      absent.add("maxSubscriptions");
     }
-    return redis.send(hset).compose(ok -> redis.send(Request.cmd(Command.HDEL).arg(key).arg("maxSubscriptions"))).mapEmpty();
+    engagement(hset, absent, site.engagement());
+    Request hdel = Request.cmd(Command.HDEL).arg(key);
+    absent.forEach(hdel::arg);
+    return (absent.isEmpty() ? redis.send(hset) : redis.batch(List.of(hset, hdel)).map(r -> r.get(0))).mapEmpty();
+  }
+
+  /** The engagement rules' fields: set in {@code hset}, or (absent ones) named in {@code absent}. */
+  private static void engagement(Request hset, List<String> absent, Engagement rules) {
+    List<String> values = rules.stored();
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) != null) {
+        hset.arg(Engagement.FIELDS.get(i)).arg(values.get(i));
+      } else {
+        absent.add(Engagement.FIELDS.get(i));
+      }
+    }
+  }
+
+  /** A site's engagement rules and time zone, for the delivery workers (one HMGET). */
+  public Future<Engagement.OfSite> engagement(String siteId) {
+    Request hmget = Request.cmd(Command.HMGET).arg(Keys.site(siteId, Keys.Part.RECORD)).arg("timezone");
+    Engagement.FIELDS.forEach(hmget::arg);
+    return redis.send(hmget).map(r -> new Engagement.OfSite(r.get(0) == null ? Site.UTC : ZoneId.of(r.get(0).toString()),
+        Engagement.fromStored(str(r.get(1)), str(r.get(2)), str(r.get(3)))));
+  }
+
+  private static String str(Response r) {
+    return r == null ? null : r.toString();
   }
 
   /**
@@ -144,6 +176,7 @@ public final class SiteStore {
         hash.get("secretKeyHash").toString(),
         hash.containsKey("identitySecret") ? hash.get("identitySecret").toString() : null,
         Instant.parse(hash.get("createdAt").toString()),
-        hash.containsKey("maxSubscriptions") ? hash.get("maxSubscriptions").toLong() : null));
+        hash.containsKey("maxSubscriptions") ? hash.get("maxSubscriptions").toLong() : null,
+        Engagement.fromStored(str(hash.get("frequencyCap")), str(hash.get("quietHours")), str(hash.get("attributionWindow")))));
   }
 }

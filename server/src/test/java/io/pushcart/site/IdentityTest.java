@@ -135,7 +135,7 @@ class IdentityTest {
 
   private static Site site(String identitySecret) {
     return new Site("site12345678", "Shop", List.of("https://shop.example"), "mailto:ops@shop.example", Site.UTC,
-        "pub", "priv", "hash", identitySecret, Instant.EPOCH, null);
+        "pub", "priv", "hash", identitySecret, Instant.EPOCH, null, io.pushcart.engagement.Engagement.NONE);
   }
 
   private static void assertRefused(Runnable claim, String code) {

@@ -1,0 +1,143 @@
+package io.pushcart.delivery;
+
+import io.pushcart.engagement.Engagement;
+import io.pushcart.engagement.FrequencyCap;
+import io.pushcart.redis.Keys;
+import io.pushcart.redis.LuaScript;
+import io.pushcart.segment.Field;
+import io.pushcart.site.SiteStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A site's quiet hours and frequency caps, applied to a unit's claimed messages just before they
+ * are encrypted (docs/engagement.md). Quiet hours first, in each subscriber's own time zone (the
+ * site's when it has none): a message due inside them waits for their end, spread over the
+ * following minute. Then the caps, checked and counted for the rest in one take_caps.lua call.
+ * Both campaigns and automation steps come through here; what a held message becomes (waiting,
+ * or suppressed) is {@link SendStep}'s to decide. One worker's site rules are read at most once
+ * a {@link #MAX_AGE_MS}; confined to its event loop.
+ */
+final class EngagementGate {
+  private static final LuaScript TAKE = LuaScript.load("take_caps");
+  static final long MAX_AGE_MS = 1_000;
+  /** Messages released at the end of quiet hours are spread over this long after it. */
+  static final long SPREAD_MS = 60_000;
+  static final String QUIET_HOURS = "quietHours";
+  static final String CAPPED = "capped";
+
+  /** Why a message does not leave now, and when it may. */
+  record Held(long untilMillis, String reason) {
+  }
+
+  private record Cached(Future<Engagement.OfSite> rules, long readAtNanos) {
+  }
+
+  private final Redis redis;
+  private final SiteStore sites;
+  private final Map<String, Cached> cache = new HashMap<>();
+
+  EngagementGate(Redis redis, SiteStore sites) {
+    this.redis = redis;
+    this.sites = sites;
+  }
+
+  /** The site's rules as this worker last read them, at most {@link #MAX_AGE_MS} ago. */
+  Future<Engagement.OfSite> rules(String siteId) {
+    Cached cached = cache.get(siteId);
+    if (cached != null && System.nanoTime() - cached.readAtNanos() < MAX_AGE_MS * 1_000_000) {
+      return cached.rules();
+    }
+    Future<Engagement.OfSite> read = sites.engagement(siteId);
+    cache.put(siteId, new Cached(read, System.nanoTime()));
+    read.onFailure(err -> cache.remove(siteId));
+    return read;
+  }
+
+  void evictStale() {
+    long now = System.nanoTime();
+    cache.values().removeIf(c -> now - c.readAtNanos() > MAX_AGE_MS * 1_000_000);
+  }
+
+  /**
+   * For each of {@code claimed} (in order), null when it may leave now (and is counted against the
+   * caps, if it was not), else why and until when it is held.
+   */
+  Future<List<Held>> check(String siteId, Engagement.OfSite site, List<ProgressStore.Claimed> claimed, Dispatch dispatch,
+                           long now) {
+    Held[] held = new Held[claimed.size()];
+    Engagement rules = site.rules();
+    if (rules.quietHours().isPresent()) {
+      Instant at = Instant.ofEpochMilli(now);
+      Map<ZoneId, Optional<Instant>> ends = new HashMap<>(); // per zone: the few zones of a unit cost one computation each
+      for (int i = 0; i < held.length; i++) {
+        ProgressStore.Claimed c = claimed.get(i);
+        if (dispatch.ignoresQuietHours(c)) {
+          continue;
+        }
+        Optional<Instant> end = ends.computeIfAbsent(zoneOf(c, site.zone()), z -> rules.quietHours().get().endOfWindow(z, at));
+        if (end.isPresent()) {
+          held[i] = new Held(end.get().toEpochMilli() + spread(dispatch.subscriptionId(c)), QUIET_HOURS);
+        }
+      }
+    }
+    List<Integer> counted = new ArrayList<>();
+    for (int i = 0; i < held.length; i++) {
+      if (held[i] == null && claimed.get(i).uncounted() && rules.capped()) {
+        counted.add(i);
+      }
+    }
+    if (counted.isEmpty()) {
+      return Future.succeededFuture(Arrays.asList(held));
+    }
+    List<String> keys = new ArrayList<>(counted.size());
+    List<String> args = new ArrayList<>(counted.size() + 2);
+    args.add(String.valueOf(now));
+    args.add(rules.frequencyCap().stream().map(EngagementGate::cap).collect(Collectors.joining(" ")));
+    for (int i : counted) {
+      ProgressStore.Claimed c = claimed.get(i);
+      keys.add(Keys.subscription(siteId, dispatch.subscriptionId(c)));
+      args.add(dispatch.ignoresCap(c) ? "1" : "");
+    }
+    return TAKE.run(redis, keys, args).map(reply -> {
+      for (int k = 0; k < counted.size(); k++) {
+        long until = reply.get(k).toLong();
+        if (until > 0) {
+          held[counted.get(k)] = new Held(until, CAPPED);
+        }
+      }
+      return Arrays.asList(held);
+    });
+  }
+
+  private static String cap(FrequencyCap cap) {
+    return cap.max() + ":" + cap.per().toMillis();
+  }
+
+  /** The subscriber's own zone, or the site's when it has none (or one this JVM does not know). */
+  private static ZoneId zoneOf(ProgressStore.Claimed c, ZoneId site) {
+    if (c.subscriber() != null && c.subscriber().field(Field.Builtin.TIMEZONE) instanceof String zone) {
+      try {
+        return ZoneId.of(zone);
+      } catch (DateTimeException e) {
+        return site;
+      }
+    }
+    return site;
+  }
+
+  /** A subscription's place in the minute after quiet hours: fixed per subscription, even over it. */
+  static long spread(String subscriptionId) {
+    return Math.floorMod(subscriptionId.hashCode() * 0x9E3779B1L, SPREAD_MS);
+  }
+}
