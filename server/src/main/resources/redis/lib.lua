@@ -167,6 +167,17 @@ local function take_cap(sub, caps, now, force)
   return nil
 end
 
+-- The site's report (engagement/Report.java): one hash per day of the site's time zone (the caller
+-- names it), counters '<stat>' for the whole site and '<source>:<stat>' per campaign ('c:<id>'),
+-- automation ('a:<id>') or transactional pushes ('t'), kept REPORT_KEEP_SECONDS.
+local REPORT_KEEP_SECONDS = 400 * 24 * 3600
+local function report(key, source, stat, n)
+  if n == 0 then return end
+  redis.call('HINCRBY', key, stat, n)
+  if source ~= '' then redis.call('HINCRBY', key, source .. ':' .. stat, n) end
+  redis.call('EXPIRE', key, REPORT_KEEP_SECONDS)
+end
+
 -- Counters of several hashes moved in one script call, each written once at the end:
 -- add(hash, field, n) while recording, then write().
 local function ledger()

@@ -2,10 +2,12 @@
 -- re-run unit reports them) into their automations' per-step counters, and once every device's
 -- message of a run's step has ended, moves that run on: the next step is due its delay after this
 -- one was sent; after the last, or when every device was gone, the run ends.
--- KEYS[1] the site's retry zset, [2] the site's run due zset, then two per run: its hash, its
--- counters hash (the automation's; a transactional push's run)
+-- KEYS[1] the site's retry zset, [2] the site's run due zset, [3] the site's report hash of the
+-- day (accepted messages count there as 'sent'), then two per run: its hash, its counters hash
+-- (the automation's; a transactional push's run)
 -- ARGV[1] now epoch millis, then per run: run id, generation, step, the next step's delay in
--- millis ('' after the last step), how many outcomes follow, then those outcomes in groups of five
+-- millis ('' after the last step), its report source ('a:<automation id>', or 't' for a
+-- transactional push), how many outcomes follow, then those outcomes in groups of six
 -- as record_outcomes.lua takes them (the subscription id alone, not the message's name)
 -- Returns nothing useful (0).
 local now = ARGV[1]
@@ -18,23 +20,26 @@ local function counts(hash, field, n)
   if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
   if exists[hash] then add(hash, field, n) end
 end
-local a, k = 2, 3
+local a, k = 2, 4
 while a <= #ARGV do
   local run, automation = KEYS[k], KEYS[k + 1]
   k = k + 2
-  local run_id, gen, step, next_delay, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
-  a = a + 5
+  local run_id, gen, step, next_delay, source, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
+  a = a + 6
+  local accepted = 0
   local prefix = gen .. '.' .. step .. ':'
   local stat_prefix = 'step:' .. step .. ':'
   local last_id
-  for i = a, a + 5 * n - 1, 5 do
+  for i = a, a + 6 * n - 1, 6 do
     local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
     local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[1], STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id)
     if stat == 'suppressed' then counts(automation, stat_prefix .. 'suppressed:' .. reason, 1)
     elseif stat then counts(automation, stat_prefix .. stat, 1) end
+    if stat == 'accepted' then accepted = accepted + 1 end
     last_id = id
   end
-  a = a + 5 * n
+  a = a + 6 * n
+  report(KEYS[3], source, 'sent', accepted)
   local v = redis.call('HMGET', run, 'status', 'gen', 'step', 'phase', 'subs')
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
     local done, gone = true, true

@@ -14,6 +14,8 @@ import io.pushcart.event.EventService;
 import io.pushcart.event.EventStore;
 import io.pushcart.ratelimit.RateLimitStore;
 import io.pushcart.ratelimit.RateLimiter;
+import io.pushcart.engagement.Attribution;
+import io.pushcart.engagement.Report;
 import io.pushcart.redis.RedisConnector;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentService;
@@ -48,12 +50,14 @@ public final class Services {
   public final RateLimiter rateLimits;
   public final AutomationService automations;
   public final NotificationService notifications;
+  public final Report report;
 
   private Services(Vertx vertx, Redis redis, Config config, CryptoProvider crypto, Clock clock) {
     this.redis = redis;
     SubscriptionStore subscriptionStore = new SubscriptionStore(redis);
     this.sites = new SiteService(new SiteStore(redis, KeyVault.of(config.masterKey())), crypto, clock);
-    this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), clock);
+    this.report = new Report(redis, clock);
+    this.subscriptions = new SubscriptionService(subscriptionStore, new EndpointPolicy(config.extraPushHosts()), report, clock);
     SegmentStore segmentStore = new SegmentStore(redis);
     AudienceReader reader = new AudienceReader(redis);
     this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
@@ -80,7 +84,8 @@ public final class Services {
         return automations.runs.eraseRuns(site, customerId, subs);
       }
     });
-    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations.runs, clock);
+    this.events = new EventService(new EventStore(redis), subscriptionStore, new CustomerStore(redis), automations.runs,
+        new Attribution(redis), clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 

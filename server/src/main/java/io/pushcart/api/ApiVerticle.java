@@ -97,6 +97,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new JsonBodies(BODY_LIMIT));
     router.post("/v1/sites").handler(this::createSite);
     router.get("/v1/sites/:site").handler(this::getSite);
+    router.get("/v1/sites/:site/report").handler(this::getReport);
     router.patch("/v1/sites/:site").handler(this::updateSite);
     router.post("/v1/sites/:site/identity-secret").handler(this::rotateIdentitySecret);
     router.post("/v1/sites/:site/secret-key").handler(this::rotateSecretKey);
@@ -200,6 +201,12 @@ public final class ApiVerticle extends VerticleBase {
   /** A new VAPID key pair for new subscriptions; existing ones keep theirs until the snippet moves them. */
   private void rotateVapidKeys(RoutingContext ctx) {
     Replies.respond(ctx, secretSite(ctx).compose(sites::rotateVapidKeys).map(Reply::created));
+  }
+
+  /** {@code GET /v1/sites/{site}/report?from=&to=&interval=} (secret): engagement.Report. */
+  private void getReport(RoutingContext ctx) {
+    Replies.respond(ctx, secretSite(ctx).compose(site -> services.report.read(site, ctx.queryParams().get("from"),
+        ctx.queryParams().get("to"), ctx.queryParams().get("interval"))).map(Reply::ok));
   }
 
   private void getSite(RoutingContext ctx) {

@@ -122,7 +122,8 @@ public final class AutomationStore {
 
   /**
    * {@code stats} of MARKETING.md §4 from the counters: entered, active, exited by reason, and per
-   * step sent, accepted, failed, expired, held, delivered, clicked, closed and suppressed by reason.
+   * step sent, accepted, failed, expired, held, delivered, clicked, closed, suppressed by reason,
+   * and the orders attributed to it: conversions and revenue by currency.
    */
   static JsonObject stats(Stored s) {
     Map<String, Long> c = s.counters();
@@ -146,7 +147,8 @@ public final class AutomationStore {
           suppressed.put(k.substring((prefix + "suppressed:").length()), v);
         }
       });
-      steps.add(step.put("suppressed", suppressed));
+      steps.add(step.put("suppressed", suppressed).put("conversions", c.getOrDefault(prefix + "conversions", 0L))
+          .put("revenue", io.pushcart.campaign.CampaignStats.revenue(c, prefix)));
     }
     return new JsonObject().put("entered", c.getOrDefault("stat:entered", 0L)).put("active", c.getOrDefault("stat:active", 0L))
         .put("exited", exited).put("steps", steps);

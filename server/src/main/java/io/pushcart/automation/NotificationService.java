@@ -99,10 +99,16 @@ public final class NotificationService {
       }
       boolean ended = "ended".equals(run.get("status").toString());
       JsonObject stats = new JsonObject(); // the service worker's receipts, once per device
-      for (String stat : java.util.List.of("delivered", "clicked", "closed")) {
-        Response n = run.get("step:1:" + stat);
-        stats.put(stat, n == null ? 0 : n.toLong());
+      java.util.Map<String, Long> counters = new java.util.HashMap<>();
+      for (String key : run.getKeys()) {
+        if (key.startsWith("step:1:")) {
+          counters.put(key, run.get(key).toLong());
+        }
       }
+      for (String stat : java.util.List.of("delivered", "clicked", "closed", "conversions")) {
+        stats.put(stat, counters.getOrDefault("step:1:" + stat, 0L));
+      }
+      stats.put("revenue", io.pushcart.campaign.CampaignStats.revenue(counters, "step:1:"));
       return Future.succeededFuture(new JsonObject().put("id", id).put("status", ended ? "sent" : "sending")
           .put("createdAt", java.time.Instant.ofEpochMilli(Long.parseLong(run.get("startedAt").toString())).toString())
           .put("devices", devices).put("stats", stats));

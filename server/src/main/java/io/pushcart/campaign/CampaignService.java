@@ -42,7 +42,7 @@ public final class CampaignService {
     Instant now = clock.instant();
     CampaignRequest.Parsed parsed = CampaignRequest.parse(site.id(), Ids.random(12), body, now);
     Campaign campaign = parsed.campaign();
-    List<Wave> waves = campaign.timing().waves(site.timezone(), now);
+    List<Wave> waves = campaign.waves(site.timezone(), now);
     return checkSegment(site.id(), campaign.audience())
         .compose(v -> store.create(campaign, waves, !campaign.timing().scheduled(now)))
         .onSuccess(v -> announceWork.accept(site.id()))
@@ -77,7 +77,7 @@ public final class CampaignService {
       CampaignRequest.Parsed parsed = CampaignRequest.parse(site.id(), campaignId, merged, now);
       Campaign campaign = parsed.campaign();
       // A time moved to now (or sendAt removed) makes the one wave due at once: it fires on the next poll.
-      List<Wave> waves = campaign.timing().waves(site.timezone(), now);
+      List<Wave> waves = campaign.waves(site.timezone(), now);
       return checkSegment(site.id(), campaign.audience())
           .compose(v -> store.reschedule(campaign, waves))
           .onSuccess(refused -> announceWork.accept(site.id()))

@@ -28,7 +28,8 @@ public final class CampaignStore {
   private static final LuaScript RESCHEDULE = LuaScript.load("reschedule_campaign");
   private static final LuaScript CANCEL = LuaScript.load("cancel_campaign");
   /** The definition fields a rewrite may drop (given at creation, cleared by a PATCH). */
-  private static final List<String> OPTIONAL_FIELDS = List.of("topic", "sendAt", "localTime", "expiresAt", "expiresAtMs");
+  private static final List<String> OPTIONAL_FIELDS = List.of("topic", "sendAt", "localTime", "expiresAt", "expiresAtMs",
+      "ignoreCap", "ignoreQuietHours", "variants", "abTest");
 
   private final Redis redis;
   private final WorkIndex workIndex;
@@ -51,7 +52,8 @@ public final class CampaignStore {
     }
     CampaignStats.FIELDS.forEach(f -> fields.addAll(List.of(f, "0")));
     List<String> args = new ArrayList<>(List.of(c.id(), String.valueOf(c.createdAt().toEpochMilli()), WORK_GROUP));
-    args.addAll(dueTimes(now ? List.of() : waves));
+    args.add(now ? "1" : "0");
+    args.addAll(dueTimes(now ? waves.subList(1, waves.size()) : waves));
     args.addAll(fields);
     // The global active-site index is written first: should we stop between the two, a site is
     // polled that has no work, which is harmless; the reverse would strand the campaign.
@@ -100,7 +102,23 @@ public final class CampaignStore {
     t.localTime().ifPresent(time -> fields.addAll(List.of("localTime", t.localDate().map(d -> d + "T").orElse("") + time)));
     t.expiresAt().ifPresent(at -> fields.addAll(List.of("expiresAt", at.toString(), "expiresAtMs", String.valueOf(at.toEpochMilli()))));
     c.exemptions().putJson(new JsonObject(), Exemptions.NONE).forEach(e -> fields.addAll(List.of(e.getKey(), e.getValue().toString())));
+    c.variants().ifPresent(v -> {
+      JsonObject json = new JsonObject();
+      v.putJson(json);
+      json.forEach(e -> fields.addAll(List.of(e.getKey(), Json.encode(e.getValue()))));
+    });
     return fields;
+  }
+
+  /**
+   * Keeps an A/B test's decision, unless one was kept before (the first stands); the one kept.
+   * Written before the rest's first send unit exists.
+   */
+  public Future<JsonObject> keepAbResult(String siteId, String campaignId, JsonObject result) {
+    String key = Keys.campaign(siteId, campaignId);
+    return redis.send(Request.cmd(Command.HSETNX).arg(key).arg("abResult").arg(result.encode()))
+        .compose(set -> set.toInteger() == 1 ? Future.succeededFuture(result)
+            : redis.send(Request.cmd(Command.HGET).arg(key).arg("abResult")).map(r -> new JsonObject(r.toString())));
   }
 
   /** The waves' count, then their due epoch millis (create_campaign.lua, reschedule_campaign.lua). */

@@ -99,7 +99,13 @@ public record Notification(
    * twin on the device instead of showing twice, and a reused tag still alerts.
    */
   public String payload(String siteId, String campaignId) {
+    return payload(siteId, campaignId, Optional.empty());
+  }
+
+  /** The payload of one variant of a campaign: it also names the variant. */
+  public String payload(String siteId, String campaignId, Optional<String> variant) {
     JsonObject json = toJson();
+    variant.ifPresent(v -> json.put("variant", v));
     if (!json.containsKey("tag")) {
       json.put("tag", "pc-" + campaignId);
     }

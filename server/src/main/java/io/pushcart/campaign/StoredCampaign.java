@@ -1,5 +1,6 @@
 package io.pushcart.campaign;
 
+import io.pushcart.engagement.AbDecision;
 import io.pushcart.engagement.Exemptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +26,9 @@ public record StoredCampaign(
     Optional<String> localTime,
     Optional<Instant> expiresAt,
     Exemptions exemptions,
+    Optional<JsonArray> variantsJson,
+    Optional<JsonObject> abTestJson,
+    Optional<JsonObject> abResult,
     List<Wave> waves,
     List<Optional<String>> wavesFiredAt,
     CampaignStatus status,
@@ -52,6 +56,9 @@ public record StoredCampaign(
         opt(h, "localTime"),
         opt(h, "expiresAt").map(Instant::parse),
         new Exemptions("true".equals(str(h, "ignoreCap")), "true".equals(str(h, "ignoreQuietHours"))),
+        opt(h, "variants").map(JsonArray::new),
+        opt(h, "abTest").map(JsonObject::new),
+        opt(h, "abResult").map(JsonObject::new),
         waves,
         IntStream.range(0, waves.size()).mapToObj(i -> opt(h, "wave:" + i + ":firedAt")).toList(),
         CampaignStatus.fromWire(str(h, "status")),
@@ -65,7 +72,8 @@ public record StoredCampaign(
         opt(h, "detailsDeletedAt"),
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
-            num(h, "stat:held"), num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h)));
+            num(h, "stat:held"), num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h),
+            num(h, "stat:conversions"), CampaignStats.revenue(counters(h), "stat:"), variantStats(h, opt(h, "variants").map(JsonArray::new))));
   }
 
   /** {@code stat:suppressed:<reason>} counters: messages not sent, by reason (missingData, tooLarge). */
@@ -79,15 +87,69 @@ public record StoredCampaign(
     return out;
   }
 
+  /** {@code stat:v:<name>:<stat>} counters by variant, every variant listed (0 where none counted yet). */
+  private static java.util.Map<String, JsonObject> variantStats(Response h, Optional<JsonArray> variants) {
+    java.util.Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
+    variants.ifPresent(list -> list.forEach(v -> {
+      JsonObject counters = new JsonObject();
+      String name = ((JsonObject) v).getString("name");
+      CampaignStats.VARIANT_STATS.forEach(stat -> counters.put(stat, num(h, "stat:v:" + name + ":" + stat)));
+      out.put(name, counters.put("revenue", CampaignStats.revenue(counters(h), "stat:v:" + name + ":")));
+    }));
+    return out;
+  }
+
+  /** The hash's numeric counters ({@code stat:...}) by field. */
+  private static java.util.Map<String, Long> counters(Response h) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    for (String key : h.getKeys()) {
+      if (key.startsWith("stat:")) {
+        out.put(key, h.get(key).toLong());
+      }
+    }
+    return out;
+  }
+
   /** The audience, for evaluation at send time. */
   public Audience audience() {
     return Audience.parse(audienceJson);
   }
 
+  /** The variants with their payloads (empty for a campaign without), for sending. */
+  public Optional<Variants> variants(String siteId) {
+    return variantsJson.isEmpty() ? Optional.empty() : CampaignRequest.variants(siteId, id, definition());
+  }
+
+  /** The variant an A/B test chose for the rest of the audience, once decided. */
+  public Optional<String> sentToRest() {
+    return abResult.map(r -> r.getString("sentToRest"));
+  }
+
+  /**
+   * An A/B test's decision from the variants' counters now (engagement.AbDecision's method): the
+   * JSON kept as {@code abResult} — {@code winner} (null when none), {@code sentToRest},
+   * {@code decidedAt} and the evidence.
+   */
+  public JsonObject decideAbTest(Instant now) {
+    String metric = abTestJson.orElseThrow().getString("metric", "clicked");
+    String events = metric.equals("converted") ? "conversions" : "clicked";
+    List<AbDecision.Arm> arms = stats.variants().entrySet().stream()
+        .map(e -> new AbDecision.Arm(e.getKey(), e.getValue().getLong("accepted"), e.getValue().getLong(events))).toList();
+    AbDecision.Result r = AbDecision.decide(arms, metric);
+    return new JsonObject().put("winner", r.winner().orElse(null)).put("sentToRest", r.sentToRest())
+        .put("decidedAt", now.toString()).mergeIn(r.evidence());
+  }
+
   /** The definition as it was given (what a PATCH applies to). */
   JsonObject definition() {
     JsonObject json = new JsonObject().put("name", name).put("kind", kind).put("audience", audienceJson)
-        .put("notification", notification).put("ttl", ttl).put("urgency", urgency);
+        .put("ttl", ttl).put("urgency", urgency);
+    if (variantsJson.isPresent()) {
+      json.put("variants", variantsJson.get().copy());
+      abTestJson.ifPresent(t -> json.put("abTest", t.copy()));
+    } else {
+      json.put("notification", notification);
+    }
     topic.ifPresent(t -> json.put("topic", t));
     sendAt.ifPresent(t -> json.put("sendAt", t.toString()));
     localTime.ifPresent(t -> json.put("localTime", t));
@@ -121,6 +183,7 @@ public record StoredCampaign(
       }
       json.put("waves", list);
     }
+    abResult.ifPresent(r -> json.put("winner", r.getValue("winner")).put("abResult", r.copy()));
     return json.put("stats", stats.toJson());
   }
 

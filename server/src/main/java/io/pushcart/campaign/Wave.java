@@ -13,7 +13,10 @@ import java.util.List;
  * A {@code late} wave's time had already passed when the campaign was created: its subscribers
  * are counted as lapsed, never sent to.
  */
-public record Wave(Instant at, List<String> zones, boolean late) {
+public record Wave(Instant at, List<String> zones, boolean late, boolean rest) {
+  Wave(Instant at, List<String> zones, boolean late) {
+    this(at, zones, late, false);
+  }
 
   public boolean local() {
     return !zones.isEmpty();
@@ -24,13 +27,16 @@ public record Wave(Instant at, List<String> zones, boolean late) {
     if (!zones.isEmpty()) {
       json.put("zones", new JsonArray(zones));
     }
+    if (rest) {
+      json.put("rest", true);
+    }
     return late ? json.put("late", true) : json;
   }
 
   static Wave fromJson(JsonObject json) {
     JsonArray zones = json.getJsonArray("zones", new JsonArray());
     return new Wave(Instant.ofEpochMilli(json.getLong("at")), zones.stream().map(String::valueOf).toList(),
-        json.getBoolean("late", false));
+        json.getBoolean("late", false), json.getBoolean("rest", false));
   }
 
   static String encode(List<Wave> waves) {

@@ -44,6 +44,13 @@ final class CampaignCache {
     return read;
   }
 
+  /** The campaign as Redis holds it now (null when gone), past the cache; the cache keeps this read. */
+  Future<StoredCampaign> fresh(String siteId, String campaignId) {
+    Future<StoredCampaign> read = campaigns.find(siteId, campaignId).map(found -> found.orElse(null));
+    read.onSuccess(c -> byId.put(campaignId, new Cached(read, clock.millis())));
+    return read;
+  }
+
   /** Drops the entries too old to be used again (campaigns that ended keep none). */
   void evictStale() {
     long now = clock.millis();

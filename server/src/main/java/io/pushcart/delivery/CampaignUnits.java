@@ -2,6 +2,9 @@ package io.pushcart.delivery;
 
 import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.campaign.Variants;
+import java.util.HashMap;
+import java.util.Optional;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.personalize.Personalization;
 import io.vertx.core.json.JsonObject;
@@ -51,13 +54,69 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
       if (unit instanceof WorkUnit.Scan s) {
         return scan.run(s, campaign);
       }
-      MessageTemplate template = MessageTemplate.compile(new JsonObject(campaign.payload()), "notification.");
-      return (template.personalized() ? siteNames.of(unit.siteId()) : Future.succeededFuture(""))
-          // Asked as each message is about to leave: a cancel, a take-over or a shutdown stops the rest.
-          .compose(name -> send.run((WorkUnit.Send) unit, new CampaignDispatch(unit.siteId(), campaign, template, name),
-              () -> lease.mayContinue().compose(mine -> !mine
-                  ? Future.succeededFuture(false) : campaigns.get(unit.siteId(), unit.campaignId()).map(CampaignUnits::sending))));
+      // An A/B test's rest is sent only after the test was decided: read past the cache until it shows the choice.
+      boolean undecided = campaign.abTestJson().isPresent() && campaign.sentToRest().isEmpty();
+      return (undecided ? campaigns.fresh(unit.siteId(), unit.campaignId()) : Future.succeededFuture(campaign))
+          .compose(current -> send((WorkUnit.Send) unit, current == null ? campaign : current, lease));
     });
+  }
+
+  private Future<Void> send(WorkUnit.Send unit, StoredCampaign campaign, StreamWorker.Lease lease) {
+    Messages messages = new Messages(unit.siteId(), campaign);
+    return (messages.personalized() ? siteNames.of(unit.siteId()) : Future.succeededFuture(""))
+        // Asked as each message is about to leave: a cancel, a take-over or a shutdown stops the rest.
+        .compose(name -> send.run(unit, new CampaignDispatch(unit.siteId(), campaign, messages, name),
+            () -> lease.mayContinue().compose(mine -> !mine
+                ? Future.succeededFuture(false) : campaigns.get(unit.siteId(), unit.campaignId()).map(CampaignUnits::sending))));
+  }
+
+  /**
+   * What a campaign's messages say: one notification, or one per variant, each with its payload
+   * and template. Which variant a subscriber gets is {@link Variants#variantOf}'s to say.
+   */
+  private static final class Messages {
+    private final String campaignId;
+    private final Optional<Variants> variants;
+    private final Optional<String> sentToRest;
+    private final Map<String, MessageTemplate> templates = new HashMap<>();
+    private final Map<String, byte[]> payloads = new HashMap<>();
+
+    Messages(String siteId, StoredCampaign campaign) {
+      this.campaignId = campaign.id();
+      this.variants = campaign.variants(siteId);
+      this.sentToRest = campaign.sentToRest();
+      if (variants.isEmpty()) {
+        add("", campaign.payload());
+      } else {
+        variants.get().list().forEach(v -> add(v.name(), v.payload()));
+      }
+    }
+
+    private void add(String variant, String payload) {
+      templates.put(variant, MessageTemplate.compile(new JsonObject(payload), "notification."));
+      payloads.put(variant, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    boolean personalized() {
+      return templates.values().stream().anyMatch(MessageTemplate::personalized);
+    }
+
+    /** The subscriber's variant ('' without variants). Undecided for the rest (it cannot be): the first, as without a winner. */
+    String variantOf(String subscriptionId) {
+      if (variants.isEmpty()) {
+        return "";
+      }
+      Variants.Variant v = variants.get().variantOf(campaignId, subscriptionId, sentToRest);
+      return (v == null ? variants.get().list().get(0) : v).name();
+    }
+
+    MessageTemplate template(String variant) {
+      return templates.get(variant);
+    }
+
+    byte[] payload(String variant) {
+      return payloads.get(variant);
+    }
   }
 
   private static boolean sending(StoredCampaign campaign) {
@@ -76,17 +135,15 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
   private final class CampaignDispatch implements Dispatch {
     private final String siteId;
     private final StoredCampaign campaign;
-    private final MessageTemplate template;
+    private final Messages messages;
     private final String siteName;
-    private final byte[] payload;
     private final PushOptions options;
 
-    CampaignDispatch(String siteId, StoredCampaign campaign, MessageTemplate template, String siteName) {
+    CampaignDispatch(String siteId, StoredCampaign campaign, Messages messages, String siteName) {
       this.siteId = siteId;
       this.campaign = campaign;
-      this.template = template;
+      this.messages = messages;
       this.siteName = siteName;
-      this.payload = campaign.payload().getBytes(StandardCharsets.UTF_8);
       this.options = new PushOptions(campaign.ttl(), Urgency.fromHeaderValue(campaign.urgency()).orElse(Urgency.NORMAL),
           campaign.topic().orElse(null));
     }
@@ -103,7 +160,7 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
 
     @Override
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
-      return progress.claimDue(unit, template.personalized() ? ProgressStore.SUBSCRIBER_FIELDS.size()
+      return progress.claimDue(unit, messages.personalized() ? ProgressStore.SUBSCRIBER_FIELDS.size()
           : zones ? ProgressStore.ZONE_FIELDS : 0);
     }
 
@@ -124,13 +181,16 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
 
     @Override
     public Payload payload(ProgressStore.Claimed claimed) {
-      return !template.personalized() ? Payload.of(payload) : Payload.of(Personalization.payload(template,
+      String variant = messages.variantOf(claimed.id());
+      MessageTemplate template = messages.template(variant);
+      return !template.personalized() ? Payload.of(messages.payload(variant)) : Payload.of(Personalization.payload(template,
           claimed.subscriber() == null ? Map.of() : claimed.subscriber().toContext(claimed.id()), siteName, Map.of(), new JsonObject(), null));
     }
 
     @Override
-    public Future<?> record(List<Outcome> outcomes) {
-      return progress.record(siteId, campaign.id(), outcomes, clock.instant().toString());
+    public Future<?> record(List<Outcome> outcomes, String report) {
+      return progress.record(siteId, campaign.id(), outcomes, o -> messages.variantOf(o.subscriptionId()), report,
+          clock.instant().toString());
     }
   }
 }

@@ -4,6 +4,7 @@ import io.pushcart.automation.AutomationStore;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.common.Ids;
 import io.pushcart.config.Config;
+import io.pushcart.engagement.Report;
 import io.pushcart.redis.RedisConnector;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentStore;
@@ -90,9 +91,10 @@ public final class DeliveryVerticle extends VerticleBase {
     SendStep send = new SendStep(vertx, queue, new SubscriptionStore(redis),
         new SiteSenders(sites, crypto, clock), client, limiter, pauses,
         new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
-        cryptoWorkers, metrics, gate, clock);
-    CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(new CampaignStore(redis, activeSites), clock), queue,
-        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, clock), send, new ProgressStore(redis), new SiteNames(redis), clock);
+        cryptoWorkers, metrics, gate, new Report(redis, clock), clock);
+    CampaignStore campaignStore = new CampaignStore(redis, activeSites);
+    CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(campaignStore, clock), queue,
+        new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, campaignStore, clock), send, new ProgressStore(redis), new SiteNames(redis), clock);
     orphans = new OrphanSweep(redis);
     retention = new RetentionSweep(redis, Duration.ofDays(config.retentionDays()),
         Duration.ofDays(config.eventRetentionDays()), clock);

@@ -46,8 +46,8 @@ interface Dispatch {
     return claimed.id();
   }
 
-  /** Records a batch of outcomes, idempotently. */
-  Future<?> record(List<Outcome> outcomes);
+  /** Records a batch of outcomes, idempotently; accepted ones count as sent in {@code report} (the site's report hash of the day). */
+  Future<?> record(List<Outcome> outcomes, String report);
 
   /** A message's bytes, or (bytes null) the reason it is suppressed (missingData, tooLarge, audience). */
   record Payload(byte[] bytes, String suppressed) {

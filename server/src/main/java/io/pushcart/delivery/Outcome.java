@@ -30,15 +30,18 @@ record Outcome(String subscriptionId, Kind kind, int attempt, long retryAtMillis
 
   /**
    * Appends outcomes as the recording scripts take them (record_outcomes.lua, record_step.lua):
-   * five values each, subscription id, outcome, attempt, due epoch millis, reason.
+   * six values each, subscription id, outcome, attempt, due epoch millis, reason, and the variant
+   * of the message ({@code variant}'s answer; '' for none).
    */
-  static void appendTo(java.util.List<String> args, java.util.List<Outcome> outcomes) {
+  static void appendTo(java.util.List<String> args, java.util.List<Outcome> outcomes,
+                       java.util.function.Function<Outcome, String> variant) {
     for (Outcome o : outcomes) {
       args.add(o.subscriptionId());
       args.add(o.kind().wire);
       args.add(String.valueOf(o.attempt()));
       args.add(String.valueOf(o.retryAtMillis()));
       args.add(o.reason());
+      args.add(variant.apply(o));
     }
   }
 

@@ -85,14 +85,16 @@ final class ProgressStore {
     return claimed;
   }
 
-  /** Records outcomes; the campaign's status afterwards. */
-  Future<String> record(String siteId, String campaignId, List<Outcome> outcomes, String now) {
-    List<String> args = new ArrayList<>(2 + outcomes.size() * 5);
+  /** Records outcomes, each with its message's variant ('' for none); the campaign's status afterwards. */
+  Future<String> record(String siteId, String campaignId, List<Outcome> outcomes, java.util.function.Function<Outcome, String> variant,
+                        String report, String now) {
+    List<String> args = new ArrayList<>(2 + outcomes.size() * 6);
     args.add(campaignId);
     args.add(now);
-    Outcome.appendTo(args, outcomes);
+    Outcome.appendTo(args, outcomes, variant);
     return RECORD.run(redis, List.of(Keys.campaign(siteId, campaignId), Keys.campaignProgress(siteId, campaignId),
-            Keys.site(siteId, Keys.Part.RETRIES), Keys.campaignFailures(siteId, campaignId), Keys.site(siteId, Keys.Part.FINISHED)), args)
+            Keys.site(siteId, Keys.Part.RETRIES), Keys.campaignFailures(siteId, campaignId), Keys.site(siteId, Keys.Part.FINISHED),
+            report), args)
         .map(Response::toString);
   }
 }

@@ -272,7 +272,7 @@ final class RunUnits {
     }
 
     @Override
-    public Future<?> record(List<Outcome> outcomes) {
+    public Future<?> record(List<Outcome> outcomes, String report) {
       Map<String, List<Outcome>> byStep = new LinkedHashMap<>();
       for (Outcome o : outcomes) {
         Message m = byName.get(o.subscriptionId());
@@ -280,7 +280,7 @@ final class RunUnits {
         byStep.computeIfAbsent(m.stepKey(), k -> new ArrayList<>())
             .add(new Outcome(m.subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
       }
-      List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE)));
+      List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE), report));
       List<String> args = new ArrayList<>(List.of(String.valueOf(clock.millis())));
       byStep.forEach((key, list) -> {
         StepOf step = steps.get(key);
@@ -288,8 +288,8 @@ final class RunUnits {
         keys.add(step.counters());
         args.addAll(List.of(step.runId(), step.generation(), String.valueOf(step.step()),
             step.step() < step.steps().size() ? String.valueOf(step.steps().get(step.step()).delay().toMillis()) : "",
-            String.valueOf(list.size())));
-        Outcome.appendTo(args, list);
+            step.ids().containsKey("automationId") ? "a:" + step.ids().getString("automationId") : "t", String.valueOf(list.size())));
+        Outcome.appendTo(args, list, o -> "");
       });
       return RECORD.run(redis, keys, args);
     }

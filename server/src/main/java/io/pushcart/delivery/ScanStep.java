@@ -1,6 +1,9 @@
 package io.pushcart.delivery;
 
+import io.pushcart.campaign.CampaignStore;
 import io.pushcart.campaign.StoredCampaign;
+import io.pushcart.campaign.Variants;
+import java.util.Optional;
 import io.pushcart.campaign.Wave;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.SegmentStore;
@@ -23,9 +26,11 @@ final class ScanStep {
   private final AudienceReader reader;
   private final SegmentStore segments;
   private final WorkQueue queue;
+  private final CampaignStore campaigns;
   private final Clock clock;
 
-  ScanStep(AudienceReader reader, SegmentStore segments, WorkQueue queue, Clock clock) {
+  ScanStep(AudienceReader reader, SegmentStore segments, WorkQueue queue, CampaignStore campaigns, Clock clock) {
+    this.campaigns = campaigns;
     this.reader = reader;
     this.segments = segments;
     this.queue = queue;
@@ -43,9 +48,19 @@ final class ScanStep {
     Instant now = clock.instant();
     // Messages that may no longer go out are still counted, as lapsed: the stats say who was missed.
     boolean lapse = (wave != null && wave.late()) || campaign.expiresAt().filter(at -> !now.isBefore(at)).isPresent();
-    return campaign.audience().resolve(site, segments)
+    Optional<Variants> variants = campaign.abTestJson().isPresent() ? campaign.variants(site) : Optional.empty();
+    boolean rest = wave != null && wave.rest();
+    // The rest of an A/B test is decided as its scan starts, before any of its messages exists.
+    Future<Void> decided = rest && unit.from() == 0 && campaign.abResult().isEmpty()
+        ? campaigns.keepAbResult(site, campaign.id(), campaign.decideAbTest(now)).mapEmpty() : Future.succeededFuture();
+    return decided.compose(d -> campaign.audience().resolve(site, segments))
         .compose(rule -> reader.page(site, rule, now, zones, unit.from(), PAGE))
-        .compose(page -> queue.commitScan(unit, page.ids(), page.next(), lapse, now.toString()))
+        .compose(page -> {
+          // The test goes to its share of the audience; the rest wave meets the test's members again, and commit_scan skips them.
+          List<String> ids = variants.isPresent() && !rest
+              ? page.ids().stream().filter(id -> variants.get().inTest(campaign.id(), id)).toList() : page.ids();
+          return queue.commitScan(unit, ids, page.next(), lapse, now.toString());
+        })
         .mapEmpty();
   }
 }

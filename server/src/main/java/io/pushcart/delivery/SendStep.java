@@ -3,6 +3,7 @@ package io.pushcart.delivery;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Unavailable;
 import io.pushcart.engagement.Engagement;
+import io.pushcart.engagement.Report;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
@@ -42,6 +43,7 @@ final class SendStep {
   private final WorkerExecutor cryptoWorkers;
   private final DeliveryMetrics metrics;
   private final EngagementGate gate;
+  private final Report report;
   private final Clock clock;
   private final Vertx vertx;
   /**
@@ -54,7 +56,7 @@ final class SendStep {
 
   SendStep(Vertx vertx, WorkQueue queue, SubscriptionStore subscriptions, SiteSenders senders,
            PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
-           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, EngagementGate gate, Clock clock) {
+           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, EngagementGate gate, Report report, Clock clock) {
     this.queue = queue;
     this.subscriptions = subscriptions;
     this.senders = senders;
@@ -66,6 +68,7 @@ final class SendStep {
     this.cryptoWorkers = cryptoWorkers;
     this.metrics = metrics;
     this.gate = gate;
+    this.report = report;
     this.clock = clock;
     this.vertx = vertx;
   }
@@ -83,11 +86,19 @@ final class SendStep {
    */
   Future<Void> run(WorkUnit.Send unit, Dispatch dispatch, Supplier<Future<Boolean>> stillSending) {
     Expiry expiry = dispatch.expiry();
-    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx, dispatch::record), stillSending, dispatch);
-    return gate.rules(unit.siteId()).compose(rules -> dispatch.claim(unit, rules.rules().quietHours().isPresent())
+    return gate.rules(unit.siteId()).compose(rules -> run(unit, dispatch, stillSending, expiry, rules));
+  }
+
+  private Future<Void> run(WorkUnit.Send unit, Dispatch dispatch, Supplier<Future<Boolean>> stillSending, Expiry expiry,
+                           Engagement.OfSite rules) {
+    // Outcomes count in the report of the day they are recorded, in the site's zone.
+    Run run = new Run(unit, expiry, new OutcomeBuffer(vertx,
+        outcomes -> dispatch.record(outcomes, Report.key(unit.siteId(), rules.zone(), clock.instant()))), stillSending, dispatch,
+        rules.zone());
+    return dispatch.claim(unit, rules.rules().quietHours().isPresent())
         .onSuccess(claimed -> outcomesFailing = false) // Redis answers again
         .map(claimed -> claimed.stream().map(c -> target(c, unit.attempt(), expiry)).toList())
-        .compose(targets -> gated(unit, rules, targets, dispatch)))
+        .compose(targets -> gated(unit, rules, targets, dispatch))
         .compose(targets -> senders.forKeys(unit.siteId(), targets.stream().filter(t -> t.settled() == null)
                 .map(Target::vapidKey).collect(java.util.stream.Collectors.toSet()))
             .compose(builders -> sendAll(run, targets, builders, dispatch)))
@@ -106,9 +117,12 @@ final class SendStep {
     final OutcomeBuffer outcomes;
     final Supplier<Future<Boolean>> stillSending;
     final Dispatch dispatch;
+    final java.time.ZoneId zone;
     boolean broken;
 
-    Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending, Dispatch dispatch) {
+    Run(WorkUnit.Send unit, Expiry expiry, OutcomeBuffer outcomes, Supplier<Future<Boolean>> stillSending, Dispatch dispatch,
+        java.time.ZoneId zone) {
+      this.zone = zone;
       this.unit = unit;
       this.expiry = expiry;
       this.outcomes = outcomes;
@@ -253,7 +267,9 @@ final class SendStep {
             .compose(outcome -> outcome == null ? Future.succeededFuture() : record(run, outcome))
             .onComplete(x -> limiter.release(origin)))
         .compose(outcome -> outcome != null && outcome.kind() == Outcome.Kind.EXPIRED
-            ? subscriptions.deleteIfEndpoint(run.unit.siteId(), run.dispatch.subscriptionId(t.claimed()), t.endpoint().toString()).mapEmpty()
+            ? subscriptions.deleteIfEndpoint(run.unit.siteId(), run.dispatch.subscriptionId(t.claimed()), t.endpoint().toString())
+                .compose(deleted -> deleted ? report.count(run.unit.siteId(), run.zone, clock.instant(), "lost", 1)
+                    : Future.<Void>succeededFuture())
             : Future.<Void>succeededFuture());
   }
 

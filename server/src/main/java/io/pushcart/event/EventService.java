@@ -3,6 +3,7 @@ package io.pushcart.event;
 import io.pushcart.automation.AutomationRuns;
 import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
+import io.pushcart.engagement.Attribution;
 import io.pushcart.common.Ids;
 import io.pushcart.common.JsonFields;
 import io.pushcart.customer.CustomerStore;
@@ -41,10 +42,12 @@ public final class EventService {
   private final SubscriptionStore subscriptions;
   private final CustomerStore customers;
   private final AutomationRuns automations;
+  private final Attribution attribution;
   private final Clock clock;
 
   public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, AutomationRuns automations,
-                      Clock clock) {
+                      Attribution attribution, Clock clock) {
+    this.attribution = attribution;
     this.store = store;
     this.subscriptions = subscriptions;
     this.customers = customers;
@@ -191,9 +194,20 @@ public final class EventService {
       AutomationRuns.Event event = new AutomationRuns.Event(e.type().wire, ids, e.customerId(), e.occurredAt(), e.data());
       return automations.beforeRecording(site.id(), event).compose(alreadySent -> store.record(site.id(),
               new EventStore.Record(e.type(), ids, e.customerId().orElse(""), e.occurredAt(), e.data(), key, now))
-          .compose(recorded -> recorded ? automations.afterRecording(site.id(), event).map(new Result("recorded", alreadySent))
+          .compose(recorded -> recorded ? automations.afterRecording(site.id(), event)
+              .compose(v -> attribute(site, e, ids, now)).map(new Result("recorded", alreadySent))
               : Future.succeededFuture(new Result("duplicate", alreadySent))));
     }).onSuccess(result -> Metrics.event(e.type().wire, result.outcome()));
+  }
+
+  /** An order's conversion for the notification clicked before it, or a refund's subtraction (engagement.Attribution). */
+  private Future<Void> attribute(Site site, Event e, List<String> subscriptions, Instant now) {
+    return switch (e.type()) {
+      case ORDER_COMPLETED -> attribution.orderCompleted(site.id(), site.timezone(), subscriptions, e.data(), e.occurredAt(),
+          site.engagement().attributionWindow(), now).mapEmpty();
+      case ORDER_REFUNDED -> attribution.orderRefunded(site.id(), site.timezone(), e.data(), now).mapEmpty();
+      default -> Future.succeededFuture();
+    };
   }
 
   private Future<String> recordReceipt(Site site, Event e, Instant now) {
@@ -202,16 +216,16 @@ public final class EventService {
     if (e.data().containsKey("automationId")) {
       String automationId = e.data().getString("automationId");
       int step = e.data().getInteger("step");
-      return store.recordStepReceipt(site.id(), automationId, step, stat, subscriptionId, now).compose(n -> receipt(n,
+      return store.recordStepReceipt(site.id(), site.timezone(), automationId, step, stat, subscriptionId, now).compose(n -> receipt(n,
           "automation " + automationId, e.path() + "data.step", "step " + step + " of automation " + automationId, subscriptionId));
     }
     if (e.data().containsKey("notificationId")) {
       String notificationId = e.data().getString("notificationId");
-      return store.recordRunReceipt(site.id(), Transactional.runIdOf(notificationId), stat, subscriptionId, now).compose(n -> receipt(n,
+      return store.recordRunReceipt(site.id(), site.timezone(), Transactional.runIdOf(notificationId), stat, subscriptionId, now).compose(n -> receipt(n,
           "notification " + notificationId, e.path() + "subscriptionId", "notification " + notificationId, subscriptionId));
     }
     String campaignId = e.data().getString("campaignId");
-    return store.recordReceipt(site.id(), campaignId, stat, subscriptionId, now).compose(n -> receipt(n,
+    return store.recordReceipt(site.id(), site.timezone(), campaignId, stat, subscriptionId, now).compose(n -> receipt(n,
         "campaign " + campaignId, e.path() + "subscriptionId", "campaign " + campaignId, subscriptionId));
   }
 

@@ -1,5 +1,6 @@
 package io.pushcart.event;
 
+import io.pushcart.engagement.Report;
 import io.pushcart.redis.DeclaredKeys;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
@@ -12,6 +13,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -46,39 +48,40 @@ public final class EventStore {
    * 1 counted (and a delivery or click stamped on the subscription), 0 a repeat, -1 no such
    * campaign, -2 the campaign did not target the subscription.
    */
-  public Future<Long> recordReceipt(String siteId, String campaignId, String stat, String subscriptionId, Instant now) {
-    return recordReceipt(siteId, Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
-        Keys.campaignProgress(siteId, campaignId), subscriptionId, "stat:", stat, subscriptionId, now);
+  public Future<Long> recordReceipt(String siteId, ZoneId zone, String campaignId, String stat, String subscriptionId, Instant now) {
+    return recordReceipt(siteId, zone, Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
+        Keys.campaignProgress(siteId, campaignId), subscriptionId, "stat:", "c:" + campaignId, stat, subscriptionId, now);
   }
 
   /**
    * The same for a step of an automation: 1 counted, 0 a repeat, -1 no such automation, -2 that
    * step was never sent or the subscription does not exist.
    */
-  public Future<Long> recordStepReceipt(String siteId, String automationId, int step, String stat, String subscriptionId,
+  public Future<Long> recordStepReceipt(String siteId, ZoneId zone, String automationId, int step, String stat, String subscriptionId,
                                         Instant now) {
     String automation = Keys.automation(siteId, automationId);
-    return recordReceipt(siteId, automation, automation + ":receipts", automation, "step:" + step + ":sent", "step:" + step + ":",
-        stat, subscriptionId, now);
+    return recordReceipt(siteId, zone, automation, automation + ":receipts", automation, "step:" + step + ":sent", "step:" + step + ":",
+        "a:" + automationId, stat, subscriptionId, now);
   }
 
   /** The same for a transactional push, whose counters are in its run: 1 counted, 0 a repeat, -1 no such push, -2 not sent to it. */
-  public Future<Long> recordRunReceipt(String siteId, String runId, String stat, String subscriptionId, Instant now) {
+  public Future<Long> recordRunReceipt(String siteId, ZoneId zone, String runId, String stat, String subscriptionId, Instant now) {
     String run = Keys.run(siteId, runId);
     // The receipts set lives as long as an ended run is kept (lib.lua's RUN_KEEP_SECONDS).
-    return recordReceipt(siteId, run, run + ":receipts", run, "1.1:" + subscriptionId, "step:1:", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
+    return recordReceipt(siteId, zone, run, run + ":receipts", run, "1.1:" + subscriptionId, "step:1:", "t", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
         : redis.send(Request.cmd(Command.EXPIRE).arg(run + ":receipts").arg(30L * 24 * 3600)).map(n));
   }
 
-  private Future<Long> recordReceipt(String siteId, String counters, String receipts, String progress, String sentField,
-                                     String prefix, String stat, String subscriptionId, Instant now) {
+  private Future<Long> recordReceipt(String siteId, ZoneId zone, String counters, String receipts, String progress, String sentField,
+                                     String prefix, String source, String stat, String subscriptionId, Instant now) {
     List<String> guessed = switch (stat) {
       case "delivered" -> Bitmaps.time(siteId, "lastDeliveredAt");
       case "clicked" -> Bitmaps.time(siteId, "lastClickedAt");
       default -> List.of();
     };
-    return DeclaredKeys.run(redis, RECEIPT, List.of(counters, receipts, progress, Keys.subscription(siteId, subscriptionId)), guessed,
-        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId), prefix, sentField)).map(Response::toLong);
+    return DeclaredKeys.run(redis, RECEIPT, List.of(counters, receipts, progress, Keys.subscription(siteId, subscriptionId),
+            Report.key(siteId, zone, now)), guessed,
+        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId), prefix, sentField, source)).map(Response::toLong);
   }
 
   /** An event to record, with the subscriptions it concerns (resolved by the caller) and its idempotency key. */

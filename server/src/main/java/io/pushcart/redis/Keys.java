@@ -112,6 +112,22 @@ public final class Keys {
     return site(siteId) + "customer:";
   }
 
+  /**
+   * HASH: an order's attribution (engagement.Attribution): the counters it credited, their prefix,
+   * the variant, currency, revenue and what refunds left of it; expires 400 days after.
+   */
+  public static String attribution(String siteId, String orderId) {
+    return site(siteId) + "attribution:" + orderId;
+  }
+
+  /**
+   * HASH: the site's report counters of one day of its time zone (engagement.Report): {@code <stat>}
+   * and {@code <source>:<stat>}; expires 400 days after its last write.
+   */
+  public static String report(String siteId, java.time.LocalDate day) {
+    return site(siteId) + "report:" + day;
+  }
+
   /** HASH: a saved segment (name, rule, count, countedAt). */
   public static String segment(String siteId, String segmentId) {
     return site(siteId) + "segment:" + segmentId;

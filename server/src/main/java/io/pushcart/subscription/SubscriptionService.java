@@ -2,20 +2,24 @@ package io.pushcart.subscription;
 
 import io.pushcart.common.ClientError;
 import io.pushcart.common.Ids;
+import io.pushcart.engagement.Report;
 import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 
 /** Registering browsers' push subscriptions. */
 public final class SubscriptionService {
   private final SubscriptionStore store;
   private final EndpointPolicy policy;
   private final Clock clock;
+  private final Report report;
 
-  public SubscriptionService(SubscriptionStore store, EndpointPolicy policy, Clock clock) {
+  public SubscriptionService(SubscriptionStore store, EndpointPolicy policy, Report report, Clock clock) {
+    this.report = report;
     this.store = store;
     this.policy = policy;
     this.clock = clock;
@@ -46,7 +50,8 @@ public final class SubscriptionService {
   /** Unsubscribe: the subscription and its tag memberships are removed. */
   public Future<Void> delete(Site site, String id) {
     return checkedId(id).compose(v -> store.deleteIfEndpoint(site.id(), id, ""))
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(ClientError.notFound("subscription " + id)));
+        .compose(found -> found ? report.count(site, clock.instant(), "lost", 1)
+            : Future.failedFuture(ClientError.notFound("subscription " + id)));
   }
 
   /** What the site knows of one subscriber (never its keys). */
@@ -76,7 +81,9 @@ public final class SubscriptionService {
     // site's current one unless the snippet says otherwise (a subscription older than a rotation).
     String vapidKey = SubscriptionRequest.applicationServerKey(body).orElse(site.vapidPublicKey());
     Device device = Device.of(userAgent, URI.create(subscription.endpoint()));
-    return store.upsert(site.id(), subscription, device, clock.instant(), site.maxSubscriptions(), vapidKey)
-        .map(existed -> new Registered(subscription.id(), !existed));
+    Instant now = clock.instant();
+    return store.upsert(site.id(), subscription, device, now, site.maxSubscriptions(), vapidKey)
+        .compose(existed -> (existed ? Future.<Void>succeededFuture() : report.count(site, now, "gained", 1))
+            .map(new Registered(subscription.id(), !existed)));
   }
 }
