@@ -187,6 +187,7 @@ const CAMPAIGN = { ...PAYLOAD, tag: undefined, actions: [] };
 for (const [kind, payload, ids, tag] of [
   ['a campaign', CAMPAIGN, { campaignId: 'camp1' }, 'pushcart-camp1'],
   ['an automation step', AUTOMATION, { automationId: 'auto1', step: 2 }, 'pushcart-auto1-2'],
+  ['an automation step\'s variant', { ...AUTOMATION, variant: 'B', tag: 'pc-run1' }, { automationId: 'auto1', step: 2, variant: 'B' }, 'pc-run1'],
   ['a transactional push', TRANSACTIONAL, { notificationId: 'note1' }, 'pushcart-note1']
 ]) {
   test(`${kind}: the delivered, clicked and closed receipts carry ${Object.keys(ids).join(' and ')}, and its default tag is ${tag}`, async () => {

@@ -5,7 +5,8 @@
 -- lastClickedAt), if it still exists, for segments on engagement, and its time bitmaps follow; a
 -- click also becomes its lastClick, for attributing orders.
 -- An automation step's receipt is counted the same way, once per step and subscription, into the
--- automation's step counters. A campaign variant's receipt also counts for its variant.
+-- automation's step counters. A variant's receipt also counts for its variant: a campaign's as
+-- its progress recorded it, an automation step's as the message said.
 -- KEYS[1] campaign (or automation, or transactional push's run) hash, KEYS[2] its receipts set,
 -- KEYS[3] the hash that knows whom it was sent to (the campaign's progress, the push's run; an
 -- automation: KEYS[1], whose step must have been sent), KEYS[4] the subscription hash, KEYS[5]
@@ -14,7 +15,9 @@
 -- ARGV[1] stat name (delivered|clicked|closed), [2] subscription id, [3] now (ISO-8601),
 -- [4] the site's bitmap prefix, [5] the counter's prefix ('stat:', or 'step:<n>:'), [6] the field
 -- of KEYS[3] that must exist (the subscription's progress; for an automation 'step:<n>:sent' — and
--- the subscription must exist), [7] its report source ('c:<id>', 'a:<id>', 't')
+-- the subscription must exist), [7] its report source ('c:<id>', 'a:<id>', 't'), [8] the variant an
+-- automation step's message carried, as the service worker reports it ('' for none; counted only
+-- for a variant of that step that was sent)
 -- Returns 1 when counted, 0 for a repeat, -1 when there is no such campaign, -2 when the
 -- campaign did not target this subscription, or {-2, key, ...} (changing nothing) naming the
 -- bitmaps to add to KEYS.
@@ -46,6 +49,9 @@ redis.call('HINCRBY', KEYS[1], ARGV[5] .. ARGV[1], 1)
 -- A campaign variant's message keeps its variant with its outcome ('accepted:<variant>',
 -- record_outcomes.lua): the receipt counts for that variant too.
 local variant = string.match(sent, '^%a+:([%w_-]+)$')
+if not variant and ARGV[8] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[5] .. 'v:' .. ARGV[8] .. ':accepted') == 1 then
+  variant = ARGV[8]
+end
 if variant then redis.call('HINCRBY', KEYS[1], ARGV[5] .. 'v:' .. variant .. ':' .. ARGV[1], 1) end
 if ARGV[1] ~= 'closed' then report(KEYS[5], ARGV[7], ARGV[1], 1) end
 -- The last click is what an order is attributed to (engagement/Attribution.java): when, the

@@ -31,10 +31,14 @@ while a <= #ARGV do
   local stat_prefix = 'step:' .. step .. ':'
   local last_id
   for i = a, a + 6 * n - 1, 6 do
-    local id, outcome, attempt, due, reason = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+    local id, outcome, attempt, due, reason, variant = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
     local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[1], STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id)
     if stat == 'suppressed' then counts(automation, stat_prefix .. 'suppressed:' .. reason, 1)
     elseif stat then counts(automation, stat_prefix .. stat, 1) end
+    -- A step variant's final outcomes count for it too ('step:<n>:v:<variant>:<outcome>').
+    if stat and variant ~= '' and stat ~= 'retried' and stat ~= 'deferred' and stat ~= 'held' then
+      counts(automation, stat_prefix .. 'v:' .. variant .. ':' .. stat, 1)
+    end
     if stat == 'accepted' then accepted = accepted + 1 end
     last_id = id
   end

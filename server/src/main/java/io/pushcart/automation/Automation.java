@@ -3,6 +3,7 @@ package io.pushcart.automation;
 import io.pushcart.campaign.Audience;
 import io.pushcart.campaign.MessageOptions;
 import io.pushcart.campaign.Notification;
+import io.pushcart.campaign.Variants;
 import io.pushcart.common.ClientError;
 import io.pushcart.common.JsonFields;
 import io.pushcart.engagement.Exemptions;
@@ -32,8 +33,26 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
       "ignoreQuietHours");
   static final Set<String> ORDER_STATUSES = Set.of("shipped", "outForDelivery", "delivered", "delayed", "cancelled");
 
-  /** One message of the series: sent {@code delay} after the trigger (step 1) or the step before. */
-  public record Step(Duration delay, JsonObject notification, MessageTemplate template, int ttl, Urgency urgency) {
+  /**
+   * One message of the series: sent {@code delay} after the trigger (step 1) or the step before.
+   * With {@code variants}, each subscription gets one of them by weight (campaign.Variants), and
+   * {@code notification} and {@code template} are the first's.
+   */
+  public record Step(Duration delay, JsonObject notification, MessageTemplate template, int ttl, Urgency urgency,
+                     List<StepVariant> variants) {
+    public Step(Duration delay, JsonObject notification, MessageTemplate template, int ttl, Urgency urgency) {
+      this(delay, notification, template, ttl, urgency, List.of());
+    }
+
+    /** The variant the subscription gets at step {@code number} of automation {@code automationId}; null without variants. */
+    public StepVariant variantOf(String automationId, int number, String subscriptionId) {
+      return variants.isEmpty() ? null
+          : variants.get(Variants.byWeight(variants.stream().map(StepVariant::weight).toList(), automationId + "." + number, subscriptionId));
+    }
+  }
+
+  /** A variant of a step's message: its name (a key of the step's {@code variants} stats), weight and template. */
+  public record StepVariant(String name, int weight, JsonObject notification, MessageTemplate template) {
   }
 
   static Automation parse(String id, JsonObject body) {
@@ -74,23 +93,41 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
 
   private static Step step(JsonFields f, Trigger trigger, String path) {
     for (String key : f.json().fieldNames()) {
-      if (!Set.of("delay", "notification", "ttl", "urgency").contains(key)) {
-        throw ClientError.invalid(f.path(key), "a step has delay, notification, ttl and urgency; unknown field " + f.path(key));
+      if (!Set.of("delay", "notification", "variants", "ttl", "urgency").contains(key)) {
+        throw ClientError.invalid(f.path(key), "a step has delay, notification (or variants), ttl and urgency; unknown field "
+            + f.path(key));
       }
     }
     Duration delay = delay(f.requiredString("delay", 32), f.path("delay"));
-    JsonFields n = f.requiredObject("notification");
-    JsonObject notification = Notification.parse(n).toJson();
-    MessageTemplate template = MessageTemplate.compile(notification, path + ".notification.");
+    List<StepVariant> variants = List.of();
+    if (f.has("variants")) {
+      if (f.has("notification")) {
+        throw ClientError.invalid(f.path("notification"), "a step with variants has its notifications in them: leave out notification");
+      }
+      variants = Variants.items(f.optionalArray("variants").orElseThrow(), f.path("variants"), (name, weight, n) -> {
+        JsonObject notification = Notification.parse(n).toJson();
+        return new StepVariant(name, weight, notification, template(notification, n.path(""), trigger));
+      });
+    }
+    JsonObject notification = variants.isEmpty() ? Notification.parse(f.requiredObject("notification")).toJson()
+        : variants.get(0).notification();
+    MessageTemplate template = variants.isEmpty() ? template(notification, path + ".notification.", trigger) : variants.get(0).template();
+    int ttl = MessageOptions.ttl(f);
+    Urgency urgency = MessageOptions.urgency(f).orElse(Urgency.NORMAL);
+    return new Step(delay, notification, template, ttl, urgency, variants);
+  }
+
+  /** A step's notification as a template, checked: only the roots its trigger's messages have. {@code path} ends in a dot. */
+  private static MessageTemplate template(JsonObject notification, String path, Trigger trigger) {
+    MessageTemplate template = MessageTemplate.compile(notification, path);
+    String field = path.substring(0, path.length() - 1);
     for (String root : template.roots()) {
       if (!trigger.roots().contains(root)) {
-        throw ClientError.invalid(path + ".notification", path + ".notification uses {{ " + root + " }}, which a "
+        throw ClientError.invalid(field, field + " uses {{ " + root + " }}, which a "
             + trigger.wire + " message does not have; it has " + String.join(", ", trigger.roots().stream().sorted().toList()));
       }
     }
-    int ttl = MessageOptions.ttl(f);
-    Urgency urgency = MessageOptions.urgency(f).orElse(Urgency.NORMAL);
-    return new Step(delay, notification, template, ttl, urgency);
+    return template;
   }
 
   private static Duration delay(String text, String path) {
@@ -109,8 +146,18 @@ public record Automation(String id, String name, Trigger trigger, Optional<Audie
   /** The definition as stored and shown. */
   JsonObject toJson() {
     JsonArray steps = new JsonArray();
-    this.steps.forEach(s -> steps.add(new JsonObject().put("delay", s.delay().toString()).put("notification", s.notification().copy())
-        .put("ttl", s.ttl()).put("urgency", s.urgency().headerValue())));
+    this.steps.forEach(s -> {
+      JsonObject step = new JsonObject().put("delay", s.delay().toString());
+      if (s.variants().isEmpty()) {
+        step.put("notification", s.notification().copy());
+      } else {
+        JsonArray variants = new JsonArray();
+        s.variants().forEach(v -> variants.add(new JsonObject().put("name", v.name()).put("weight", v.weight())
+            .put("notification", v.notification().copy())));
+        step.put("variants", variants);
+      }
+      steps.add(step.put("ttl", s.ttl()).put("urgency", s.urgency().headerValue()));
+    });
     JsonObject json = new JsonObject().put("name", name).put("trigger", trigger.wire);
     audience.ifPresent(a -> json.put("audience", a.toJson()));
     json.put("steps", steps).put("enabled", enabled);

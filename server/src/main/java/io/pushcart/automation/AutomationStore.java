@@ -147,8 +147,20 @@ public final class AutomationStore {
           suppressed.put(k.substring((prefix + "suppressed:").length()), v);
         }
       });
-      steps.add(step.put("suppressed", suppressed).put("conversions", c.getOrDefault(prefix + "conversions", 0L))
-          .put("revenue", io.pushcart.campaign.CampaignStats.revenue(c, prefix)));
+      step.put("suppressed", suppressed).put("conversions", c.getOrDefault(prefix + "conversions", 0L))
+          .put("revenue", io.pushcart.campaign.CampaignStats.revenue(c, prefix));
+      List<Automation.StepVariant> variants = s.automation().steps().get(i - 1).variants();
+      if (!variants.isEmpty()) {
+        JsonObject byName = new JsonObject();
+        for (Automation.StepVariant v : variants) {
+          String at = prefix + "v:" + v.name() + ":";
+          JsonObject counters = new JsonObject();
+          io.pushcart.campaign.CampaignStats.VARIANT_STATS.forEach(stat -> counters.put(stat, c.getOrDefault(at + stat, 0L)));
+          byName.put(v.name(), counters.put("revenue", io.pushcart.campaign.CampaignStats.revenue(c, at)));
+        }
+        step.put("variants", byName);
+      }
+      steps.add(step);
     }
     return new JsonObject().put("entered", c.getOrDefault("stat:entered", 0L)).put("active", c.getOrDefault("stat:active", 0L))
         .put("exited", exited).put("steps", steps);

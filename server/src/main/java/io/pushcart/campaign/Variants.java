@@ -57,18 +57,35 @@ public record Variants(List<Variant> list, Optional<AbTest> abTest) {
       }
       return Optional.empty();
     }
-    JsonArray list = array.get();
+    List<Variant> variants = items(array.get(), "variants", (name, weight, n) -> {
+      Variant parsed = new Variant(name, weight, Notification.parse(n), null);
+      return new Variant(name, weight, parsed.notification(), payload.apply(n, parsed));
+    });
+    return Optional.of(new Variants(List.copyOf(variants), f.optionalObject("abTest").map(Variants::abTest)));
+  }
+
+  /** Makes one variant of its checked name, weight and notification fields. */
+  public interface Item<T> {
+    T make(String name, int weight, JsonFields notification);
+  }
+
+  /**
+   * The items of a {@code variants} list at {@code path} (a campaign's, or an automation step's),
+   * checked one way: 2 to 5 objects {name, weight, notification}, names of letters, digits, _ and
+   * - (at most 32) each used once, weights 1 to 100 (default 1).
+   */
+  public static <T> List<T> items(JsonArray list, String path, Item<T> item) {
     if (list.size() < MIN || list.size() > MAX) {
-      throw ClientError.invalid("variants", "variants must hold " + MIN + " to " + MAX + " variants {name, weight, notification}");
+      throw ClientError.invalid(path, path + " must hold " + MIN + " to " + MAX + " variants {name, weight, notification}");
     }
-    List<Variant> variants = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
-      String path = "variants[" + i + "]";
+      String at = path + "[" + i + "]";
       if (!(list.getValue(i) instanceof JsonObject o)) {
-        throw ClientError.invalid(path, path + " must be an object {name, weight, notification}");
+        throw ClientError.invalid(at, at + " must be an object {name, weight, notification}");
       }
-      JsonFields v = JsonFields.at(o, path + ".");
+      JsonFields v = JsonFields.at(o, at + ".");
       for (String key : o.fieldNames()) {
         if (!Set.of("name", "weight", "notification").contains(key)) {
           throw ClientError.invalid(v.path(key), "a variant has name, weight and notification; unknown field " + v.path(key));
@@ -82,11 +99,25 @@ public record Variants(List<Variant> list, Optional<AbTest> abTest) {
         throw ClientError.invalid(v.path("name"), "two variants are named " + name + ": each needs its own name");
       }
       int weight = v.optionalLong("weight", 1, 100).orElse(1L).intValue();
-      JsonFields n = v.requiredObject("notification");
-      Variant parsed = new Variant(name, weight, Notification.parse(n), null);
-      variants.add(new Variant(name, weight, parsed.notification(), payload.apply(n, parsed)));
+      out.add(item.make(name, weight, v.requiredObject("notification")));
     }
-    return Optional.of(new Variants(List.copyOf(variants), f.optionalObject("abTest").map(Variants::abTest)));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Which of variants with these weights the subscription gets, within {@code scope} (a campaign
+   * id, an automation step): fixed by a hash of both, spread by weight. The index.
+   */
+  public static int byWeight(List<Integer> weights, String scope, String subscriptionId) {
+    int total = weights.stream().mapToInt(Integer::intValue).sum();
+    double at = unit(scope, "variant", subscriptionId) * total;
+    for (int i = 0; i < weights.size(); i++) {
+      at -= weights.get(i);
+      if (at < 0) {
+        return i;
+      }
+    }
+    return weights.size() - 1;
   }
 
   private static AbTest abTest(JsonFields t) {
@@ -138,15 +169,7 @@ public record Variants(List<Variant> list, Optional<AbTest> abTest) {
     if (!inTest(campaignId, subscriptionId)) {
       return sentToRest.map(this::named).orElse(null);
     }
-    int total = list.stream().mapToInt(Variant::weight).sum();
-    double at = unit(campaignId, "variant", subscriptionId) * total;
-    for (Variant v : list) {
-      at -= v.weight();
-      if (at < 0) {
-        return v;
-      }
-    }
-    return list.get(list.size() - 1);
+    return list.get(byWeight(list.stream().map(Variant::weight).toList(), campaignId, subscriptionId));
   }
 
   public Variant named(String name) {

@@ -266,9 +266,17 @@ final class RunUnits {
       if (step.audience().isPresent() && (subscriber == null || !step.audience().get().matches(subscriber, clock.instant()))) {
         return Payload.suppressed("audience");
       }
-      return Payload.of(Personalization.payload(step.definition().template(),
+      Automation.StepVariant variant = variantOf(step, subscriptionId);
+      return Payload.of(Personalization.payload(variant == null ? step.definition().template() : variant.template(),
           subscriber == null ? Map.of() : subscriber.toContext(subscriptionId), siteName, step.roots(),
-          step.ids().copy().put("renotify", true).put("siteId", site), "pc-" + step.runId()));
+          variant == null ? step.ids().copy().put("renotify", true).put("siteId", site)
+              : step.ids().copy().put("renotify", true).put("siteId", site).put("variant", variant.name()), "pc-" + step.runId()));
+    }
+
+    /** The step's variant for the subscription (null when the step has none): Automation.Step's choice. */
+    private Automation.StepVariant variantOf(StepOf step, String subscriptionId) {
+      return step.ids().containsKey("automationId")
+          ? step.definition().variantOf(step.ids().getString("automationId"), step.step(), subscriptionId) : null;
     }
 
     @Override
@@ -289,7 +297,10 @@ final class RunUnits {
         args.addAll(List.of(step.runId(), step.generation(), String.valueOf(step.step()),
             step.step() < step.steps().size() ? String.valueOf(step.steps().get(step.step()).delay().toMillis()) : "",
             step.ids().containsKey("automationId") ? "a:" + step.ids().getString("automationId") : "t", String.valueOf(list.size())));
-        Outcome.appendTo(args, list, o -> "");
+        Outcome.appendTo(args, list, o -> {
+          Automation.StepVariant v = variantOf(step, o.subscriptionId());
+          return v == null ? "" : v.name();
+        });
       });
       return RECORD.run(redis, keys, args);
     }

@@ -49,7 +49,11 @@ final class EventData {
   static void check(EventType type, JsonObject data, String path) {
     if (type.receiptStat().isPresent()) {
       if (data.containsKey("automationId")) {
-        check(data, List.of(new Spec("automationId", Kind.TEXT, true), new Spec("step", Kind.COUNT, true)), path);
+        check(data, List.of(new Spec("automationId", Kind.TEXT, true), new Spec("step", Kind.COUNT, true),
+            new Spec("variant", Kind.TEXT, false)), path);
+        if (data.getValue("variant") instanceof String v && !v.matches("[A-Za-z0-9_-]{1,32}")) {
+          throw ClientError.invalid(path + ".variant", path + ".variant is the name of the step's variant the message carried");
+        }
         if (data.getValue("step") instanceof Number n && (n.intValue() < 1 || n.intValue() > 10)) {
           throw ClientError.invalid(path + ".step", path + ".step must be the step's number, 1 to 10");
         }

@@ -216,7 +216,8 @@ public final class EventService {
     if (e.data().containsKey("automationId")) {
       String automationId = e.data().getString("automationId");
       int step = e.data().getInteger("step");
-      return store.recordStepReceipt(site.id(), site.timezone(), automationId, step, stat, subscriptionId, now).compose(n -> receipt(n,
+      return store.recordStepReceipt(site.id(), site.timezone(), automationId, step, e.data().getString("variant", ""), stat,
+              subscriptionId, now).compose(n -> receipt(n,
           "automation " + automationId, e.path() + "data.step", "step " + step + " of automation " + automationId, subscriptionId));
     }
     if (e.data().containsKey("notificationId")) {

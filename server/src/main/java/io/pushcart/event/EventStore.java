@@ -50,30 +50,30 @@ public final class EventStore {
    */
   public Future<Long> recordReceipt(String siteId, ZoneId zone, String campaignId, String stat, String subscriptionId, Instant now) {
     return recordReceipt(siteId, zone, Keys.campaign(siteId, campaignId), Keys.campaignReceipts(siteId, campaignId),
-        Keys.campaignProgress(siteId, campaignId), subscriptionId, "stat:", "c:" + campaignId, stat, subscriptionId, now);
+        Keys.campaignProgress(siteId, campaignId), subscriptionId, "stat:", "c:" + campaignId, "", stat, subscriptionId, now);
   }
 
   /**
    * The same for a step of an automation: 1 counted, 0 a repeat, -1 no such automation, -2 that
    * step was never sent or the subscription does not exist.
    */
-  public Future<Long> recordStepReceipt(String siteId, ZoneId zone, String automationId, int step, String stat, String subscriptionId,
-                                        Instant now) {
+  public Future<Long> recordStepReceipt(String siteId, ZoneId zone, String automationId, int step, String variant, String stat,
+                                        String subscriptionId, Instant now) {
     String automation = Keys.automation(siteId, automationId);
     return recordReceipt(siteId, zone, automation, automation + ":receipts", automation, "step:" + step + ":sent", "step:" + step + ":",
-        "a:" + automationId, stat, subscriptionId, now);
+        "a:" + automationId, variant, stat, subscriptionId, now);
   }
 
   /** The same for a transactional push, whose counters are in its run: 1 counted, 0 a repeat, -1 no such push, -2 not sent to it. */
   public Future<Long> recordRunReceipt(String siteId, ZoneId zone, String runId, String stat, String subscriptionId, Instant now) {
     String run = Keys.run(siteId, runId);
     // The receipts set lives as long as an ended run is kept (lib.lua's RUN_KEEP_SECONDS).
-    return recordReceipt(siteId, zone, run, run + ":receipts", run, "1.1:" + subscriptionId, "step:1:", "t", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
+    return recordReceipt(siteId, zone, run, run + ":receipts", run, "1.1:" + subscriptionId, "step:1:", "t", "", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
         : redis.send(Request.cmd(Command.EXPIRE).arg(run + ":receipts").arg(30L * 24 * 3600)).map(n));
   }
 
   private Future<Long> recordReceipt(String siteId, ZoneId zone, String counters, String receipts, String progress, String sentField,
-                                     String prefix, String source, String stat, String subscriptionId, Instant now) {
+                                     String prefix, String source, String variant, String stat, String subscriptionId, Instant now) {
     List<String> guessed = switch (stat) {
       case "delivered" -> Bitmaps.time(siteId, "lastDeliveredAt");
       case "clicked" -> Bitmaps.time(siteId, "lastClickedAt");
@@ -81,7 +81,8 @@ public final class EventStore {
     };
     return DeclaredKeys.run(redis, RECEIPT, List.of(counters, receipts, progress, Keys.subscription(siteId, subscriptionId),
             Report.key(siteId, zone, now)), guessed,
-        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId), prefix, sentField, source)).map(Response::toLong);
+        List.of(stat, subscriptionId, now.toString(), Keys.bitmapPrefix(siteId), prefix, sentField, source, variant))
+        .map(Response::toLong);
   }
 
   /** An event to record, with the subscriptions it concerns (resolved by the caller) and its idempotency key. */

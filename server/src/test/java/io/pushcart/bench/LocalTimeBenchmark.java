@@ -114,7 +114,7 @@ public final class LocalTimeBenchmark {
    * Writes the subscriptions straight through the server's own store (the same script the API
    * runs), many in flight at once: a million through HTTP would take most of the run.
    */
-  private static void load(String redisUrl, String siteId, int n, String pushBase, Instant now) throws Exception {
+  static void load(String redisUrl, String siteId, int n, String pushBase, Instant now) throws Exception {
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8).setMaxPoolWaiting(100_000));
     SubscriptionStore store = new SubscriptionStore(redis);
