@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class EngagementBenchmark {
-  private static final int ROUNDS = 3;
+  private static final int ROUNDS = 5;
 
   private EngagementBenchmark() {
   }

@@ -2,9 +2,9 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
@@ -14,7 +14,6 @@ import io.pushcart.testkit.ReceivedPush;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -34,26 +33,22 @@ import org.junit.jupiter.api.Test;
 class AbTestDeliveryTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-07-01T09:00:00Z"));
   private static final int AUDIENCE = 600;
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart server;
   private static RedisProbe redis;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("ab-tests"), env, DeliveryMetrics.NONE, CLOCK);
-    redis = new RedisProbe(server.redisUrl());
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    server = stack.server;
+    redis = stack.redis;
   }
 
   @AfterAll
   static void stop() {
-    redis.close();
-    server.close();
-    push.close();
+    stack.close();
   }
 
   /** Subscription id by push token. */
@@ -89,13 +84,6 @@ class AbTestDeliveryTest {
     return out;
   }
 
-  private static void click(TestSite site, String subscriptionId, String campaignId) {
-    Reply r = server.api().postWithHeaders("/v1/sites/" + site.id() + "/events",
-        Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), new JsonObject().put("subscriptionId", subscriptionId)
-            .put("type", "notification.clicked").put("data", new JsonObject().put("campaignId", campaignId)).encode());
-    assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
-  }
-
   /**
    * Runs the test: the test share receives its variants, of whom every {@code everyA}-th A
    * receiver and every {@code everyB}-th B receiver clicks; then the rest is sent. The campaign at the end.
@@ -113,12 +101,12 @@ class AbTestDeliveryTest {
       boolean isA = e.getValue().equals("A");
       int n = isA ? a++ : b++;
       if (n % (isA ? everyA : everyB) == 0) {
-        click(site, ids.get(e.getKey()), id);
+        site.receipt(ids.get(e.getKey()), "notification.clicked", new JsonObject().put("campaignId", id));
       }
     }
     assertThat(site.campaign(id).json().getString("status")).isEqualTo("sending");
     CLOCK.advance(Duration.ofHours(2));
-    JsonObject done = site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    JsonObject done = site.awaitCompleted(id);
     Map<String, String> all = variantsReceived(people);
     assertThat(all).hasSize(AUDIENCE);
     all.forEach((token, variant) -> {
@@ -200,7 +188,7 @@ class AbTestDeliveryTest {
     body.remove("abTest");
     body.getJsonArray("variants").getJsonObject(1).put("weight", 3);
     String id = site.startCampaign(body);
-    JsonObject done = site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    JsonObject done = site.awaitCompleted(id);
     Map<String, String> got = variantsReceived(people);
     assertThat(got).hasSize(300);
     long b = got.values().stream().filter("B"::equals).count();

@@ -2,9 +2,9 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
@@ -12,10 +12,8 @@ import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,23 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 class AttributionTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-08-03T10:00:00Z"));
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart server;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("attribution"), env, DeliveryMetrics.NONE, CLOCK);
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    server = stack.server;
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    push.close();
+    stack.close();
   }
 
   private static String subscribe(TestSite site) {
@@ -57,15 +52,8 @@ class AttributionTest {
 
   private static String sent(TestSite site, JsonObject body) {
     String id = site.startCampaign(body);
-    site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    site.awaitCompleted(id);
     return id;
-  }
-
-  private static void receipt(TestSite site, String subscriptionId, JsonObject data) {
-    Reply r = server.api().postWithHeaders("/v1/sites/" + site.id() + "/events",
-        Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), new JsonObject().put("subscriptionId", subscriptionId)
-            .put("type", "notification.clicked").put("data", data).encode());
-    assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
   }
 
   private static void event(TestSite site, JsonObject event) {
@@ -93,7 +81,7 @@ class AttributionTest {
     String clicker = subscribe(site);
     String other = subscribe(site);
     String campaign = sent(site, TestSite.campaignTo("all"));
-    receipt(site, clicker, new JsonObject().put("campaignId", campaign));
+    site.receipt(clicker, "notification.clicked", new JsonObject().put("campaignId", campaign));
     CLOCK.advance(Duration.ofHours(3));
     event(site, order("subscriptionId", clicker, "o-1", CLOCK.instant(), 49.90));
     event(site, order("subscriptionId", clicker, "o-1", CLOCK.instant(), 49.90).put("id", "replay-1")); // reported again
@@ -122,7 +110,7 @@ class AttributionTest {
     String sub = subscribe(site);
     String campaign = sent(site, TestSite.campaignTo("all"));
     Instant before = CLOCK.instant().minusSeconds(60);
-    receipt(site, sub, new JsonObject().put("campaignId", campaign));
+    site.receipt(sub, "notification.clicked", new JsonObject().put("campaignId", campaign));
     event(site, order("subscriptionId", sub, "early", before, 10)); // happened before the click
     CLOCK.advance(Duration.ofHours(13));
     event(site, order("subscriptionId", sub, "late", CLOCK.instant(), 10)); // 13 h after, window 12 h
@@ -145,7 +133,7 @@ class AttributionTest {
         .add(new JsonObject().put("name", "A").put("notification", new JsonObject().put("title", "A")))
         .add(new JsonObject().put("name", "B").put("notification", new JsonObject().put("title", "B"))));
     String campaign = sent(site, body);
-    receipt(site, phone, new JsonObject().put("campaignId", campaign));
+    site.receipt(phone, "notification.clicked", new JsonObject().put("campaignId", campaign));
     CLOCK.advance(Duration.ofMinutes(30));
     event(site, order("customerId", "c-42", "o-10", CLOCK.instant(), 120));
     JsonObject s = stats(site, campaign);
@@ -160,7 +148,7 @@ class AttributionTest {
     assertThat(tx.status()).as(tx.json().encode()).isEqualTo(202);
     Poll.until(() -> server.api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json().getString("status"),
         "sent"::equals, Duration.ofSeconds(20), "the push to be sent");
-    receipt(site, laptop, new JsonObject().put("notificationId", "ship-1"));
+    site.receipt(laptop, "notification.clicked", new JsonObject().put("notificationId", "ship-1"));
     CLOCK.advance(Duration.ofMinutes(5));
     event(site, order("customerId", "c-42", "o-11", CLOCK.instant(), 15.5));
     JsonObject pushed = server.api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json().getJsonObject("stats");

@@ -2,10 +2,10 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
@@ -16,11 +16,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,30 +34,24 @@ import org.junit.jupiter.api.Test;
  */
 class FrequencyCapTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-06-01T10:00:00Z"));
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart first;
   private static RunningPushcart second;
   private static RedisProbe redis;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    first = RunningPushcart.start(Files.createTempDirectory("caps"), env, DeliveryMetrics.NONE, CLOCK);
-    env.put("PUSHCART_REDIS_URL", first.redisUrl());
-    second = RunningPushcart.start(Files.createTempDirectory("caps-2"), env, DeliveryMetrics.NONE, CLOCK);
-    redis = new RedisProbe(first.redisUrl());
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    first = stack.server;
+    second = stack.another();
+    redis = stack.redis;
   }
 
   @AfterAll
   static void stop() {
-    redis.close();
-    second.close();
-    first.close();
-    push.close();
+    stack.close();
   }
 
   private static TestSite site(JsonArray caps) {
@@ -84,10 +76,6 @@ class FrequencyCapTest {
     return ids;
   }
 
-  private static JsonObject completed(TestSite site, String campaignId) {
-    return site.awaitCampaign(campaignId, c -> "completed".equals(c.getString("status")), "campaign " + campaignId + " to complete");
-  }
-
   private static JsonObject campaign(String title) {
     JsonObject body = TestSite.campaignTo("all").put("name", title);
     body.getJsonObject("notification").put("title", title);
@@ -104,15 +92,15 @@ class FrequencyCapTest {
     List<TestSubscriber> early = push.newSubscribers(4);
     subscribe(site, early);
     for (int i = 1; i <= 2; i++) {
-      completed(site, site.startCampaign(campaign("Sale " + i)));
+      site.awaitCompleted(site.startCampaign(campaign("Sale " + i)));
       CLOCK.advance(Duration.ofHours(1));
     }
     TestSubscriber late = push.newSubscriber(); // joins after two campaigns: has room for two more
     subscribe(site, List.of(late));
-    completed(site, site.startCampaign(campaign("Sale 3")));
+    site.awaitCompleted(site.startCampaign(campaign("Sale 3")));
     CLOCK.advance(Duration.ofHours(1));
 
-    JsonObject fourth = completed(site, site.startCampaign(campaign("Sale 4")));
+    JsonObject fourth = site.awaitCompleted(site.startCampaign(campaign("Sale 4")));
     assertThat(fourth.getJsonObject("stats").getLong("targeted")).isEqualTo(5);
     assertThat(fourth.getJsonObject("stats").getLong("accepted")).isEqualTo(1);
     assertThat(capped(fourth)).isEqualTo(4);
@@ -123,10 +111,10 @@ class FrequencyCapTest {
 
     // A day after the first, it has left the window: room for one again.
     CLOCK.advance(Duration.ofHours(21));
-    JsonObject fifth = completed(site, site.startCampaign(campaign("Sale 5")));
+    JsonObject fifth = site.awaitCompleted(site.startCampaign(campaign("Sale 5")));
     assertThat(fifth.getJsonObject("stats").getLong("accepted")).isEqualTo(5);
     assertThat(capped(fifth)).isZero();
-    JsonObject sixth = completed(site, site.startCampaign(campaign("Sale 6")));
+    JsonObject sixth = site.awaitCompleted(site.startCampaign(campaign("Sale 6")));
     assertThat(capped(sixth)).as("everyone had three in the last day again").isEqualTo(5);
     assertThat(sixth.getJsonObject("stats").getLong("accepted")).isZero();
   }
@@ -141,8 +129,8 @@ class FrequencyCapTest {
       CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> site.startCampaign(campaign("A")));
       CompletableFuture<String> b = CompletableFuture.supplyAsync(
           () -> new TestSite(site.id(), site.secretKey(), site.vapidPublicKey(), second.api()).startCampaign(campaign("B")));
-      JsonObject doneA = completed(site, a.join());
-      JsonObject doneB = completed(site, b.join());
+      JsonObject doneA = site.awaitCompleted(a.join());
+      JsonObject doneB = site.awaitCompleted(b.join());
       for (TestSubscriber s : people) {
         assertThat(push.receivedFor(s.token())).as("round " + round).hasSize(1);
       }
@@ -157,18 +145,18 @@ class FrequencyCapTest {
     TestSite site = site(cap(2, "P1D"));
     TestSubscriber shopper = push.newSubscriber();
     String id = subscribe(site, List.of(shopper)).get(0);
-    completed(site, site.startCampaign(campaign("Newsletter")));
+    site.awaitCompleted(site.startCampaign(campaign("Newsletter")));
     for (String n : List.of("n-1", "n-2")) { // over the cap with the second: sent all the same
       Reply r = first.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject().put("id", n)
           .put("subscriptionId", id).put("notification", new JsonObject().put("title", "Your order shipped").put("body", "On its way")));
       assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
     }
     Poll.until(() -> push.receivedFor(shopper.token()).size(), n -> n == 3, Duration.ofSeconds(20), "both transactional pushes");
-    JsonObject next = completed(site, site.startCampaign(campaign("Newsletter 2")));
+    JsonObject next = site.awaitCompleted(site.startCampaign(campaign("Newsletter 2")));
     assertThat(capped(next)).as("the transactional pushes counted").isEqualTo(1);
     assertThat(push.receivedFor(shopper.token())).hasSize(3);
     // ignoreCap on a campaign: sent over the cap, and counted.
-    JsonObject urgent = completed(site, site.startCampaign(campaign("Recall notice").put("ignoreCap", true)));
+    JsonObject urgent = site.awaitCompleted(site.startCampaign(campaign("Recall notice").put("ignoreCap", true)));
     assertThat(urgent.getBoolean("ignoreCap")).isTrue();
     assertThat(urgent.getJsonObject("stats").getLong("accepted")).isEqualTo(1);
     assertThat(push.receivedFor(shopper.token())).hasSize(4);
@@ -188,7 +176,7 @@ class FrequencyCapTest {
     assertThat(made.status()).as(made.json().encode()).isEqualTo(201);
     String automation = made.json().getString("id");
     Instant start = CLOCK.instant();
-    completed(site, site.startCampaign(campaign("Newsletter"))); // takes the one slot until start + 12 h
+    site.awaitCompleted(site.startCampaign(campaign("Newsletter"))); // takes the one slot until start + 12 h
     Reply event = first.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject()
         .put("type", "cart.updated").put("subscriptionId", id).put("occurredAt", start.toString())
         .put("data", new JsonObject().put("cartId", "c-1").put("total", 10).put("currency", "EUR")

@@ -2,10 +2,10 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
@@ -17,11 +17,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,26 +39,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuietHoursDeliveryTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-03-07T12:00:00Z"));
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart server;
   private static RedisProbe redis;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("quiet-hours"), env, DeliveryMetrics.NONE, CLOCK);
-    redis = new RedisProbe(server.redisUrl());
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    server = stack.server;
+    redis = stack.redis;
   }
 
   @AfterAll
   static void stop() {
-    redis.close();
-    server.close();
-    push.close();
+    stack.close();
   }
 
   /** A site whose zone is Europe/Berlin, quiet from 22:00 to 08:00. */
@@ -119,7 +113,7 @@ class QuietHoursDeliveryTest {
     redis.awaitDrained(site.id());
     assertThat(received(people)).as("inside the window").isZero();
     CLOCK.set(end.plusSeconds(61));
-    JsonObject done = site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    JsonObject done = site.awaitCompleted(id);
     assertThat(done.getJsonObject("stats").getLong("accepted")).isEqualTo(people.size());
     assertThat(received(people)).isEqualTo(people.size());
   }
@@ -159,7 +153,7 @@ class QuietHoursDeliveryTest {
     redis.awaitDrained(site.id());
     assertThat(received(kolkata)).isZero();
     CLOCK.set(end.plusSeconds(61));
-    site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    site.awaitCompleted(id);
     assertThat(received(kolkata)).isEqualTo(20);
     assertThat(stats(site, id).getLong("held")).isEqualTo(20);
   }
@@ -172,7 +166,7 @@ class QuietHoursDeliveryTest {
     List<TestSubscriber> berlin = subscribe(site, "Europe/Berlin", 1);
     CLOCK.set(Instant.parse("2026-06-03T17:00:00Z")); // 22:30 in Kolkata, 19:00 in Berlin
     String id = site.startCampaign(TestSite.campaignTo("all").put("expiresAt", "2026-06-03T20:00:00Z"));
-    JsonObject done = site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    JsonObject done = site.awaitCompleted(id);
     assertThat(done.getJsonObject("stats").getLong("accepted")).isEqualTo(1);
     assertThat(done.getJsonObject("stats").getJsonObject("suppressed").getLong("quietHours")).isEqualTo(2);
     assertThat(received(berlin)).isEqualTo(1);
@@ -183,7 +177,7 @@ class QuietHoursDeliveryTest {
     // ignoreQuietHours: sent inside them.
     String urgent = site.startCampaign(TestSite.campaignTo("all").put("ignoreQuietHours", true));
     CLOCK.set(Instant.parse("2026-06-04T17:00:00Z"));
-    site.awaitCampaign(urgent, c -> "completed".equals(c.getString("status")), "the urgent campaign to complete");
+    site.awaitCompleted(urgent);
     assertThat(received(kolkata)).isEqualTo(2);
   }
 

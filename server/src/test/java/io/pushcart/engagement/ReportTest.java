@@ -2,9 +2,9 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
@@ -12,11 +12,9 @@ import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,39 +28,29 @@ import org.junit.jupiter.api.Test;
  */
 class ReportTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-09-10T20:00:00Z")); // 01:30 on the 11th in Kolkata
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart server;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("report"), env, DeliveryMetrics.NONE, CLOCK);
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    server = stack.server;
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    push.close();
+    stack.close();
   }
 
   private static Reply report(TestSite site, String query) {
     return server.api().get("/v1/sites/" + site.id() + "/report?" + query, site.secretKey());
   }
 
-  private static void receipt(TestSite site, String sub, String type, String campaignId) {
-    Reply r = server.api().postWithHeaders("/v1/sites/" + site.id() + "/events",
-        Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), new JsonObject().put("subscriptionId", sub)
-            .put("type", type).put("data", new JsonObject().put("campaignId", campaignId)).encode());
-    assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
-  }
-
   private static String completed(TestSite site) {
     String id = site.startCampaign(TestSite.campaignTo("all"));
-    site.awaitCampaign(id, c -> "completed".equals(c.getString("status")), "the campaign to complete");
+    site.awaitCompleted(id);
     return id;
   }
 
@@ -76,9 +64,9 @@ class ReportTest {
       subs.add(site.subscribe(s.subscriptionJson()).json().getString("id"));
     }
     String first = completed(site);
-    receipt(site, subs.get(0), "notification.delivered", first);
-    receipt(site, subs.get(1), "notification.delivered", first);
-    receipt(site, subs.get(0), "notification.clicked", first);
+    site.receipt(subs.get(0), "notification.delivered", new JsonObject().put("campaignId", first));
+    site.receipt(subs.get(1), "notification.delivered", new JsonObject().put("campaignId", first));
+    site.receipt(subs.get(0), "notification.clicked", new JsonObject().put("campaignId", first));
     Reply order = server.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject()
         .put("type", "order.completed").put("subscriptionId", subs.get(0))
         .put("data", new JsonObject().put("orderId", "r-1").put("total", 80).put("currency", "INR")));
@@ -88,7 +76,7 @@ class ReportTest {
 
     CLOCK.advance(Duration.ofDays(1)); // the 12th in Kolkata
     String second = completed(site);
-    receipt(site, subs.get(2), "notification.clicked", second);
+    site.receipt(subs.get(2), "notification.clicked", new JsonObject().put("campaignId", second));
     Reply tx = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject()
         .put("subscriptionId", subs.get(1)).put("notification", new JsonObject().put("title", "Shipped")));
     assertThat(tx.status()).isEqualTo(202);

@@ -2,9 +2,9 @@ package io.pushcart.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
+import io.pushcart.support.PushStack;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
@@ -12,7 +12,6 @@ import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,23 +23,20 @@ import org.junit.jupiter.api.Test;
 /** Variants in an automation step, for real: each subscriber gets one, each is counted, receipts count for the one carried. */
 class StepVariantsTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-10-12T09:00:00Z"));
+  private static PushStack stack;
   private static LocalPushService push;
   private static RunningPushcart server;
 
   @BeforeAll
-  static void start() throws Exception {
-    push = new LocalPushService().clock(CLOCK).start();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
-        "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
-    env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("step-variants"), env, DeliveryMetrics.NONE, CLOCK);
+  static void start() {
+    stack = PushStack.start(CLOCK);
+    push = stack.push;
+    server = stack.server;
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    push.close();
+    stack.close();
   }
 
   private static JsonObject variant(String name, String title) {
@@ -90,12 +86,8 @@ class StepVariantsTest {
     String clicked = clickedA;
     String other = ids.values().stream().filter(id -> !id.equals(clicked)).findFirst().orElseThrow();
     for (String variant : new String[] {"A", "Z"}) { // Z was never sent: counted for the step, not as a variant
-      Reply r = server.api().postWithHeaders("/v1/sites/" + site.id() + "/events",
-          Map.of("Origin", TestSite.ORIGIN, "Content-Type", "application/json"), new JsonObject().put("subscriptionId",
-              variant.equals("A") ? clicked : other)
-              .put("type", "notification.delivered")
-              .put("data", new JsonObject().put("automationId", automation).put("step", 1).put("variant", variant)).encode());
-      assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
+      site.receipt(variant.equals("A") ? clicked : other, "notification.delivered",
+          new JsonObject().put("automationId", automation).put("step", 1).put("variant", variant));
     }
     JsonObject after = step(site, automation);
     assertThat(after.getJsonObject("variants").getJsonObject("A").getLong("delivered")).isEqualTo(1);

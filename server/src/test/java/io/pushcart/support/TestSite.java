@@ -96,6 +96,23 @@ public record TestSite(String id, String secretKey, String vapidPublicKey, ApiCl
     return Poll.until(() -> campaign(campaignId).json(), done, java.time.Duration.ofSeconds(60), what);
   }
 
+  /** The campaign once completed (its status and stats then). */
+  public JsonObject awaitCompleted(String campaignId) {
+    return awaitCampaign(campaignId, c -> "completed".equals(c.getString("status")), "campaign " + campaignId + " to complete");
+  }
+
+  /** An event as a browser of the site sends it (no secret; the site's origin), which must be accepted (202). */
+  public void browserEvent(JsonObject event) {
+    ApiClient.Reply r = api.postWithHeaders("/v1/sites/" + id + "/events",
+        java.util.Map.of("Origin", ORIGIN, "Content-Type", "application/json"), event.encode());
+    assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
+  }
+
+  /** A service worker's receipt ({@code notification.clicked}, ...) for the message {@code data} names. */
+  public void receipt(String subscriptionId, String type, JsonObject data) {
+    browserEvent(new JsonObject().put("subscriptionId", subscriptionId).put("type", type).put("data", data));
+  }
+
   /** A minimal valid campaign body to {@code audience}. */
   public static JsonObject campaignTo(Object audience) {
     return new JsonObject().put("name", "Flash sale").put("kind", "flash_sale").put("audience", audience)
