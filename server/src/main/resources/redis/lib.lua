@@ -219,9 +219,16 @@ local function number_bucket(x)
   return 2 ^ 23 - 1 - code
 end
 
--- Bits 0..bits-1 of `value` as memberships of slices `prefix .. i`.
+-- Bits 0..bits-1 of `value` as memberships of slices `prefix .. i`. (The slice numbers are
+-- written out: turning a number into text is most of what a slice name costs in Lua.)
+local SLICE = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17',
+  '18', '19', '20', '21', '22', '23' }
 local function slices(m, prefix, value, bits)
-  for i = 0, bits - 1 do m[prefix .. i] = math.floor(value / 2 ^ i) % 2 end
+  for i = 0, bits - 1 do
+    local bit = value % 2
+    m[prefix .. SLICE[i]] = bit
+    value = (value - bit) / 2
+  end
 end
 
 -- A built-in field's bit-sliced index: `has:<name>` and the slices `<kind><name>:<i>`.
@@ -281,6 +288,20 @@ local function attribute_registry(index, register)
     pending = { keys = {}, nkeys = 0, values = {}, closed = {} }, reads = {} }
 end
 
+-- The bit-sliced memberships (time and number facts) of hash fields `v`, into `m`; fields in
+-- `same` (and absent ones) are left out.
+local function fact_memberships(m, v, same)
+  for name, field in pairs(TIME_FIELDS) do
+    local hour = not same[field] and epoch_hour(v[field])
+    if hour then sliced(m, name, 't:', hour, TIME_BITS) end
+  end
+  for _, f in ipairs(NUMBER_FIELDS) do
+    local value = not same[f] and tonumber(v[f])
+    if value then sliced(m, f, 'n:', number_bucket(value), NUMBER_BITS) end
+  end
+  return m
+end
+
 -- The bitmaps (names after the site's bitmap prefix) a subscription whose hash fields are
 -- `v` (a table by INDEXED_FIELDS name) belongs in, name -> bit (bit slices name their 0 bits too).
 -- Empty for a subscription that does not exist. `ctx` says which custom attributes are indexed;
@@ -301,14 +322,7 @@ local function memberships(v, ctx, same)
       m['has:' .. f] = 1
     end
   end
-  for name, field in pairs(TIME_FIELDS) do
-    local hour = not same[field] and epoch_hour(v[field])
-    if hour then sliced(m, name, 't:', hour, TIME_BITS) end
-  end
-  for _, f in ipairs(NUMBER_FIELDS) do
-    local value = not same[f] and tonumber(v[f])
-    if value then sliced(m, f, 'n:', number_bucket(value), NUMBER_BITS) end
-  end
+  fact_memberships(m, v, same)
   if same.attributes then return m end
   local attributes = cjson.decode(v.attributes or '{}')
   local zone = attributes.timezone
@@ -348,22 +362,38 @@ end
 -- The bitmaps whose bit for a subscription differs between memberships `old` and `new`:
 -- a list of {name, bit}, sorted by name.
 local function membership_changes(old, new)
-  local changes = {}
+  local names, bits = {}, {}
   for name, bit in pairs(new) do
-    if (old[name] or 0) ~= bit then changes[#changes + 1] = { name, bit } end
+    if (old[name] or 0) ~= bit then
+      names[#names + 1] = name
+      bits[name] = bit
+    end
   end
   for name, bit in pairs(old) do
-    if new[name] == nil and bit ~= 0 then changes[#changes + 1] = { name, 0 } end
+    if new[name] == nil and bit ~= 0 then
+      names[#names + 1] = name
+      bits[name] = 0
+    end
   end
-  table.sort(changes, function(a, b) return a[1] < b[1] end)
+  table.sort(names) -- strings compared in C: a Lua comparator costs about as much as the rest
+  local changes = {}
+  for i, name in ipairs(names) do changes[i] = { name, bits[name] } end
   return changes
 end
 
--- The keys a write needs and was not given (a script must be given every key it touches): the
--- bitmaps among `changes` (names after `prefix`) and the registry keys `ctx` read.
-local function undeclared(prefix, changes, ctx)
-  local declared, missing = {}, {}
+-- The set of the keys a script was given (KEYS), for checking many writes against it.
+local function declared_keys()
+  local declared = {}
   for _, k in ipairs(KEYS) do declared[k] = true end
+  return declared
+end
+
+-- The keys a write needs and was not given (a script must be given every key it touches): the
+-- bitmaps among `changes` (names after `prefix`) and the registry keys `ctx` read. `declared`:
+-- declared_keys(), made once by a script that checks several writes (else made here).
+local function undeclared(prefix, changes, ctx, declared)
+  local missing = {}
+  declared = declared or declared_keys()
   for _, c in ipairs(changes) do
     if not declared[prefix .. c[1]] then missing[#missing + 1] = prefix .. c[1] end
   end
@@ -383,8 +413,8 @@ end
 
 -- The reply of a write not given every key it needs ({-2, key, ...}, for DeclaredKeys to run it
 -- again with them), or nil when it has them all: see undeclared().
-local function missing_keys(prefix, changes, ctx)
-  local missing = undeclared(prefix, changes, ctx)
+local function missing_keys(prefix, changes, ctx, declared)
+  local missing = undeclared(prefix, changes, ctx, declared)
   if #missing == 0 then return nil end
   table.insert(missing, 1, -2)
   return missing
@@ -403,6 +433,28 @@ local function apply_memberships(prefix, changes, n, ctx)
         redis.call('SREM', ctx.values .. attribute, value)
       end
     end
+  end
+end
+
+-- Stamps facts (time and number fields, `fields`) on subscription hash `key`, its bitmaps with
+-- them: `update(old)` gets the stored values of `fields` and returns the new ones. Only those
+-- fields are read and compared: no other membership moves with them. Returns a function that
+-- writes the change, or nil and the reply naming the bitmaps the script was not given (nothing
+-- written; see missing_keys, `declared` as there).
+local function stamp_facts(key, prefix, fields, update, declared)
+  local stored = redis.call('HMGET', key, 'n', unpack(fields))
+  local old = {}
+  for i, f in ipairs(fields) do old[f] = stored[i + 1] or nil end
+  local new, n = update(old), stored[1]
+  local changes = {}
+  if n then changes = membership_changes(fact_memberships({}, old, {}), fact_memberships({}, new, {})) end
+  local missing = missing_keys(prefix, changes, nil, declared)
+  if missing then return nil, missing end
+  return function()
+    for _, f in ipairs(fields) do
+      if new[f] ~= old[f] then redis.call('HSET', key, f, new[f]) end
+    end
+    if n then apply_memberships(prefix, changes, tonumber(n)) end
   end
 end
 
