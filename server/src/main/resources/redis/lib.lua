@@ -139,6 +139,66 @@ local function ledger()
   return add, write
 end
 
+-- Starts an automation run, or refreshes the live one, for one run key (a cart, a shopper's
+-- browsing, an order...): one run per key and automation (MARKETING.md §4), whatever number of
+-- events, duplicates or instances. A run is refreshed only by newer data (occurredAt), and an
+-- order that happened after the event blocks it: an order wins over a cart event that happened
+-- before it, in whatever order the two arrive.
+-- `e` (automation/RunStore.java's entry): run (its hash), id, automation (its hash; a
+-- transactional push: its run again), automationId ('' for a push), trigger, subs (JSON list of
+-- subscription ids), customer, cart ('' for none), data (JSON), at (occurredAt, epoch ms), delay
+-- (the first step's, ms), reentry (once a run of this key ended: 'emptied' — only after one ended
+-- by an emptied cart —, 'never', or the ms that must pass since the last one started), cartMarker
+-- (the cart's order marker, '' for none), markers (the customer's and subscriptions' order
+-- markers: an order at or after `at` blocks), indexes (the run index sets it joins), def (a
+-- transactional push's definition, JSON; '' for an automation's run).
+-- `due` the site's run due zset, `now` epoch ms, `keep` seconds the index sets are kept,
+-- `count(hash, field, n)` moves the automation's counters.
+-- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'live' (a run of
+-- a once-only key is under way: nothing changes), 'ordered' (an order came after it) or 'closed'
+-- (re-entry refused).
+local function enter_run(e, due, now, keep, count)
+  local run, at = e.run, e.at
+  if e.cartMarker ~= '' and redis.call('EXISTS', e.cartMarker) == 1 then return 'ordered' end
+  for _, marker in ipairs(e.markers) do
+    local ordered = tonumber(redis.call('GET', marker) or '')
+    if ordered and ordered >= at then return 'ordered' end
+  end
+  local v = redis.call('HMGET', run, 'status', 'reason', 'startedAt', 'dataAt', 'phase', 'step', 'gen')
+  if v[1] == RUN_LIVE then
+    if e.reentry == 'never' then return 'live' end -- once per key: a repeat changes nothing
+    if tonumber(v[4]) > at then return 'stale' end
+    redis.call('HSET', run, 'data', e.data, 'dataAt', at, 'subs', e.subs, 'customer', e.customer, 'updatedAt', now)
+    if v[5] == 'waiting' and v[6] == '1' then
+      redis.call('ZADD', due, at + e.delay, e.id) -- step 1 is due its delay after the last update
+    end
+    return 'refreshed'
+  end
+  if v[1] == RUN_ENDED then
+    local open = (e.reentry == 'emptied' and v[2] == 'emptied')
+      or (tonumber(e.reentry) ~= nil and now - tonumber(v[3]) >= tonumber(e.reentry))
+    if not open then return 'closed' end
+    -- A new generation: the old one's message states are dropped with it.
+    for _, f in ipairs(redis.call('HKEYS', run)) do
+      if string.find(f, ':', 1, true) then redis.call('HDEL', run, f) end
+    end
+    redis.call('HDEL', run, 'reason', 'endedAt')
+    redis.call('PERSIST', run)
+  end
+  redis.call('HSET', run, 'automation', e.automationId, 'trigger', e.trigger, 'status', RUN_LIVE,
+    'gen', (tonumber(v[7]) or 0) + 1, 'step', 1, 'phase', 'waiting', 'subs', e.subs, 'customer', e.customer,
+    'cart', e.cart, 'data', e.data, 'dataAt', at, 'startedAt', now, 'updatedAt', now)
+  if e.def ~= '' then redis.call('HSET', run, 'def', e.def) end
+  redis.call('ZADD', due, math.max(at + e.delay, 0), e.id)
+  for _, index in ipairs(e.indexes) do
+    redis.call('SADD', index, e.id)
+    redis.call('EXPIRE', index, keep)
+  end
+  count(e.automation, 'stat:entered', 1)
+  count(e.automation, 'stat:active', 1)
+  return 'started'
+end
+
 -- The score of the zset's first member (the next due time of a schedule or retry set), -1 when empty.
 local function head_score(zset)
   local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')

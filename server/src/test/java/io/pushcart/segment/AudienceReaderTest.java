@@ -122,8 +122,9 @@ class AudienceReaderTest {
       String id = ids.get(random.nextInt(ids.size()));
       boolean order = random.nextBoolean();
       Instant at = NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 60)));
-      await(events.record(SITE, new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
-          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), "", at, new JsonObject(), java.util.Optional.of("e" + i), NOW)));
+      await(events.record(SITE, List.of(new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
+          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), true, "", at, new JsonObject(), java.util.Optional.of("e" + i),
+          io.pushcart.automation.AutomationRuns.RunChanges.none())), NOW));
     }
     // Some leave: their ordinals are freed and reused by the next ones.
     for (int i = 0; i < 40; i++) {
