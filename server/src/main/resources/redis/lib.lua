@@ -480,12 +480,39 @@ local function missing_keys(prefix, changes, ctx, declared)
   return missing
 end
 
+-- Bits of many subscriptions set by one script call, written at its end with one BITFIELD per
+-- bitmap (and per 500 bits): one command, and one fed to the AOF and the replicas, instead of a
+-- SETBIT a bit. Nothing may read the bitmaps before write(). Returns set(key, n, bit), write().
+local function bit_batch()
+  local ops, order = {}, {}
+  local function set(key, n, bit)
+    local o = ops[key]
+    if not o then
+      o = {}
+      ops[key] = o
+      order[#order + 1] = key
+    end
+    o[#o + 1] = 'SET'
+    o[#o + 1] = 'u1'
+    o[#o + 1] = n
+    o[#o + 1] = bit
+  end
+  local function write()
+    for _, key in ipairs(order) do
+      local o = ops[key]
+      for from = 1, #o, 2000 do redis.call('BITFIELD', key, unpack(o, from, math.min(#o, from + 1999))) end
+    end
+  end
+  return set, write
+end
+
 -- Applies `changes` at ordinal `n`; with a registry `ctx`, a string value whose last member left
--- loses its bitmap and its place in the attribute's value set.
-local function apply_memberships(prefix, changes, n, ctx)
+-- loses its bitmap and its place in the attribute's value set. Without one, `set` (bit_batch's)
+-- may take the bits to write later.
+local function apply_memberships(prefix, changes, n, ctx, set)
   for _, c in ipairs(changes) do
     local key = prefix .. c[1]
-    redis.call('SETBIT', key, n, c[2])
+    if set and not ctx then set(key, n, c[2]) else redis.call('SETBIT', key, n, c[2]) end
     if ctx and c[2] == 0 then
       local attribute, value = string.match(c[1], '^a:s:([^=]+)=(.*)$')
       if attribute and redis.call('BITCOUNT', key) == 0 then
@@ -500,8 +527,8 @@ end
 -- them: `update(old)` gets the stored values of `fields` and returns the new ones. Only those
 -- fields are read and compared: no other membership moves with them. Returns a function that
 -- writes the change, or nil and the reply naming the bitmaps the script was not given (nothing
--- written; see missing_keys, `declared` as there).
-local function stamp_facts(key, prefix, fields, update, declared)
+-- written; see missing_keys, `declared` as there). `set`: as apply_memberships'.
+local function stamp_facts(key, prefix, fields, update, declared, set)
   local stored = redis.call('HMGET', key, 'n', unpack(fields))
   local old = {}
   for i, f in ipairs(fields) do old[f] = stored[i + 1] or nil end
@@ -514,7 +541,7 @@ local function stamp_facts(key, prefix, fields, update, declared)
     for _, f in ipairs(fields) do
       if new[f] ~= old[f] then redis.call('HSET', key, f, new[f]) end
     end
-    if n then apply_memberships(prefix, changes, tonumber(n)) end
+    if n then apply_memberships(prefix, changes, tonumber(n), nil, set) end
   end
 end
 

@@ -30,6 +30,7 @@ local run_prefix, automation_prefix = ARGV[8], ARGV[9]
 local stream, due = KEYS[1], KEYS[2]
 local declared = declared_keys()
 local add, write_counts = ledger()
+local set_bit, write_bits = bit_batch()
 local exists = {}
 -- Counters of automations that exist (a deleted one's are not made again), written once per call.
 local function count(hash, field, n)
@@ -103,7 +104,7 @@ local function stamps(e, missing)
   end
   for _, key in ipairs(e.subKeys) do
     if redis.call('EXISTS', key) == 1 then
-      local write, reply = stamp_facts(key, prefix, fields, update, declared)
+      local write, reply = stamp_facts(key, prefix, fields, update, declared, set_bit)
       if not write then
         for i = 2, #reply do missing[#missing + 1] = reply[i] end
       else
@@ -137,6 +138,7 @@ for i, e in ipairs(events) do
   end
 end
 write_counts()
+write_bits()
 local reply = { table.concat(outcomes), #inflight / 6 }
 for _, v in ipairs(inflight) do reply[#reply + 1] = v end
 for _, k in ipairs(missing) do reply[#reply + 1] = k end
