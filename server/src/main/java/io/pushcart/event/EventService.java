@@ -94,7 +94,7 @@ public final class EventService {
         }
         events.add(parse(e, "events[" + i + "].", true, now));
       }
-      return recordAll(site, events, now).map(results -> {
+      return recordAll(site, events, true, now).map(results -> {
         JsonArray alreadySent = new JsonArray();
         results.forEach(r -> alreadySent.addAll(r.alreadySent()));
         List<String> outcomes = results.stream().map(Result::outcome).toList();
@@ -104,7 +104,7 @@ public final class EventService {
       });
     }
     Event e = parse(body, "", withSecret, now);
-    return recordAll(site, List.of(e), now).map(results -> results.get(0)).map(r -> {
+    return recordAll(site, List.of(e), false, now).map(results -> results.get(0)).map(r -> {
       if (r.outcome().equals(UNKNOWN)) {
         throw ClientError.notFound("subscription " + e.subscriptionId().orElse(""));
       }
@@ -170,16 +170,17 @@ public final class EventService {
    * (one script call: EventStore), a catalogue change first announcing what it announces. Per
    * event "recorded", "duplicate" for an id seen before, or "unknown_subscription"; an order's
    * answer comes only once the runs it ended are ended and what they had in flight has finished
-   * (its {@code alreadySent}).
+   * (its {@code alreadySent}). In a batch ({@code batch}), a receipt's 404 is its
+   * "unknown_subscription" and the others go on; alone, it is the answer.
    */
-  private Future<List<Result>> recordAll(Site site, List<Event> events, Instant now) {
+  private Future<List<Result>> recordAll(Site site, List<Event> events, boolean batch, Instant now) {
     List<Result> results = new ArrayList<>(events.size());
     Future<Void> chain = Future.succeededFuture();
     int from = 0;
     while (from < events.size()) {
       Event first = events.get(from);
       if (first.type().receiptStat().isPresent()) {
-        chain = chain.compose(v -> recordReceipt(site, first, now).recover(err -> err instanceof ClientError c
+        chain = chain.compose(v -> recordReceipt(site, first, now).recover(err -> batch && err instanceof ClientError c
             && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture(UNKNOWN) : Future.failedFuture(err)).map(outcome -> {
               Metrics.event(first.type().wire, outcome);
               results.add(new Result(outcome));
