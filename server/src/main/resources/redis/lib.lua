@@ -198,6 +198,66 @@ local function ledger()
   return add, write
 end
 
+-- Starts an automation run, or refreshes the live one, for one run key (a cart, a shopper's
+-- browsing, an order...): one run per key and automation (MARKETING.md §4), whatever number of
+-- events, duplicates or instances. A run is refreshed only by newer data (occurredAt), and an
+-- order that happened after the event blocks it: an order wins over a cart event that happened
+-- before it, in whatever order the two arrive.
+-- `e` (automation/RunStore.java's entry): run (its hash), id, automation (its hash; a
+-- transactional push: its run again), automationId ('' for a push), trigger, subs (JSON list of
+-- subscription ids), customer, cart ('' for none), data (JSON), at (occurredAt, epoch ms), delay
+-- (the first step's, ms), reentry (once a run of this key ended: 'emptied' — only after one ended
+-- by an emptied cart —, 'never', or the ms that must pass since the last one started), cartMarker
+-- (the cart's order marker, '' for none), markers (the customer's and subscriptions' order
+-- markers: an order at or after `at` blocks), indexes (the run index sets it joins), def (a
+-- transactional push's definition, JSON; '' for an automation's run).
+-- `due` the site's run due zset, `now` epoch ms, `keep` seconds the index sets are kept,
+-- `count(hash, field, n)` moves the automation's counters.
+-- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'live' (a run of
+-- a once-only key is under way: nothing changes), 'ordered' (an order came after it) or 'closed'
+-- (re-entry refused).
+local function enter_run(e, due, now, keep, count)
+  local run, at = e.run, e.at
+  if e.cartMarker ~= '' and redis.call('EXISTS', e.cartMarker) == 1 then return 'ordered' end
+  for _, marker in ipairs(e.markers) do
+    local ordered = tonumber(redis.call('GET', marker) or '')
+    if ordered and ordered >= at then return 'ordered' end
+  end
+  local v = redis.call('HMGET', run, 'status', 'reason', 'startedAt', 'dataAt', 'phase', 'step', 'gen')
+  if v[1] == RUN_LIVE then
+    if e.reentry == 'never' then return 'live' end -- once per key: a repeat changes nothing
+    if tonumber(v[4]) > at then return 'stale' end
+    redis.call('HSET', run, 'data', e.data, 'dataAt', at, 'subs', e.subs, 'customer', e.customer, 'updatedAt', now)
+    if v[5] == 'waiting' and v[6] == '1' then
+      redis.call('ZADD', due, at + e.delay, e.id) -- step 1 is due its delay after the last update
+    end
+    return 'refreshed'
+  end
+  if v[1] == RUN_ENDED then
+    local open = (e.reentry == 'emptied' and v[2] == 'emptied')
+      or (tonumber(e.reentry) ~= nil and now - tonumber(v[3]) >= tonumber(e.reentry))
+    if not open then return 'closed' end
+    -- A new generation: the old one's message states are dropped with it.
+    for _, f in ipairs(redis.call('HKEYS', run)) do
+      if string.find(f, ':', 1, true) then redis.call('HDEL', run, f) end
+    end
+    redis.call('HDEL', run, 'reason', 'endedAt')
+    redis.call('PERSIST', run)
+  end
+  redis.call('HSET', run, 'automation', e.automationId, 'trigger', e.trigger, 'status', RUN_LIVE,
+    'gen', (tonumber(v[7]) or 0) + 1, 'step', 1, 'phase', 'waiting', 'subs', e.subs, 'customer', e.customer,
+    'cart', e.cart, 'data', e.data, 'dataAt', at, 'startedAt', now, 'updatedAt', now)
+  if e.def ~= '' then redis.call('HSET', run, 'def', e.def) end
+  redis.call('ZADD', due, math.max(at + e.delay, 0), e.id)
+  for _, index in ipairs(e.indexes) do
+    redis.call('SADD', index, e.id)
+    redis.call('EXPIRE', index, keep)
+  end
+  count(e.automation, 'stat:entered', 1)
+  count(e.automation, 'stat:active', 1)
+  return 'started'
+end
+
 -- The score of the zset's first member (the next due time of a schedule or retry set), -1 when empty.
 local function head_score(zset)
   local first = redis.call('ZRANGE', zset, 0, 0, 'WITHSCORES')
@@ -278,9 +338,16 @@ local function number_bucket(x)
   return 2 ^ 23 - 1 - code
 end
 
--- Bits 0..bits-1 of `value` as memberships of slices `prefix .. i`.
+-- Bits 0..bits-1 of `value` as memberships of slices `prefix .. i`. (The slice numbers are
+-- written out: turning a number into text is most of what a slice name costs in Lua.)
+local SLICE = { [0] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17',
+  '18', '19', '20', '21', '22', '23' }
 local function slices(m, prefix, value, bits)
-  for i = 0, bits - 1 do m[prefix .. i] = math.floor(value / 2 ^ i) % 2 end
+  for i = 0, bits - 1 do
+    local bit = value % 2
+    m[prefix .. SLICE[i]] = bit
+    value = (value - bit) / 2
+  end
 end
 
 -- A built-in field's bit-sliced index: `has:<name>` and the slices `<kind><name>:<i>`.
@@ -340,6 +407,20 @@ local function attribute_registry(index, register)
     pending = { keys = {}, nkeys = 0, values = {}, closed = {} }, reads = {} }
 end
 
+-- The bit-sliced memberships (time and number facts) of hash fields `v`, into `m`; fields in
+-- `same` (and absent ones) are left out.
+local function fact_memberships(m, v, same)
+  for name, field in pairs(TIME_FIELDS) do
+    local hour = not same[field] and epoch_hour(v[field])
+    if hour then sliced(m, name, 't:', hour, TIME_BITS) end
+  end
+  for _, f in ipairs(NUMBER_FIELDS) do
+    local value = not same[f] and tonumber(v[f])
+    if value then sliced(m, f, 'n:', number_bucket(value), NUMBER_BITS) end
+  end
+  return m
+end
+
 -- The bitmaps (names after the site's bitmap prefix) a subscription whose hash fields are
 -- `v` (a table by INDEXED_FIELDS name) belongs in, name -> bit (bit slices name their 0 bits too).
 -- Empty for a subscription that does not exist. `ctx` says which custom attributes are indexed;
@@ -360,14 +441,7 @@ local function memberships(v, ctx, same)
       m['has:' .. f] = 1
     end
   end
-  for name, field in pairs(TIME_FIELDS) do
-    local hour = not same[field] and epoch_hour(v[field])
-    if hour then sliced(m, name, 't:', hour, TIME_BITS) end
-  end
-  for _, f in ipairs(NUMBER_FIELDS) do
-    local value = not same[f] and tonumber(v[f])
-    if value then sliced(m, f, 'n:', number_bucket(value), NUMBER_BITS) end
-  end
+  fact_memberships(m, v, same)
   if same.attributes then return m end
   local attributes = cjson.decode(v.attributes or '{}')
   local zone = attributes.timezone
@@ -407,22 +481,38 @@ end
 -- The bitmaps whose bit for a subscription differs between memberships `old` and `new`:
 -- a list of {name, bit}, sorted by name.
 local function membership_changes(old, new)
-  local changes = {}
+  local names, bits = {}, {}
   for name, bit in pairs(new) do
-    if (old[name] or 0) ~= bit then changes[#changes + 1] = { name, bit } end
+    if (old[name] or 0) ~= bit then
+      names[#names + 1] = name
+      bits[name] = bit
+    end
   end
   for name, bit in pairs(old) do
-    if new[name] == nil and bit ~= 0 then changes[#changes + 1] = { name, 0 } end
+    if new[name] == nil and bit ~= 0 then
+      names[#names + 1] = name
+      bits[name] = 0
+    end
   end
-  table.sort(changes, function(a, b) return a[1] < b[1] end)
+  table.sort(names) -- strings compared in C: a Lua comparator costs about as much as the rest
+  local changes = {}
+  for i, name in ipairs(names) do changes[i] = { name, bits[name] } end
   return changes
 end
 
--- The keys a write needs and was not given (a script must be given every key it touches): the
--- bitmaps among `changes` (names after `prefix`) and the registry keys `ctx` read.
-local function undeclared(prefix, changes, ctx)
-  local declared, missing = {}, {}
+-- The set of the keys a script was given (KEYS), for checking many writes against it.
+local function declared_keys()
+  local declared = {}
   for _, k in ipairs(KEYS) do declared[k] = true end
+  return declared
+end
+
+-- The keys a write needs and was not given (a script must be given every key it touches): the
+-- bitmaps among `changes` (names after `prefix`) and the registry keys `ctx` read. `declared`:
+-- declared_keys(), made once by a script that checks several writes (else made here).
+local function undeclared(prefix, changes, ctx, declared)
+  local missing = {}
+  declared = declared or declared_keys()
   for _, c in ipairs(changes) do
     if not declared[prefix .. c[1]] then missing[#missing + 1] = prefix .. c[1] end
   end
@@ -442,19 +532,46 @@ end
 
 -- The reply of a write not given every key it needs ({-2, key, ...}, for DeclaredKeys to run it
 -- again with them), or nil when it has them all: see undeclared().
-local function missing_keys(prefix, changes, ctx)
-  local missing = undeclared(prefix, changes, ctx)
+local function missing_keys(prefix, changes, ctx, declared)
+  local missing = undeclared(prefix, changes, ctx, declared)
   if #missing == 0 then return nil end
   table.insert(missing, 1, -2)
   return missing
 end
 
+-- Bits of many subscriptions set by one script call, written at its end with one BITFIELD per
+-- bitmap (and per 500 bits): one command, and one fed to the AOF and the replicas, instead of a
+-- SETBIT a bit. Nothing may read the bitmaps before write(). Returns set(key, n, bit), write().
+local function bit_batch()
+  local ops, order = {}, {}
+  local function set(key, n, bit)
+    local o = ops[key]
+    if not o then
+      o = {}
+      ops[key] = o
+      order[#order + 1] = key
+    end
+    o[#o + 1] = 'SET'
+    o[#o + 1] = 'u1'
+    o[#o + 1] = n
+    o[#o + 1] = bit
+  end
+  local function write()
+    for _, key in ipairs(order) do
+      local o = ops[key]
+      for from = 1, #o, 2000 do redis.call('BITFIELD', key, unpack(o, from, math.min(#o, from + 1999))) end
+    end
+  end
+  return set, write
+end
+
 -- Applies `changes` at ordinal `n`; with a registry `ctx`, a string value whose last member left
--- loses its bitmap and its place in the attribute's value set.
-local function apply_memberships(prefix, changes, n, ctx)
+-- loses its bitmap and its place in the attribute's value set. Without one, `set` (bit_batch's)
+-- may take the bits to write later.
+local function apply_memberships(prefix, changes, n, ctx, set)
   for _, c in ipairs(changes) do
     local key = prefix .. c[1]
-    redis.call('SETBIT', key, n, c[2])
+    if set and not ctx then set(key, n, c[2]) else redis.call('SETBIT', key, n, c[2]) end
     if ctx and c[2] == 0 then
       local attribute, value = string.match(c[1], '^a:s:([^=]+)=(.*)$')
       if attribute and redis.call('BITCOUNT', key) == 0 then
@@ -462,6 +579,28 @@ local function apply_memberships(prefix, changes, n, ctx)
         redis.call('SREM', ctx.values .. attribute, value)
       end
     end
+  end
+end
+
+-- Stamps facts (time and number fields, `fields`) on subscription hash `key`, its bitmaps with
+-- them: `update(old)` gets the stored values of `fields` and returns the new ones. Only those
+-- fields are read and compared: no other membership moves with them. Returns a function that
+-- writes the change, or nil and the reply naming the bitmaps the script was not given (nothing
+-- written; see missing_keys, `declared` as there). `set`: as apply_memberships'.
+local function stamp_facts(key, prefix, fields, update, declared, set)
+  local stored = redis.call('HMGET', key, 'n', unpack(fields))
+  local old = {}
+  for i, f in ipairs(fields) do old[f] = stored[i + 1] or nil end
+  local new, n = update(old), stored[1]
+  local changes = {}
+  if n then changes = membership_changes(fact_memberships({}, old, {}), fact_memberships({}, new, {})) end
+  local missing = missing_keys(prefix, changes, nil, declared)
+  if missing then return nil, missing end
+  return function()
+    for _, f in ipairs(fields) do
+      if new[f] ~= old[f] then redis.call('HSET', key, f, new[f]) end
+    end
+    if n then apply_memberships(prefix, changes, tonumber(n), nil, set) end
   end
 end
 

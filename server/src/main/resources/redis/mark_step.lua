@@ -1,7 +1,7 @@
 -- Claims the messages of a unit of automation steps for sending, each in the same atomic step that
 -- checks its run may still send it: live, at this generation and step, and its cart not ordered.
 -- This is where the guarantee of docs/automations.md is kept: an order answered before this runs
--- ended the run (exit_runs.lua), so nothing of it is claimed; one that comes after finds the
+-- ended the run (record_events.lua), so nothing of it is claimed; one that comes after finds the
 -- messages claimed here in flight, and waits for them. Claims as mark_due.lua does for campaigns.
 -- A message is named '<run>.<generation>.<step>.<subscription>'; its state is the run hash's field
 -- '<generation>.<step>:<subscription>'.

@@ -29,20 +29,10 @@ local member = ARGV[5] .. ARGV[1] .. ':' .. ARGV[2]
 if ARGV[5] == 'stat:' then member = ARGV[1] .. ':' .. ARGV[2] end
 if redis.call('SISMEMBER', KEYS[2], member) == 1 then return 0 end
 local stamp = ({ delivered = 'lastDeliveredAt', clicked = 'lastClickedAt' })[ARGV[1]]
-local changes, n = {}, redis.call('HGET', KEYS[4], 'n')
 if stamp and redis.call('EXISTS', KEYS[4]) == 1 then
-  local old = indexed_fields(KEYS[4])
-  local new = {}
-  for k, v in pairs(old) do new[k] = v end
-  new[stamp] = ARGV[3]
-  -- Only a time field changes: the others' memberships are left out of both.
-  local same = {}
-  for _, f in ipairs(INDEXED_FIELDS) do same[f] = f ~= stamp end
-  if n then changes = membership_changes(memberships(old, nil, same), memberships(new, nil, same)) end
-  local missing = missing_keys(ARGV[4], changes)
+  local write, missing = stamp_facts(KEYS[4], ARGV[4], { stamp }, function() return { [stamp] = ARGV[3] } end)
   if missing then return missing end
-  redis.call('HSET', KEYS[4], stamp, ARGV[3])
-  if n then apply_memberships(ARGV[4], changes, tonumber(n)) end
+  write()
 end
 redis.call('SADD', KEYS[2], member)
 redis.call('HINCRBY', KEYS[1], ARGV[5] .. ARGV[1], 1)

@@ -51,28 +51,61 @@ public final class AutomationRuns {
   }
 
   /**
-   * What an event ends, before it is recorded: an order ends the cart and browse runs of its
-   * cart, customer and subscriptions, and its answer waits for what they had in flight (listed
-   * as {@code alreadySent}); an emptied cart ends its cart's runs; a cart update ends browse runs.
+   * What a commerce event does to runs, for record_events.lua: what it ends before it is recorded
+   * ({@code exit}, null for nothing), the entries it starts or refreshes once recorded, and the
+   * keys these name or most likely touch.
    */
-  public Future<JsonArray> beforeRecording(String site, Event e) {
-    long now = clock.millis();
+  public record RunChanges(JsonObject exit, JsonArray enters, List<String> keys) {
+    /** An event that changes no run. */
+    public static RunChanges none() {
+      return new RunChanges(null, new JsonArray(), List.of());
+    }
+  }
+
+  /**
+   * What each event does to runs (one read of the site's automations for all): an order ends the
+   * cart and browse runs of its cart, customer and subscriptions (its answer then waits for what
+   * they had in flight: {@link #settle}); an emptied cart ends its cart's runs; a cart update ends
+   * browse runs. Then each enabled automation it triggers gets an entry.
+   */
+  public Future<List<RunChanges>> changes(String site, List<Event> events) {
+    return cache.all(site).map(all -> {
+      List<Automation> enabled = all.stream().filter(Automation::enabled).toList();
+      List<RunChanges> out = new java.util.ArrayList<>(events.size());
+      for (Event e : events) {
+        List<String> keys = new java.util.ArrayList<>();
+        JsonObject exit = exit(site, e, all, keys);
+        JsonArray enters = new JsonArray();
+        for (Automation a : enabled) {
+          entry(a, e, e.data(), e.occurredAt().toEpochMilli()).ifPresent(entry -> enters.add(runs.entry(site, entry, keys)));
+        }
+        out.add(new RunChanges(exit, enters, keys));
+      }
+      return out;
+    });
+  }
+
+  /** What event {@code e} ends, or null. (A deleted automation's runs end when their step comes: nothing for a trigger no automation has.) */
+  private JsonObject exit(String site, Event e, List<Automation> all, List<String> keys) {
     Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
     return switch (e.type()) {
-      case "order.completed" -> cache.all(site).compose(all -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(),
-              e.subscriptions(), Optional.of(e.occurredAt().toEpochMilli()), now, ids(all), likelyRuns(all, cart, e)))
-          .compose(inFlight -> runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT));
-      // (A deleted automation's runs end when their step comes: no call for a trigger no automation has.)
-      case "cart.updated" -> cache.all(site).compose(all -> isEmpty(e.data().getJsonArray("items"))
-              ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
-                  List.of(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e)) : Future.succeededFuture(List.<RunStore.InFlight>of())
-              : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
-                  e.customer(), e.subscriptions(), Optional.empty(), now, ids(all), likelyRuns(all, cart, e))
-                  : Future.succeededFuture(List.<RunStore.InFlight>of()))
-          .map(inFlight -> new JsonArray());
-      case "product.updated" -> productUpdated(site, e).map(v -> new JsonArray());
-      default -> Future.succeededFuture(new JsonArray());
+      case "order.completed" -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(), e.subscriptions(),
+          Optional.of(e.occurredAt().toEpochMilli()), ids(all), likelyRuns(all, cart, e), keys);
+      case "cart.updated" -> isEmpty(e.data().getJsonArray("items"))
+          ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
+              List.of(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null
+          : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
+              e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null;
+      default -> null;
     };
+  }
+
+  /**
+   * Waits (at most {@link #IN_FLIGHT_WAIT}) for the messages the runs an order ended had handed to
+   * a push service, and says how each ended: the order's {@code alreadySent}.
+   */
+  public Future<JsonArray> settle(String site, List<RunStore.InFlight> inFlight) {
+    return runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT);
   }
 
   /**
@@ -81,7 +114,7 @@ public final class AutomationRuns {
    * price level) and of its return to stock if they saw it out of stock (once per return), unless
    * they bought it.
    */
-  private Future<Void> productUpdated(String site, Event e) {
+  public Future<Void> productUpdated(String site, Event e) {
     long now = clock.millis();
     return products.updated(site, e.data(), now).compose(stock -> cache.enabled(site).compose(all -> {
       List<Automation> drops = all.stream().filter(a -> a.trigger() == Trigger.PRICE_DROP).toList();
@@ -168,27 +201,15 @@ public final class AutomationRuns {
   }
 
   /**
-   * What an event starts, once recorded (a repeated event id starts nothing: it is not recorded
-   * again); product views and purchases are noted for the price-drop and back-in-stock triggers.
+   * What a recorded event notes for the price-drop and back-in-stock triggers: product views and
+   * purchases. (A repeated event id notes nothing: it is not recorded again.)
    */
-  public Future<Void> afterRecording(String site, Event e) {
-    long at = e.occurredAt().toEpochMilli();
-    JsonObject data = e.data();
-    Future<Void> noted = switch (e.type()) {
-      case "product.viewed" -> products.viewed(site, e.subscriptions(), data, at);
-      case "order.completed" -> products.bought(site, e.subscriptions(), data.getJsonArray("items"));
+  public Future<Void> recorded(String site, Event e) {
+    return switch (e.type()) {
+      case "product.viewed" -> products.viewed(site, e.subscriptions(), e.data(), e.occurredAt().toEpochMilli());
+      case "order.completed" -> products.bought(site, e.subscriptions(), e.data().getJsonArray("items"));
       default -> Future.succeededFuture();
     };
-    return noted.compose(n -> cache.enabled(site)).compose(all -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (Automation a : all) {
-        Optional<RunStore.Entry> entry = entry(a, e, data, at);
-        if (entry.isPresent()) {
-          chain = chain.compose(v -> runs.enter(site, entry.get(), clock.millis()).mapEmpty());
-        }
-      }
-      return chain;
-    });
   }
 
   private static Optional<RunStore.Entry> entry(Automation a, Event e, JsonObject data, long at) {

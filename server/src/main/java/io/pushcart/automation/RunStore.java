@@ -1,7 +1,6 @@
 package io.pushcart.automation;
 
 import io.pushcart.common.Ids;
-import io.pushcart.redis.DeclaredKeys;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
@@ -17,19 +16,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * Automation runs in Redis: entering or refreshing one (enter_run.lua), ending those an event
- * ends (exit_runs.lua), and waiting for the messages an ended run had in flight. The run's steps
+ * Automation runs in Redis: entering or refreshing one (enter_run.lua; a commerce event's in
+ * record_events.lua), what ending those an event ends is, and waiting for the messages an ended
+ * run had in flight. The run's steps
  * are dispatched by the delivery workers (delivery/RunUnits).
  */
 public final class RunStore {
   private static final LuaScript ENTER = LuaScript.load("enter_run");
-  private static final LuaScript EXIT = LuaScript.load("exit_runs");
   private static final LuaScript STOP = LuaScript.load("stop_run");
   /** How long the run indexes and order markers are kept: longer than any series (10 steps of at most 90 days would not fit, but a run waits in them only while live). */
-  static final long INDEX_SECONDS = Duration.ofDays(100).toSeconds();
+  public static final long INDEX_SECONDS = Duration.ofDays(100).toSeconds();
   /** How often a waiting order looks at the messages it waits for. */
   static final long SETTLE_POLL_MS = 20;
 
@@ -66,23 +64,40 @@ public final class RunStore {
 
   /** 'started', 'refreshed', 'stale', 'ordered' or 'closed' (enter_run.lua). */
   Future<String> enter(String site, Entry e, long nowMillis) {
+    List<String> keys = new ArrayList<>();
+    return enter(site, entry(site, e, keys), keys, nowMillis);
+  }
+
+  /**
+   * The entry as lib.lua's enter_run reads it (one definition, for enter_run.lua and
+   * record_events.lua); the keys it names are added to {@code keys}.
+   */
+  JsonObject entry(String site, Entry e, Collection<String> keys) {
     String runId = runId(e.automation().id(), e.runKey());
-    String run = Keys.run(site, runId);
-    List<String> keys = new ArrayList<>(List.of(run, Keys.automation(site, e.automation().id()), Keys.site(site, Keys.Part.RUN_DUE),
-        e.orderMarkers() && e.cart().isPresent() ? Keys.orderMarker(site, Keys.Subject.CART, e.cart().get()) : run));
-    int markers = 0;
-    if (e.orderMarkers()) {
-      for (String key : subjects(site, Keys::orderMarker, Optional.empty(), e.customer(), e.subscriptions())) {
-        keys.add(key);
-        markers++;
-      }
+    List<String> markers = e.orderMarkers() ? subjects(site, Keys::orderMarker, Optional.empty(), e.customer(), e.subscriptions()) : List.of();
+    String cartMarker = e.orderMarkers() && e.cart().isPresent() ? Keys.orderMarker(site, Keys.Subject.CART, e.cart().get()) : "";
+    return entry(runId, Keys.run(site, runId), Keys.automation(site, e.automation().id()), e.automation().id(),
+        e.automation().trigger().wire, e.subscriptions(), e.customer(), e.cart().orElse(""), e.data().encode(), e.occurredAtMillis(),
+        e.automation().steps().get(0).delay().toMillis(), e.automation().trigger().reentry.wire(), cartMarker, markers,
+        subjects(site, Keys::runIndex, e.cart(), e.customer(), e.subscriptions()), "", keys);
+  }
+
+  private static JsonObject entry(String runId, String run, String automation, String automationId, String trigger,
+                                  List<String> subscriptions, Optional<String> customer, String cart, String data, long atMillis,
+                                  long delayMillis, String reentry, String cartMarker, List<String> markers, List<String> indexes,
+                                  String definition, Collection<String> keys) {
+    keys.add(run);
+    keys.add(automation);
+    if (!cartMarker.isEmpty()) {
+      keys.add(cartMarker);
     }
-    keys.addAll(subjects(site, Keys::runIndex, e.cart(), e.customer(), e.subscriptions()));
-    List<String> args = List.of(runId, e.automation().id(), e.automation().trigger().wire, new JsonArray(e.subscriptions()).encode(),
-        e.customer().orElse(""), e.cart().orElse(""), e.data().encode(), String.valueOf(e.occurredAtMillis()),
-        String.valueOf(nowMillis), String.valueOf(e.automation().steps().get(0).delay().toMillis()),
-        e.automation().trigger().reentry.wire(), String.valueOf(markers), String.valueOf(INDEX_SECONDS), "");
-    return ENTER.run(redis, keys, args).map(Response::toString);
+    keys.addAll(markers);
+    keys.addAll(indexes);
+    return new JsonObject().put("run", run).put("id", runId).put("automation", automation).put("automationId", automationId)
+        .put("trigger", trigger).put("subs", new JsonArray(subscriptions).encode()).put("customer", customer.orElse(""))
+        .put("cart", cart).put("data", data).put("at", atMillis).put("delay", delayMillis).put("reentry", reentry)
+        .put("cartMarker", cartMarker).put("markers", new JsonArray(markers)).put("indexes", new JsonArray(indexes))
+        .put("def", definition);
   }
 
   /**
@@ -91,12 +106,18 @@ public final class RunStore {
    */
   Future<String> enter(String site, Transactional t, List<String> subscriptions, long nowMillis) {
     String run = Keys.run(site, t.runId());
-    List<String> keys = new ArrayList<>(List.of(run, run, Keys.site(site, Keys.Part.RUN_DUE), run));
-    keys.addAll(subjects(site, Keys::runIndex, Optional.empty(), t.customerId(), subscriptions));
-    List<String> args = List.of(t.runId(), "", "transactional", new JsonArray(subscriptions).encode(), t.customerId().orElse(""), "",
-        "{}", String.valueOf(nowMillis), String.valueOf(nowMillis), "0", Trigger.Reentry.NEVER.wire(), "0",
-        String.valueOf(INDEX_SECONDS), t.toStored().encode());
-    return ENTER.run(redis, keys, args).map(Response::toString);
+    List<String> keys = new ArrayList<>();
+    JsonObject entry = entry(t.runId(), run, run, "", "transactional", subscriptions, t.customerId(), "", "{}", nowMillis, 0,
+        Trigger.Reentry.NEVER.wire(), "", List.of(), subjects(site, Keys::runIndex, Optional.empty(), t.customerId(), subscriptions),
+        t.toStored().encode(), keys);
+    return enter(site, entry, keys, nowMillis);
+  }
+
+  private Future<String> enter(String site, JsonObject entry, List<String> keys, long nowMillis) {
+    List<String> all = new ArrayList<>(keys.size() + 1);
+    all.add(Keys.site(site, Keys.Part.RUN_DUE));
+    all.addAll(keys);
+    return ENTER.run(redis, all, List.of(entry.encode(), String.valueOf(nowMillis), String.valueOf(INDEX_SECONDS))).map(Response::toString);
   }
 
   /** The ids of the runs indexed under this customer and these subscriptions (ended ones included, while kept). */
@@ -166,41 +187,30 @@ public final class RunStore {
   }
 
   /** A message an ended run had handed to a push service. */
-  record InFlight(String runId, String automationId, int step, String subscriptionId, String generation) {
+  public record InFlight(String runId, String automationId, int step, String subscriptionId, String generation) {
     String field() {
       return generation + "." + step + ":" + subscriptionId;
     }
   }
 
   /**
-   * Ends the live runs of {@code triggers} about this cart, customer or subscriptions, with
-   * {@code reason}; with {@code orderAtMillis}, also marks them ordered at that time. The messages
-   * those runs had in flight.
+   * What ending the live runs of {@code triggers} about this cart, customer or subscriptions with
+   * {@code reason} is, as record_events.lua reads it; with {@code orderAtMillis}, it also marks them
+   * ordered at that time. The keys it names are added to {@code keys}, and the runs and
+   * automations it most likely ends (guessed up front, so that the script finds what it needs
+   * declared and runs once).
    */
-  Future<List<InFlight>> exit(String site, String reason, Collection<Trigger> triggers, Optional<String> cart,
-                              Optional<String> customer, List<String> subscriptions, Optional<Long> orderAtMillis,
-                              long nowMillis, Collection<String> guessedAutomations, Collection<String> guessedRuns) {
+  JsonObject exit(String site, String reason, Collection<Trigger> triggers, Optional<String> cart, Optional<String> customer,
+                  List<String> subscriptions, Optional<Long> orderAtMillis, Collection<String> guessedAutomations,
+                  Collection<String> guessedRuns, Collection<String> keys) {
     List<String> indexes = subjects(site, Keys::runIndex, cart, customer, subscriptions);
     List<String> markers = orderAtMillis.isPresent() ? subjects(site, Keys::orderMarker, cart, customer, subscriptions) : List.of();
-    List<String> keys = new ArrayList<>();
-    keys.add(Keys.site(site, Keys.Part.RUN_DUE));
     keys.addAll(indexes);
     keys.addAll(markers);
-    // The runs an event usually ends are known from its keys (a cart's, a shopper's browsing):
-    // given up front, the script finds what it needs declared and runs once.
-    List<String> guessed = new ArrayList<>(guessedAutomations.stream().map(id -> Keys.automation(site, id)).toList());
-    guessedRuns.forEach(id -> guessed.add(Keys.run(site, id)));
-    List<String> args = List.of(reason, triggers.stream().map(t -> t.wire).collect(Collectors.joining(" ")),
-        String.valueOf(nowMillis), String.valueOf(orderAtMillis.orElse(0L)), String.valueOf(indexes.size()),
-        String.valueOf(markers.size()), String.valueOf(INDEX_SECONDS), Keys.runPrefix(site), Keys.automationPrefix(site));
-    return DeclaredKeys.run(redis, EXIT, keys, guessed, args).map(reply -> {
-      List<InFlight> out = new ArrayList<>();
-      for (int i = 1; i + 4 < reply.size(); i += 5) {
-        out.add(new InFlight(reply.get(i).toString(), reply.get(i + 1).toString(), reply.get(i + 2).toInteger(),
-            reply.get(i + 3).toString(), reply.get(i + 4).toString()));
-      }
-      return out;
-    });
+    guessedAutomations.forEach(id -> keys.add(Keys.automation(site, id)));
+    guessedRuns.forEach(id -> keys.add(Keys.run(site, id)));
+    return new JsonObject().put("reason", reason).put("triggers", new JsonArray(triggers.stream().map(t -> t.wire).toList()))
+        .put("indexes", new JsonArray(indexes)).put("markers", new JsonArray(markers)).put("at", orderAtMillis.orElse(0L));
   }
 
   /**

@@ -10,7 +10,6 @@ import io.pushcart.customer.CustomerStore;
 import io.pushcart.metrics.Metrics;
 import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
-import io.pushcart.subscription.SubscriptionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +20,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,21 +40,20 @@ public final class EventService {
   private static final Set<String> FIELDS = Set.of("id", "type", "subscriptionId", "customerId", "occurredAt", "data");
 
   private final EventStore store;
-  private final SubscriptionStore subscriptions;
   private final CustomerStore customers;
   private final AutomationRuns automations;
   private final Attribution attribution;
   private final Clock clock;
 
-  public EventService(EventStore store, SubscriptionStore subscriptions, CustomerStore customers, AutomationRuns automations,
-                      Attribution attribution, Clock clock) {
+  public EventService(EventStore store, CustomerStore customers, AutomationRuns automations, Attribution attribution, Clock clock) {
     this.attribution = attribution;
     this.store = store;
-    this.subscriptions = subscriptions;
     this.customers = customers;
     this.automations = automations;
     this.clock = clock;
   }
+
+  private static final String UNKNOWN = "unknown_subscription";
 
   /** What recording one event did: "recorded", "duplicate" or "unknown_subscription", and an order's {@code alreadySent}. */
   private record Result(String outcome, JsonArray alreadySent) {
@@ -97,24 +97,20 @@ public final class EventService {
         }
         events.add(parse(e, "events[" + i + "].", true, now));
       }
-      List<String> results = new ArrayList<>();
-      JsonArray alreadySent = new JsonArray();
-      Future<Void> chain = Future.succeededFuture();
-      for (Event e : events) {
-        chain = chain.compose(v -> record(site, e, now).recover(err -> err instanceof ClientError c
-            && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture(new Result("unknown_subscription")) : Future.failedFuture(err))
-            .map(r -> {
-              results.add(r.outcome());
-              alreadySent.addAll(r.alreadySent());
-              return null;
-            }));
-      }
-      return chain.map(v -> new JsonObject().put("accepted", results.stream().filter("recorded"::equals).count())
-          .put("duplicates", results.stream().filter("duplicate"::equals).count())
-          .put("results", new JsonArray(results)).put("alreadySent", alreadySent));
+      return recordAll(site, events, true, now).map(results -> {
+        JsonArray alreadySent = new JsonArray();
+        results.forEach(r -> alreadySent.addAll(r.alreadySent()));
+        List<String> outcomes = results.stream().map(Result::outcome).toList();
+        return new JsonObject().put("accepted", outcomes.stream().filter("recorded"::equals).count())
+            .put("duplicates", outcomes.stream().filter("duplicate"::equals).count())
+            .put("results", new JsonArray(outcomes)).put("alreadySent", alreadySent);
+      });
     }
     Event e = parse(body, "", withSecret, now);
-    return record(site, e, now).map(r -> {
+    return recordAll(site, List.of(e), false, now).map(results -> results.get(0)).map(r -> {
+      if (r.outcome().equals(UNKNOWN)) {
+        throw ClientError.notFound("subscription " + e.subscriptionId().orElse(""));
+      }
       JsonObject reply = new JsonObject().put("accepted", true).put("duplicate", r.outcome().equals("duplicate"));
       return e.type() == EventType.ORDER_COMPLETED ? reply.put("alreadySent", r.alreadySent()) : reply;
     });
@@ -172,32 +168,110 @@ public final class EventService {
   }
 
   /**
-   * "recorded", or "duplicate" for an id seen before; a receipt is counted in its campaign's (or
-   * automation step's) stats instead. What the event ends among automation runs is done before it
-   * is recorded, and what it starts after: an order's answer comes only once its runs are ended
-   * and what they had in flight has finished (its {@code alreadySent}).
+   * Records events in their order: a receipt is counted in its campaign's (or automation step's)
+   * stats on its own; the other events go to the store together, as many as follow one another
+   * (one script call: EventStore), a catalogue change first announcing what it announces. Per
+   * event "recorded", "duplicate" for an id seen before, or "unknown_subscription"; an order's
+   * answer comes only once the runs it ended are ended and what they had in flight has finished
+   * (its {@code alreadySent}). In a batch ({@code batch}), a receipt's 404 is its
+   * "unknown_subscription" and the others go on; alone, it is the answer.
    */
-  private Future<Result> record(Site site, Event e, Instant now) {
-    if (e.type().receiptStat().isPresent()) {
-      return recordReceipt(site, e, now).map(Result::new).onSuccess(result -> Metrics.event(e.type().wire, result.outcome()));
+  private Future<List<Result>> recordAll(Site site, List<Event> events, boolean batch, Instant now) {
+    List<Result> results = new ArrayList<>(events.size());
+    Future<Void> chain = Future.succeededFuture();
+    int from = 0;
+    while (from < events.size()) {
+      Event first = events.get(from);
+      if (first.type().receiptStat().isPresent()) {
+        chain = chain.compose(v -> recordReceipt(site, first, now).recover(err -> batch && err instanceof ClientError c
+            && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture(UNKNOWN) : Future.failedFuture(err)).map(outcome -> {
+              Metrics.event(first.type().wire, outcome);
+              results.add(new Result(outcome));
+              return null;
+            }));
+        from++;
+        continue;
+      }
+      int to = from + 1;
+      while (to < events.size() && events.get(to).type().receiptStat().isEmpty() && events.get(to).type() != EventType.PRODUCT_UPDATED) {
+        to++;
+      }
+      List<Event> group = events.subList(from, to);
+      chain = chain.compose(v -> record(site, group, now)).map(r -> {
+        results.addAll(r);
+        return null;
+      });
+      from = to;
     }
-    Future<List<String>> concerned = e.subscriptionId().isPresent()
-        ? subscriptions.exists(site.id(), e.subscriptionId().get()).compose(found -> found
-            ? Future.succeededFuture(List.of(e.subscriptionId().get()))
-            : Future.failedFuture(ClientError.notFound("subscription " + e.subscriptionId().get())))
-        : e.customerId().isPresent() ? customers.subscriptions(site.id(), e.customerId().get())
-        : Future.succeededFuture(List.of());
-    // An order without an event id still counts once: its orderId is the id.
-    Optional<String> key = e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
+    return chain.map(v -> results);
+  }
+
+  /** Events that follow one another, none a receipt, only the first perhaps a catalogue change: recorded in one call. */
+  private Future<List<Result>> record(Site site, List<Event> events, Instant now) {
+    Event first = events.get(0);
+    Future<Void> announced = first.type() == EventType.PRODUCT_UPDATED
+        ? automations.productUpdated(site.id(), runEvent(first, List.of())) : Future.succeededFuture();
+    return announced.compose(v -> concerned(site, events)).compose(concerned -> {
+      List<AutomationRuns.Event> runEvents = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        runEvents.add(runEvent(events.get(i), concerned.get(i)));
+      }
+      return automations.changes(site.id(), runEvents).compose(changes -> {
+        List<EventStore.Record> records = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+          Event e = events.get(i);
+          records.add(new EventStore.Record(e.type(), concerned.get(i), e.subscriptionId().isPresent(), e.customerId().orElse(""),
+              e.occurredAt(), e.data(), key(e), changes.get(i)));
+        }
+        return store.record(site.id(), records, now);
+      }).compose(recorded -> {
+        List<Future<Void>> notes = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+          if (recorded.outcomes().get(i).equals("recorded")) {
+            Event e = events.get(i);
+            List<String> subscriptions = concerned.get(i);
+            notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, subscriptions, now)));
+          }
+        }
+        return Future.all(notes).compose(v -> automations.settle(site.id(), recorded.inFlight())).map(alreadySent -> {
+          List<Result> out = new ArrayList<>(events.size());
+          for (int i = 0; i < events.size(); i++) {
+            String outcome = recorded.outcomes().get(i);
+            Metrics.event(events.get(i).type().wire, outcome);
+            out.add(new Result(outcome, new JsonArray()));
+          }
+          for (int j = 0; j < alreadySent.size(); j++) {
+            out.get(recorded.inFlightOf().get(j)).alreadySent().add(alreadySent.getValue(j));
+          }
+          return out;
+        });
+      });
+    });
+  }
+
+  /**
+   * The subscriptions each event concerns: the one it names (whose existence the store checks), or
+   * its customer's (read once per customer), or none (a catalogue change).
+   */
+  private Future<List<List<String>>> concerned(Site site, List<Event> events) {
+    Map<String, Future<List<String>>> byCustomer = new HashMap<>();
+    for (Event e : events) {
+      if (e.subscriptionId().isEmpty()) {
+        e.customerId().ifPresent(c -> byCustomer.computeIfAbsent(c, id -> customers.subscriptions(site.id(), id)));
+      }
+    }
+    return Future.all(new ArrayList<>(byCustomer.values())).map(v -> events.stream().map(e -> e.subscriptionId().map(List::of)
+        .orElseGet(() -> e.customerId().map(c -> byCustomer.get(c).result()).orElse(List.of()))).toList());
+  }
+
+  private static AutomationRuns.Event runEvent(Event e, List<String> subscriptions) {
+    return new AutomationRuns.Event(e.type().wire, subscriptions, e.customerId(), e.occurredAt(), e.data());
+  }
+
+  /** The event's idempotency key: its id; an order without one still counts once, by its orderId. */
+  private static Optional<String> key(Event e) {
+    return e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
-    return concerned.compose(ids -> {
-      AutomationRuns.Event event = new AutomationRuns.Event(e.type().wire, ids, e.customerId(), e.occurredAt(), e.data());
-      return automations.beforeRecording(site.id(), event).compose(alreadySent -> store.record(site.id(),
-              new EventStore.Record(e.type(), ids, e.customerId().orElse(""), e.occurredAt(), e.data(), key, now))
-          .compose(recorded -> recorded ? automations.afterRecording(site.id(), event)
-              .compose(v -> attribute(site, e, ids, now)).map(new Result("recorded", alreadySent))
-              : Future.succeededFuture(new Result("duplicate", alreadySent))));
-    }).onSuccess(result -> Metrics.event(e.type().wire, result.outcome()));
   }
 
   /** An order's conversion for the notification clicked before it, or a refund's subtraction (engagement.Attribution). */

@@ -1,5 +1,8 @@
 package io.pushcart.event;
 
+import io.pushcart.automation.AutomationRuns;
+import io.pushcart.automation.RunStore;
+import io.pushcart.common.Unavailable;
 import io.pushcart.engagement.Report;
 import io.pushcart.redis.DeclaredKeys;
 import io.pushcart.redis.Keys;
@@ -17,8 +20,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Events in Redis: receipts counted into campaign stats; commerce events stamped on the
@@ -29,11 +35,11 @@ public final class EventStore {
   /** The stream keeps about this many recent events per site; the automations read it as it grows. */
   static final int STREAM_MAX = 100_000;
   private static final LuaScript RECEIPT = LuaScript.load("record_receipt");
-  private static final LuaScript RECORD = LuaScript.load("record_event");
+  private static final LuaScript RECORD = LuaScript.load("record_events");
   /** How long an event id (or an order id) is remembered: "at least 24 hours" (MARKETING.md §4). */
   static final long ID_MEMORY_SECONDS = 48 * 3600;
   /**
-   * Commerce facts are stored in UTC with milliseconds always, so that record_event.lua can keep
+   * Commerce facts are stored in UTC with milliseconds always, so that record_events.lua can keep
    * the newest by comparing the text.
    */
   static final DateTimeFormatter FACT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -85,29 +91,104 @@ public final class EventStore {
         .map(Response::toLong);
   }
 
-  /** An event to record, with the subscriptions it concerns (resolved by the caller) and its idempotency key. */
-  public record Record(EventType type, List<String> subscriptions, String customerId, Instant occurredAt, JsonObject data,
-                       Optional<String> key, Instant now) {
+  /**
+   * An event to record: the subscriptions it concerns (resolved by the caller; {@code named}: it
+   * names its one subscription, which must exist), its idempotency key, and what it does to runs.
+   */
+  public record Record(EventType type, List<String> subscriptions, boolean named, String customerId, Instant occurredAt,
+                       JsonObject data, Optional<String> key, AutomationRuns.RunChanges runs) {
   }
 
   /**
-   * Records a commerce event (record_event.lua): its facts on each subscription it concerns,
-   * their bitmaps, and the event in the stream; false when its key was seen before (nothing done).
+   * What recording a batch did: per event "recorded", "duplicate" (its key was seen before) or
+   * "unknown_subscription" (nothing done); the messages the runs it ended had in flight, and for
+   * each the index of the event that ended its run.
    */
-  public Future<Boolean> record(String siteId, Record r) {
-    String stream = Keys.site(siteId, Keys.Part.EVENTS);
-    List<String> keys = new ArrayList<>(List.of(stream, r.key().map(k -> Keys.eventKey(siteId, k)).orElse(stream)));
-    r.subscriptions().forEach(id -> keys.add(Keys.subscription(siteId, id)));
-    List<String> guessed = new ArrayList<>();
-    r.type().fact().ifPresent(fact -> guessed.addAll(Bitmaps.time(siteId, fact)));
-    boolean counts = r.type() == EventType.ORDER_COMPLETED;
-    if (counts) {
-      guessed.addAll(Bitmaps.builtinNumber(siteId, "orderCount"));
+  public record Recorded(List<String> outcomes, List<RunStore.InFlight> inFlight, List<Integer> inFlightOf) {
+  }
+
+  /** A batch of at most this many events is recorded in one call, so that one call stays short. */
+  static final int MAX_PER_CALL = 100;
+  /** How many times a batch may stop for keys it was not given before the store gives up (DeclaredKeys' bound). */
+  private static final int MAX_TRIES = 5;
+
+  /**
+   * Records commerce events in order, each in full before the next (record_events.lua): what it
+   * ends among runs, once per key its facts on each subscription it concerns with their bitmaps
+   * and the event in the stream, then the runs it starts. One script call for a batch, run again
+   * from where it stopped when an event needs keys it was not given (the runs an order ends, a
+   * bitmap it moves).
+   */
+  public Future<Recorded> record(String siteId, List<Record> records, Instant now) {
+    if (records.size() > MAX_PER_CALL) {
+      throw new IllegalArgumentException("at most " + MAX_PER_CALL + " events a call");
     }
-    List<String> args = List.of(r.type().wire, new JsonArray(r.subscriptions()).encode(), r.customerId(),
-        FACT_TIME.format(r.occurredAt()), r.data().encode(), Keys.bitmapPrefix(siteId), r.key().orElse(""),
-        String.valueOf(STREAM_MAX), String.valueOf(r.subscriptions().size()), r.type().fact().orElse(""), counts ? "1" : "",
-        r.now().toString(), String.valueOf(ID_MEMORY_SECONDS));
-    return DeclaredKeys.run(redis, RECORD, keys, guessed, args).map(reply -> reply.toLong() == 1);
+    Set<String> keys = new LinkedHashSet<>(List.of(Keys.site(siteId, Keys.Part.EVENTS), Keys.site(siteId, Keys.Part.RUN_DUE)));
+    List<JsonObject> events = new ArrayList<>(records.size());
+    Set<String> facts = new HashSet<>();
+    for (Record r : records) {
+      events.add(spec(siteId, r, keys));
+      r.type().fact().ifPresent(facts::add);
+      if (r.type() == EventType.ORDER_COMPLETED) {
+        facts.add("orderCount");
+      }
+    }
+    // The bitmaps a fact's stamp touches, guessed up front.
+    for (String fact : facts) {
+      keys.addAll(fact.equals("orderCount") ? Bitmaps.builtinNumber(siteId, fact) : Bitmaps.time(siteId, fact));
+    }
+    List<String> args = List.of(now.toString(), String.valueOf(now.toEpochMilli()), Keys.bitmapPrefix(siteId), String.valueOf(STREAM_MAX),
+        String.valueOf(ID_MEMORY_SECONDS), String.valueOf(RunStore.INDEX_SECONDS), Keys.runPrefix(siteId), Keys.automationPrefix(siteId));
+    return record(events, 0, keys, args, new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()), 1);
+  }
+
+  private Future<Recorded> record(List<JsonObject> events, int from, Set<String> keys, List<String> shared, Recorded done, int attempt) {
+    List<String> args = new ArrayList<>(shared.size() + 1);
+    args.add(new JsonArray(events.subList(from, events.size())).encode());
+    args.addAll(shared);
+    return RECORD.run(redis, new ArrayList<>(keys), args).compose(reply -> {
+      String outcomes = reply.get(0).toString();
+      for (char c : outcomes.toCharArray()) {
+        done.outcomes().add(c == 'r' ? "recorded" : c == 'd' ? "duplicate" : "unknown_subscription");
+      }
+      int inFlight = reply.get(1).toInteger();
+      for (int i = 2; i < 2 + 6 * inFlight; i += 6) {
+        done.inFlight().add(new RunStore.InFlight(reply.get(i + 1).toString(), reply.get(i + 2).toString(), reply.get(i + 3).toInteger(),
+            reply.get(i + 4).toString(), reply.get(i + 5).toString()));
+        done.inFlightOf().add(from + reply.get(i).toInteger() - 1);
+      }
+      int next = from + outcomes.length();
+      if (next == events.size()) {
+        return Future.succeededFuture(done);
+      }
+      int before = keys.size();
+      for (int i = 2 + 6 * inFlight; i < reply.size(); i++) {
+        keys.add(reply.get(i).toString());
+      }
+      if (attempt >= MAX_TRIES || keys.size() == before) {
+        return Future.failedFuture(new Unavailable("the subscriptions or runs kept changing while the events were being recorded", null));
+      }
+      return record(events, next, keys, shared, done, attempt + 1);
+    });
+  }
+
+  /** One event as record_events.lua reads it; the keys it names are added to {@code keys}. */
+  private static JsonObject spec(String siteId, Record r, Set<String> keys) {
+    List<String> subKeys = r.subscriptions().stream().map(id -> Keys.subscription(siteId, id)).toList();
+    String marker = r.key().map(k -> Keys.eventKey(siteId, k)).orElse("");
+    keys.addAll(subKeys);
+    if (!marker.isEmpty()) {
+      keys.add(marker);
+    }
+    keys.addAll(r.runs().keys());
+    JsonObject spec = new JsonObject().put("type", r.type().wire).put("subs", new JsonArray(r.subscriptions()).encode())
+        .put("first", r.subscriptions().isEmpty() ? "" : r.subscriptions().get(0)).put("subKeys", new JsonArray(subKeys))
+        .put("known", r.named() ? "1" : "").put("customer", r.customerId()).put("at", FACT_TIME.format(r.occurredAt()))
+        .put("data", r.data().encode()).put("id", r.key().orElse("")).put("marker", marker).put("fact", r.type().fact().orElse(""))
+        .put("counts", r.type() == EventType.ORDER_COMPLETED ? "1" : "").put("enters", r.runs().enters());
+    if (r.runs().exit() != null) {
+      spec.put("exit", r.runs().exit());
+    }
+    return spec;
   }
 }

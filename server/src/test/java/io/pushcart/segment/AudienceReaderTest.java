@@ -116,14 +116,22 @@ class AudienceReaderTest {
       await(store.update(SITE, id, List.of(TAGS.get(random.nextInt(TAGS.size()))), List.of(TAGS.get(random.nextInt(TAGS.size()))),
           change, NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 10)))));
     }
-    // Commerce facts from events: carts and orders at times on both sides of every hour.
+    // Commerce facts from events: carts and orders at times on both sides of every hour, in
+    // batches of 25 (one script call each, its bits written at its end; a subscription may be
+    // stamped twice in one).
     io.pushcart.event.EventStore events = new io.pushcart.event.EventStore(client);
+    List<io.pushcart.event.EventStore.Record> batch = new ArrayList<>();
     for (int i = 0; i < 250; i++) {
-      String id = ids.get(random.nextInt(ids.size()));
+      String id = ids.get(random.nextInt(ids.size() / 4));
       boolean order = random.nextBoolean();
       Instant at = NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 60)));
-      await(events.record(SITE, new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
-          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), "", at, new JsonObject(), java.util.Optional.of("e" + i), NOW)));
+      batch.add(new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
+          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), true, "", at, new JsonObject(), java.util.Optional.of("e" + i),
+          io.pushcart.automation.AutomationRuns.RunChanges.none()));
+      if (batch.size() == 25) {
+        await(events.record(SITE, List.copyOf(batch), NOW));
+        batch.clear();
+      }
     }
     // Some leave: their ordinals are freed and reused by the next ones.
     for (int i = 0; i < 40; i++) {

@@ -1,0 +1,145 @@
+-- Records a batch of commerce events (MARKETING.md §3, §4), one after another, each in full
+-- before the next: what it ends among automation runs (an order ends its cart's, customer's and
+-- subscriptions' cart and browse runs and marks them ordered; an emptied cart ends its cart's
+-- runs; a cart update browse runs), then, once per event id, the facts it stamps on each
+-- subscription it concerns (newest `occurredAt` wins, whatever the order events arrive in) with
+-- their bitmaps and the event in the site's stream, then the runs it starts or refreshes
+-- (lib.lua's enter_run). A repeated event id still ends what it ends (a retry after a lost
+-- answer), and starts nothing.
+-- KEYS[1] the event stream, KEYS[2] the site's run due zset, then every other key the events
+-- name, and the bitmaps, runs and automations they may touch, as the caller guessed them
+-- ARGV[1] the events (JSON list; event/EventStore.java writes them): each {type, subs (JSON list
+-- of the subscription ids it concerns), first (the first of them, or ''), subKeys (their hashes),
+-- known ('1': it names its subscription, which must exist), customer, at (occurredAt, UTC with
+-- milliseconds: compared as text), data (JSON), id (its idempotency key, or ''), marker (that
+-- key's marker, or ''), fact (the field it stamps with `at`, or ''), counts ('1' counts an
+-- order), exit (what it ends, or absent: {reason, triggers: [...], indexes: [run index sets],
+-- markers: [order markers to set], at (the order's epoch ms)}), enters: [lib.lua's entries]};
+-- [2] now (ISO-8601), [3] now epoch ms, [4] the site's bitmap prefix, [5] the stream's cap,
+-- [6] how long an event id is remembered (seconds), [7] how long run index sets and order
+-- markers are kept (seconds), [8] run key prefix, [9] automation key prefix
+-- Returns {outcomes, m, m in-flight messages of the runs it ended as five values each (run id,
+-- automation id, step, subscription id, generation) after the event's number (from 1), then the
+-- keys it needs and was not given}: outcomes has a letter per event done, in order: 'r' recorded,
+-- 'd' a repeated id, 'u' its subscription does not exist (nothing done). When an event needs keys
+-- it was not given, it and the events after it are not done (nothing of them written): the caller
+-- runs them again with those keys (a batch is at most 100 events, so one call stays short).
+local events = cjson.decode(ARGV[1])
+local now, now_ms, prefix, keep = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[7]
+local run_prefix, automation_prefix = ARGV[8], ARGV[9]
+local stream, due = KEYS[1], KEYS[2]
+local declared = declared_keys()
+local add, write_counts = ledger()
+local set_bit, write_bits = bit_batch()
+local exists = {}
+-- Counters of automations that exist (a deleted one's are not made again), written once per call.
+local function count(hash, field, n)
+  if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
+  if exists[hash] then add(hash, field, n) end
+end
+
+-- The live runs of the triggers `x` ends, found through its index sets (reads only), or the keys
+-- they need and were not given.
+local function exit_plan(x, missing)
+  local ends = {}
+  for _, t in ipairs(x.triggers) do ends[t] = true end
+  local runs, gone, seen = {}, {}, {}
+  for _, index in ipairs(x.indexes) do
+    for _, id in ipairs(redis.call('SMEMBERS', index)) do
+      if not seen[id] then
+        seen[id] = true
+        local key = run_prefix .. id
+        if not declared[key] then
+          missing[#missing + 1] = key
+        else
+          local v = redis.call('HMGET', key, 'status', 'automation', 'trigger')
+          if v[1] ~= RUN_LIVE then
+            gone[#gone + 1] = { index, id } -- ended runs leave the index as met
+          elseif ends[v[3]] then
+            local a = automation_prefix .. v[2]
+            if not declared[a] then missing[#missing + 1] = a else runs[#runs + 1] = { id, key, a, v[2] } end
+          end
+        end
+      end
+    end
+  end
+  return { runs = runs, gone = gone }
+end
+
+-- Ends the planned runs and sets the order markers; the messages those runs had in flight go to `out`.
+local function exit_runs(x, plan, event, out)
+  for _, g in ipairs(plan.gone) do redis.call('SREM', g[1], g[2]) end
+  for _, marker in ipairs(x.markers) do
+    local old = tonumber(redis.call('GET', marker) or '')
+    if not old or old < x.at then redis.call('SET', marker, x.at, 'EX', keep) end
+  end
+  for _, r in ipairs(plan.runs) do
+    local id, key, a, automation_id = r[1], r[2], r[3], r[4]
+    local v = redis.call('HMGET', key, 'phase', 'gen', 'step', 'subs')
+    if end_run(key, a, due, id, x.reason, now_ms, count) and v[1] == 'sending' then
+      for _, sub in ipairs(cjson.decode(v[4])) do
+        if in_flight(redis.call('HGET', key, v[2] .. '.' .. v[3] .. ':' .. sub)) then
+          for _, value in ipairs({ event, id, automation_id, v[3], sub, v[2] }) do out[#out + 1] = value end
+        end
+      end
+    end
+  end
+end
+
+-- The stamps of event `e` on its subscriptions: a write each, or nil when a key is missing.
+local function stamps(e, missing)
+  local writes = {}
+  if e.fact == '' and e.counts ~= '1' then return writes end
+  local fields = {}
+  if e.fact ~= '' then fields[#fields + 1] = e.fact end
+  if e.counts == '1' then fields[#fields + 1] = 'orderCount' end
+  local function update(old)
+    local new = {}
+    if e.fact ~= '' then
+      new[e.fact] = old[e.fact]
+      if not old[e.fact] or old[e.fact] < e.at then new[e.fact] = e.at end
+    end
+    if e.counts == '1' then new.orderCount = tostring((tonumber(old.orderCount) or 0) + 1) end
+    return new
+  end
+  for _, key in ipairs(e.subKeys) do
+    if redis.call('EXISTS', key) == 1 then
+      local write, reply = stamp_facts(key, prefix, fields, update, declared, set_bit)
+      if not write then
+        for i = 2, #reply do missing[#missing + 1] = reply[i] end
+      else
+        writes[#writes + 1] = write
+      end
+    end
+  end
+  return writes
+end
+
+local outcomes, inflight, missing = {}, {}, {}
+for i, e in ipairs(events) do
+  if e.known == '1' and redis.call('EXISTS', e.subKeys[1]) == 0 then
+    outcomes[i] = 'u'
+  else
+    local plan = e.exit and exit_plan(e.exit, missing)
+    local repeated = e.marker ~= '' and redis.call('EXISTS', e.marker) == 1
+    local writes = not repeated and stamps(e, missing) or {}
+    if #missing > 0 then break end
+    if plan then exit_runs(e.exit, plan, i, inflight) end
+    if repeated then
+      outcomes[i] = 'd'
+    else
+      for _, write in ipairs(writes) do write() end
+      redis.call('XADD', stream, 'MAXLEN', '~', ARGV[5], '*', 'type', e.type, 'subscription', e.first,
+        'subscriptions', e.subs, 'customer', e.customer, 'data', e.data, 'at', e.at, 'received', now, 'id', e.id)
+      if e.marker ~= '' then redis.call('SET', e.marker, '1', 'EX', ARGV[6]) end
+      for _, entry in ipairs(e.enters) do enter_run(entry, due, now_ms, keep, count) end
+      outcomes[i] = 'r'
+    end
+  end
+end
+write_counts()
+write_bits()
+local reply = { table.concat(outcomes), #inflight / 6 }
+for _, v in ipairs(inflight) do reply[#reply + 1] = v end
+for _, k in ipairs(missing) do reply[#reply + 1] = k end
+return reply
