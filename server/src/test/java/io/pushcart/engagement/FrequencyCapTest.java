@@ -201,6 +201,32 @@ class FrequencyCapTest {
   }
 
   @Test
+  void aCappedStepThatWouldBeStaleByThenIsSuppressedAndTheRunGoesOn() {
+    TestSite site = site(cap(1, "P1D"));
+    TestSubscriber shopper = push.newSubscriber();
+    subscribe(site, List.of(shopper));
+    site.awaitCompleted(site.startCampaign(campaign("Newsletter"))); // the day's one slot
+    JsonObject welcome = new JsonObject().put("title", "Welcome").put("body", "Hello");
+    Reply made = first.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+        .put("name", "Welcome").put("trigger", "welcome").put("enabled", true)
+        .put("steps", new JsonArray()
+            .add(new JsonObject().put("delay", "PT1M").put("ttl", 3600).put("notification", welcome)) // stale after an hour
+            .add(new JsonObject().put("delay", "P1D").put("notification", welcome.copy().put("title", "Still here")))));
+    assertThat(made.status()).as(made.json().encode()).isEqualTo(201);
+    String automation = made.json().getString("id");
+    TestSubscriber newcomer = push.newSubscriber();
+    subscribe(site, List.of(newcomer)); // the welcome run starts; its first step falls due in a minute, capped by...
+    site.awaitCompleted(site.startCampaign(campaign("Newsletter for the newcomer"))); // ...this, sent at once
+    CLOCK.advance(Duration.ofMinutes(2));
+    Poll.until(() -> stepStats(site, automation).getJsonObject("suppressed").getLong("capped", 0L), n -> n == 1,
+        Duration.ofSeconds(20), "the stale step to be suppressed");
+    assertThat(push.receivedFor(newcomer.token())).hasSize(1); // the newsletter only
+    CLOCK.advance(Duration.ofDays(1).plusMinutes(1)); // step 2, a day later: the cap has room again
+    Poll.until(() -> push.receivedFor(newcomer.token()).size(), n -> n == 2, Duration.ofSeconds(20), "step 2");
+    assertThat(new JsonObject(push.receivedFor(newcomer.token()).get(1).plaintext()).getString("title")).isEqualTo("Still here");
+  }
+
+  @Test
   void badCapsAreRefusedNamingTheField() {
     TestSite site = TestSite.create(first.api());
     String path = "/v1/sites/" + site.id();
