@@ -20,6 +20,7 @@ local function counts(hash, field, n)
   if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
   if exists[hash] then add(hash, field, n) end
 end
+local sent = {} -- accepted messages by report source, written to the report once per call
 local a, k = 2, 4
 while a <= #ARGV do
   local run, automation = KEYS[k], KEYS[k + 1]
@@ -29,7 +30,7 @@ while a <= #ARGV do
   local accepted = 0
   local prefix = gen .. '.' .. step .. ':'
   local stat_prefix = 'step:' .. step .. ':'
-  local last_id
+  local last_id, last_stat
   for i = a, a + 6 * n - 1, 6 do
     local id, outcome, attempt, due, reason, variant = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
     local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[1], STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id)
@@ -40,17 +41,21 @@ while a <= #ARGV do
       counts(automation, stat_prefix .. 'v:' .. variant .. ':' .. stat, 1)
     end
     if stat == 'accepted' then accepted = accepted + 1 end
-    last_id = id
+    last_id, last_stat = id, stat
   end
   a = a + 6 * n
-  report(KEYS[3], source, 'sent', accepted)
+  sent[source] = (sent[source] or 0) + accepted
   local v = redis.call('HMGET', run, 'status', 'gen', 'step', 'phase', 'subs')
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
     local done, gone = true, true
     local subs = v[5]
     if last_id and subs == '["' .. last_id .. '"]' then
-      -- One device (the usual run): its state alone, without decoding the list.
-      local state = redis.call('HGET', run, prefix .. last_id)
+      -- One device (the usual run): its state alone, without decoding the list; a final outcome
+      -- just recorded is that state (advance wrote it), anything else is read.
+      local state = last_stat
+      if not state or state == 'retried' or state == 'deferred' or state == 'held' then
+        state = redis.call('HGET', run, prefix .. last_id)
+      end
       done, gone = settled(state), state == 'expired'
     else
       for _, sub in ipairs(cjson.decode(subs)) do
@@ -72,4 +77,5 @@ while a <= #ARGV do
   end
 end
 write()
+for source, n in pairs(sent) do report(KEYS[3], source, 'sent', n) end
 return 0

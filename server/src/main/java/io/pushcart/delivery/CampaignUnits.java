@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Optional;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.personalize.Personalization;
+import io.pushcart.subscription.StoredSubscriber;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import io.pushcart.webpush.PushOptions;
@@ -101,6 +102,12 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
       return templates.values().stream().anyMatch(MessageTemplate::personalized);
     }
 
+    /** How many of the subscription's indexed fields the messages read (0 when none is personalized). */
+    int subscriberFields() {
+      return templates.values().stream().filter(MessageTemplate::personalized)
+          .mapToInt(t -> StoredSubscriber.fieldsFor(t.subscriberFields())).max().orElse(0);
+    }
+
     /** The subscriber's variant ('' without variants). Undecided for the rest (it cannot be): the first, as without a winner. */
     String variantOf(String subscriptionId) {
       if (variants.isEmpty()) {
@@ -160,8 +167,7 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
 
     @Override
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
-      return progress.claimDue(unit, messages.personalized() ? ProgressStore.SUBSCRIBER_FIELDS.size()
-          : zones ? ProgressStore.ZONE_FIELDS : 0);
+      return progress.claimDue(unit, Math.max(messages.subscriberFields(), zones ? ProgressStore.ZONE_FIELDS : 0));
     }
 
     @Override

@@ -38,14 +38,10 @@ final class RunUnits {
   private static final LuaScript MARK = LuaScript.load("mark_step");
   private static final LuaScript RECORD = LuaScript.load("record_step");
   private static final LuaScript STOP = LuaScript.load("stop_run");
-  /** The subscription fields mark_step.lua returns: what sending needs, then what templates and audiences read. */
-  private static final List<String> FIELDS = new ArrayList<>(List.of("endpoint", "p256dh", "auth", "vapidKey"));
+  /** The subscription fields mark_step.lua returns first: what sending needs (then those templates and audiences read). */
+  private static final List<String> SENDING = List.of("endpoint", "p256dh", "auth", "vapidKey");
   /** How long a worker uses an automation it read (a change reaches its next units within this). */
   static final long AUTOMATION_MAX_AGE_MS = 1_000;
-
-  static {
-    FIELDS.addAll(ProgressStore.SUBSCRIBER_FIELDS);
-  }
 
   private final Redis redis;
   private final AutomationStore automations;
@@ -94,6 +90,17 @@ final class RunUnits {
   private record StepOf(String runId, String generation, int step, Automation.Step definition, List<Automation.Step> steps,
                         Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart,
                         Exemptions exemptions, long expiresAt) {
+    /** How many of the subscription's indexed fields its message needs: all for an audience, else what its templates read. */
+    int subscriberFields() {
+      if (audience.isPresent()) {
+        return ProgressStore.SUBSCRIBER_FIELDS.size();
+      }
+      int read = StoredSubscriber.fieldsFor(definition.template().subscriberFields());
+      for (Automation.StepVariant v : definition.variants()) {
+        read = Math.max(read, StoredSubscriber.fieldsFor(v.template().subscriberFields()));
+      }
+      return read;
+    }
   }
 
   Future<Void> run(WorkUnit unit, StreamWorker.Lease lease) {
@@ -246,8 +253,13 @@ final class RunUnits {
     public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
       List<String> keys = new ArrayList<>(1 + messages.size() * 4);
       keys.add(Keys.site(site, Keys.Part.RUN_DUE));
+      // Only the subscriber fields this unit's templates and audiences read (tags and attributes, which
+      // also hold the locale and zone, at least): a subscription's 14 indexed fields cost Redis and us.
+      int read = steps.values().stream().mapToInt(StepOf::subscriberFields).max().orElse(ProgressStore.SUBSCRIBER_FIELDS.size());
+      List<String> fields = new ArrayList<>(SENDING);
+      fields.addAll(ProgressStore.SUBSCRIBER_FIELDS.subList(0, read));
       List<String> args = new ArrayList<>(4 + messages.size() * 4);
-      args.addAll(List.of(String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", FIELDS)));
+      args.addAll(List.of(String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", fields)));
       for (Message m : messages) {
         StepOf step = steps.get(m.stepKey());
         String run = Keys.run(site, m.runId());
@@ -255,7 +267,7 @@ final class RunUnits {
             Keys.subscription(site, m.subscriptionId())));
         args.addAll(List.of(m.runId(), m.generation(), String.valueOf(m.step()), m.subscriptionId()));
       }
-      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, ProgressStore.SUBSCRIBER_FIELDS.size()));
+      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, read));
     }
 
     @Override

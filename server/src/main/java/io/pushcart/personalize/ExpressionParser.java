@@ -253,6 +253,10 @@ final class ExpressionParser {
           + ", as in subscriber.attributes.firstName");
     }
     roots.add(root);
+    if (root.equals("subscriber")) {
+      // What of the subscriber it reads (MessageTemplate.subscriberFields): all of it for subscriber alone.
+      roots.add(MessageTemplate.SUBSCRIBER_FIELD + (steps.length > 0 && steps[0] instanceof String name ? name : "*"));
+    }
     return new Expression.RootPath(source, root, steps);
   }
 

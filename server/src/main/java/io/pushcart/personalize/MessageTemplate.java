@@ -29,14 +29,23 @@ import java.util.TreeSet;
  * <p>Immutable: compile copies what it keeps, and all per-render state lives in the render call.
  */
 public final class MessageTemplate {
+  /** How the parser notes a subscriber field a template reads, beside the roots ({@code subscriber.browser}). */
+  static final String SUBSCRIBER_FIELD = "subscriber.";
+
   private final Node root;
   private final boolean personalized;
   private final Set<String> roots;
+  private final Set<String> subscriberFields;
 
-  private MessageTemplate(Node root, boolean personalized, Set<String> roots) {
+  private MessageTemplate(Node root, boolean personalized, Set<String> read) {
     this.root = root;
     this.personalized = personalized;
-    this.roots = roots;
+    Set<String> roots = new TreeSet<>();
+    Set<String> fields = new TreeSet<>();
+    read.forEach(r -> (r.startsWith(SUBSCRIBER_FIELD) ? fields : roots).add(r.startsWith(SUBSCRIBER_FIELD)
+        ? r.substring(SUBSCRIBER_FIELD.length()) : r));
+    this.roots = Collections.unmodifiableSet(roots);
+    this.subscriberFields = Collections.unmodifiableSet(fields);
   }
 
   /**
@@ -47,7 +56,7 @@ public final class MessageTemplate {
   public static MessageTemplate compile(JsonObject notification, String fieldPrefix) {
     Set<String> roots = new TreeSet<>();
     Node root = compileObject(notification.getMap(), fieldPrefix == null ? "" : fieldPrefix, roots);
-    return new MessageTemplate(root, !(root instanceof Constant), Collections.unmodifiableSet(roots));
+    return new MessageTemplate(root, !(root instanceof Constant), roots);
   }
 
   /** True when any string has a merge field or tag. */
@@ -58,6 +67,14 @@ public final class MessageTemplate {
   /** The roots the templates read (a subset of subscriber, cart, product, order, site): what to load. */
   public Set<String> roots() {
     return roots;
+  }
+
+  /**
+   * The subscriber's fields the templates read ({@code attributes}, {@code browser}, ...; {@code *}
+   * for the whole subscriber): what of a subscription to load.
+   */
+  public Set<String> subscriberFields() {
+    return subscriberFields;
   }
 
   /**

@@ -20,6 +20,17 @@ public final class StoredSubscriber implements Rule.Subscriber {
       "createdAt", "lastSeen", "lastDeliveredAt", "lastClickedAt", "lastCartAt", "lastOrderAt", "lastViewedProductAt",
       "orderCount");
 
+  /** The subscriber fields a template may read from the first two of {@link #FIELDS} (tags and attributes) alone. */
+  private static final Set<String> FROM_ATTRIBUTES = Set.of("id", "tags", "attributes", "locale", "timezone", "customerId");
+
+  /**
+   * How many of {@link #FIELDS} (a prefix) hold the subscriber fields named ({@code attributes},
+   * {@code browser}, {@code *} for all): a template reading only attributes and tags needs two.
+   */
+  public static int fieldsFor(Set<String> read) {
+    return FROM_ATTRIBUTES.containsAll(read) ? 2 : FIELDS.size();
+  }
+
   private final Set<String> tags = new HashSet<>();
   private final JsonObject attributes;
   private final List<String> values;
