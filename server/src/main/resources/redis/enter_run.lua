@@ -6,6 +6,6 @@
 -- ARGV[1] the entry (JSON, as lib.lua's enter_run reads it), [2] now epoch ms, [3] seconds the
 -- index sets are kept
 -- Returns what enter_run returns.
-return enter_run(cjson.decode(ARGV[1]), KEYS[1], tonumber(ARGV[2]), ARGV[3], function(hash, field, n)
+return enter_run(cjson.decode(ARGV[1]), KEYS[1], ARGV[2], ARGV[3], function(hash, field, n)
   redis.call('HINCRBY', hash, field, n)
 end)

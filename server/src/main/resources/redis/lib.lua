@@ -205,37 +205,43 @@ end
 -- before it, in whatever order the two arrive.
 -- `e` (automation/RunStore.java's entry): run (its hash), id, automation (its hash; a
 -- transactional push: its run again), automationId ('' for a push), trigger, subs (JSON list of
--- subscription ids), customer, cart ('' for none), data (JSON), at (occurredAt, epoch ms), delay
--- (the first step's, ms), reentry (once a run of this key ended: 'emptied' — only after one ended
--- by an emptied cart —, 'never', or the ms that must pass since the last one started), cartMarker
--- (the cart's order marker, '' for none), markers (the customer's and subscriptions' order
--- markers: an order at or after `at` blocks), indexes (the run index sets it joins), def (a
--- transactional push's definition, JSON; '' for an automation's run).
--- `due` the site's run due zset, `now` epoch ms, `keep` seconds the index sets are kept,
--- `count(hash, field, n)` moves the automation's counters.
+-- subscription ids), cart ('' for none), data (JSON), at (occurredAt, epoch ms), due (when step 1
+-- is due: `at` and the first step's delay, epoch ms), reentry (once a run of this key ended:
+-- 'emptied' — only after one ended by an emptied cart —, 'never', or the ms that must pass since
+-- the last one started), cartMarker (the cart's order marker, '' for none), markers (the customer's
+-- and subscriptions' order markers: an order at or after `at` blocks), indexes (the run index sets
+-- it joins: the customer's and subscriptions'), def (a transactional push's definition, JSON; ''
+-- for an automation's run).
+-- Numbers are given and written as text: Lua formats a number for Redis at each call.
+-- `due_set` the site's run due zset, `now` epoch ms (text), `keep` seconds the index sets are
+-- kept, `count(hash, field, n)` moves the automation's counters.
 -- Returns 'started', 'refreshed', 'stale' (older than what the live run holds), 'live' (a run of
 -- a once-only key is under way: nothing changes), 'ordered' (an order came after it) or 'closed'
 -- (re-entry refused).
-local function enter_run(e, due, now, keep, count)
-  local run, at = e.run, e.at
-  if e.cartMarker ~= '' and redis.call('EXISTS', e.cartMarker) == 1 then return 'ordered' end
-  for _, marker in ipairs(e.markers) do
-    local ordered = tonumber(redis.call('GET', marker) or '')
-    if ordered and ordered >= at then return 'ordered' end
+local function enter_run(e, due_set, now, keep, count)
+  local run, at = e.run, tonumber(e.at)
+  local markers, first = e.markers, 1 -- read with one MGET: the cart's (any order blocks), then the others
+  if e.cartMarker ~= '' then markers, first = { e.cartMarker, unpack(e.markers) }, 2 end
+  if #markers > 0 then
+    local ordered = redis.call('MGET', unpack(markers))
+    if first == 2 and ordered[1] then return 'ordered' end
+    for i = first, #ordered do
+      if ordered[i] and tonumber(ordered[i]) >= at then return 'ordered' end
+    end
   end
   local v = redis.call('HMGET', run, 'status', 'reason', 'startedAt', 'dataAt', 'phase', 'step', 'gen')
   if v[1] == RUN_LIVE then
     if e.reentry == 'never' then return 'live' end -- once per key: a repeat changes nothing
     if tonumber(v[4]) > at then return 'stale' end
-    redis.call('HSET', run, 'data', e.data, 'dataAt', at, 'subs', e.subs, 'customer', e.customer, 'updatedAt', now)
+    redis.call('HSET', run, 'data', e.data, 'dataAt', e.at, 'subs', e.subs)
     if v[5] == 'waiting' and v[6] == '1' then
-      redis.call('ZADD', due, at + e.delay, e.id) -- step 1 is due its delay after the last update
+      redis.call('ZADD', due_set, e.due, e.id) -- step 1 is due its delay after the last update
     end
     return 'refreshed'
   end
   if v[1] == RUN_ENDED then
     local open = (e.reentry == 'emptied' and v[2] == 'emptied')
-      or (tonumber(e.reentry) ~= nil and now - tonumber(v[3]) >= tonumber(e.reentry))
+      or (tonumber(e.reentry) ~= nil and tonumber(now) - tonumber(v[3]) >= tonumber(e.reentry))
     if not open then return 'closed' end
     -- A new generation: the old one's message states are dropped with it.
     for _, f in ipairs(redis.call('HKEYS', run)) do
@@ -245,10 +251,10 @@ local function enter_run(e, due, now, keep, count)
     redis.call('PERSIST', run)
   end
   redis.call('HSET', run, 'automation', e.automationId, 'trigger', e.trigger, 'status', RUN_LIVE,
-    'gen', (tonumber(v[7]) or 0) + 1, 'step', 1, 'phase', 'waiting', 'subs', e.subs, 'customer', e.customer,
-    'cart', e.cart, 'data', e.data, 'dataAt', at, 'startedAt', now, 'updatedAt', now)
+    'gen', v[7] and tostring(tonumber(v[7]) + 1) or '1', 'step', '1', 'phase', 'waiting', 'subs', e.subs,
+    'cart', e.cart, 'data', e.data, 'dataAt', e.at, 'startedAt', now)
   if e.def ~= '' then redis.call('HSET', run, 'def', e.def) end
-  redis.call('ZADD', due, math.max(at + e.delay, 0), e.id)
+  redis.call('ZADD', due_set, e.due, e.id)
   for _, index in ipairs(e.indexes) do
     redis.call('SADD', index, e.id)
     redis.call('EXPIRE', index, keep)
@@ -566,12 +572,11 @@ local function bit_batch()
 end
 
 -- Applies `changes` at ordinal `n`; with a registry `ctx`, a string value whose last member left
--- loses its bitmap and its place in the attribute's value set. Without one, `set` (bit_batch's)
--- may take the bits to write later.
-local function apply_memberships(prefix, changes, n, ctx, set)
+-- loses its bitmap and its place in the attribute's value set.
+local function apply_memberships(prefix, changes, n, ctx)
   for _, c in ipairs(changes) do
     local key = prefix .. c[1]
-    if set and not ctx then set(key, n, c[2]) else redis.call('SETBIT', key, n, c[2]) end
+    redis.call('SETBIT', key, n, c[2])
     if ctx and c[2] == 0 then
       local attribute, value = string.match(c[1], '^a:s:([^=]+)=(.*)$')
       if attribute and redis.call('BITCOUNT', key) == 0 then
@@ -582,25 +587,79 @@ local function apply_memberships(prefix, changes, n, ctx, set)
   end
 end
 
+-- A fact field's bit-sliced index (as fact_memberships names it): {has = its `has:` bitmap, slices =
+-- the names of its slices from bit 0, code(value) = the sliced number of a stored value, nil when
+-- it has none}; names after the site's bitmap prefix `prefix`, made once per script call and field.
+local FACT_SLICES = {}
+local BIT = { [0] = '0', [1] = '1' }
+local function fact_slices(prefix, field)
+  local cached = FACT_SLICES[prefix .. field]
+  if cached then return cached end
+  local name, kind, bits, code
+  for rule, f in pairs(TIME_FIELDS) do
+    if f == field then name, kind, bits, code = rule, 't:', TIME_BITS, epoch_hour end
+  end
+  if not name then
+    name, kind, bits = field, 'n:', NUMBER_BITS
+    code = function(v)
+      local x = tonumber(v)
+      return x and number_bucket(x)
+    end
+  end
+  local slices = {}
+  for i = 0, bits - 1 do slices[i] = prefix .. kind .. name .. ':' .. SLICE[i] end
+  cached = { has = prefix .. 'has:' .. name, slices = slices, bits = bits, code = code }
+  FACT_SLICES[prefix .. field] = cached
+  return cached
+end
+
 -- Stamps facts (time and number fields, `fields`) on subscription hash `key`, its bitmaps with
 -- them: `update(old)` gets the stored values of `fields` and returns the new ones. Only those
--- fields are read and compared: no other membership moves with them. Returns a function that
+-- fields are read and compared: no other membership moves with them. A fact's bits are worked out
+-- from its old and new sliced numbers (what fact_memberships would name, without building and
+-- sorting the names of both sides: that was most of a stamp's cost). Returns a function that
 -- writes the change, or nil and the reply naming the bitmaps the script was not given (nothing
--- written; see missing_keys, `declared` as there). `set`: as apply_memberships'.
+-- written; see missing_keys, `declared` as there). `set(key, n, bit)` (bit_batch's) may take the
+-- bits to write later; else each is a SETBIT.
 local function stamp_facts(key, prefix, fields, update, declared, set)
   local stored = redis.call('HMGET', key, 'n', unpack(fields))
   local old = {}
   for i, f in ipairs(fields) do old[f] = stored[i + 1] or nil end
-  local new, n = update(old), stored[1]
-  local changes = {}
-  if n then changes = membership_changes(fact_memberships({}, old, {}), fact_memberships({}, new, {})) end
-  local missing = missing_keys(prefix, changes, nil, declared)
-  if missing then return nil, missing end
+  local new, n = update(old), stored[1] -- as text: a number would be formatted again for each bit
+  local changes, missing = {}, { -2 }
+  local function change(bitmap, bit)
+    if declared and not declared[bitmap] then missing[#missing + 1] = bitmap end
+    changes[#changes + 1] = { bitmap, bit }
+  end
+  for _, f in ipairs(n and fields or {}) do
+    if new[f] ~= old[f] then
+      local index = fact_slices(prefix, f)
+      local before, after = index.code(old[f]), index.code(new[f])
+      if (before == nil) ~= (after == nil) then change(index.has, after and '1' or '0') end
+      if before ~= after then
+        before, after = before or 0, after or 0
+        for i = 0, index.bits - 1 do
+          local b, a = before % 2, after % 2
+          if a ~= b then change(index.slices[i], BIT[a]) end
+          before, after = (before - b) / 2, (after - a) / 2
+        end
+      end
+    end
+  end
+  if not declared then
+    declared = declared_keys()
+    for _, c in ipairs(changes) do
+      if not declared[c[1]] then missing[#missing + 1] = c[1] end
+    end
+  end
+  if #missing > 1 then return nil, missing end
   return function()
     for _, f in ipairs(fields) do
       if new[f] ~= old[f] then redis.call('HSET', key, f, new[f]) end
     end
-    if n then apply_memberships(prefix, changes, tonumber(n), nil, set) end
+    for _, c in ipairs(changes) do
+      if set then set(c[1], n, c[2]) else redis.call('SETBIT', c[1], n, c[2]) end
+    end
   end
 end
 

@@ -13,8 +13,10 @@
 -- known ('1': it names its subscription, which must exist), customer, at (occurredAt, UTC with
 -- milliseconds: compared as text), data (JSON), id (its idempotency key, or ''), marker (that
 -- key's marker, or ''), fact (the field it stamps with `at`, or ''), counts ('1' counts an
--- order), exit (what it ends, or absent: {reason, triggers: [...], indexes: [run index sets],
--- markers: [order markers to set], at (the order's epoch ms)}), enters: [lib.lua's entries]};
+-- order), exit (what it ends, or absent: {reason, triggers: [...], runs: [ids of its cart's runs,
+-- whether they exist or not: a cart's runs have no index set], indexes: [run index sets],
+-- markers: [order markers to set], at (the order's epoch ms, as text)}), enters: [lib.lua's
+-- entries]};
 -- [2] now (ISO-8601), [3] now epoch ms, [4] the site's bitmap prefix, [5] the stream's cap,
 -- [6] how long an event id is remembered (seconds), [7] how long run index sets and order
 -- markers are kept (seconds), [8] run key prefix, [9] automation key prefix
@@ -25,7 +27,7 @@
 -- it was not given, it and the events after it are not done (nothing of them written): the caller
 -- runs them again with those keys (a batch is at most 100 events, so one call stays short).
 local events = cjson.decode(ARGV[1])
-local now, now_ms, prefix, keep = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[7]
+local now, now_ms, prefix, keep = ARGV[2], ARGV[3], ARGV[4], ARGV[7]
 local run_prefix, automation_prefix = ARGV[8], ARGV[9]
 local stream, due = KEYS[1], KEYS[2]
 local declared = declared_keys()
@@ -38,14 +40,17 @@ local function count(hash, field, n)
   if exists[hash] then add(hash, field, n) end
 end
 
--- The live runs of the triggers `x` ends, found through its index sets (reads only), or the keys
--- they need and were not given.
+-- The live runs of the triggers `x` ends, named by it or found through its index sets (reads
+-- only), or the keys they need and were not given.
 local function exit_plan(x, missing)
   local ends = {}
   for _, t in ipairs(x.triggers) do ends[t] = true end
   local runs, gone, seen = {}, {}, {}
-  for _, index in ipairs(x.indexes) do
-    for _, id in ipairs(redis.call('SMEMBERS', index)) do
+  local found = { x.runs }
+  for _, index in ipairs(x.indexes) do found[#found + 1] = redis.call('SMEMBERS', index) end
+  for i, ids in ipairs(found) do
+    local index = x.indexes[i - 1] -- nil for the named runs
+    for _, id in ipairs(ids) do
       if not seen[id] then
         seen[id] = true
         local key = run_prefix .. id
@@ -54,7 +59,7 @@ local function exit_plan(x, missing)
         else
           local v = redis.call('HMGET', key, 'status', 'automation', 'trigger')
           if v[1] ~= RUN_LIVE then
-            gone[#gone + 1] = { index, id } -- ended runs leave the index as met
+            if index then gone[#gone + 1] = { index, id } end -- ended runs leave the index as met
           elseif ends[v[3]] then
             local a = automation_prefix .. v[2]
             if not declared[a] then missing[#missing + 1] = a else runs[#runs + 1] = { id, key, a, v[2] } end
@@ -71,7 +76,7 @@ local function exit_runs(x, plan, event, out)
   for _, g in ipairs(plan.gone) do redis.call('SREM', g[1], g[2]) end
   for _, marker in ipairs(x.markers) do
     local old = tonumber(redis.call('GET', marker) or '')
-    if not old or old < x.at then redis.call('SET', marker, x.at, 'EX', keep) end
+    if not old or old < tonumber(x.at) then redis.call('SET', marker, x.at, 'EX', keep) end
   end
   for _, r in ipairs(plan.runs) do
     local id, key, a, automation_id = r[1], r[2], r[3], r[4]
@@ -102,8 +107,8 @@ local function stamps(e, missing)
     if e.counts == '1' then new.orderCount = tostring((tonumber(old.orderCount) or 0) + 1) end
     return new
   end
-  for _, key in ipairs(e.subKeys) do
-    if redis.call('EXISTS', key) == 1 then
+  for i, key in ipairs(e.subKeys) do
+    if (i == 1 and e.known == '1') or redis.call('EXISTS', key) == 1 then -- a named one was checked already
       local write, reply = stamp_facts(key, prefix, fields, update, declared, set_bit)
       if not write then
         for i = 2, #reply do missing[#missing + 1] = reply[i] end

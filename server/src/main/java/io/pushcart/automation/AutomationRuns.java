@@ -89,13 +89,13 @@ public final class AutomationRuns {
   private JsonObject exit(String site, Event e, List<Automation> all, List<String> keys) {
     Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
     return switch (e.type()) {
-      case "order.completed" -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, e.customer(), e.subscriptions(),
+      case "order.completed" -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, cartRuns(all, cart), e.customer(), e.subscriptions(),
           Optional.of(e.occurredAt().toEpochMilli()), ids(all), likelyRuns(all, cart, e), keys);
       case "cart.updated" -> isEmpty(e.data().getJsonArray("items"))
-          ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, Optional.empty(),
-              List.of(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null
+          ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, cartRuns(all, cart),
+              Optional.empty(), List.of(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null
           : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
-              e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null;
+              List.of(), e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null;
       default -> null;
     };
   }
@@ -269,6 +269,16 @@ public final class AutomationRuns {
       }
     }
     return out;
+  }
+
+  /**
+   * The ids a cart's runs have, one per cart automation (a run's id is its automation's and its run
+   * key's): what ends a cart's runs names them, so a cart needs no index set. (A deleted
+   * automation's runs end when their step comes.)
+   */
+  private static List<String> cartRuns(List<Automation> all, Optional<String> cart) {
+    return cart.isEmpty() ? List.of() : all.stream().filter(a -> a.trigger() == Trigger.CART_ABANDONED)
+        .map(a -> RunStore.runId(a.id(), "cart:" + cart.get())).toList();
   }
 
   private static List<String> ids(List<Automation> all) {

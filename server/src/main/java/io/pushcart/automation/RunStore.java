@@ -76,14 +76,15 @@ public final class RunStore {
     String runId = runId(e.automation().id(), e.runKey());
     List<String> markers = e.orderMarkers() ? subjects(site, Keys::orderMarker, Optional.empty(), e.customer(), e.subscriptions()) : List.of();
     String cartMarker = e.orderMarkers() && e.cart().isPresent() ? Keys.orderMarker(site, Keys.Subject.CART, e.cart().get()) : "";
+    // A cart's runs have no index set: what ends them names them (cartRuns).
     return entry(runId, Keys.run(site, runId), Keys.automation(site, e.automation().id()), e.automation().id(),
-        e.automation().trigger().wire, e.subscriptions(), e.customer(), e.cart().orElse(""), e.data().encode(), e.occurredAtMillis(),
+        e.automation().trigger().wire, e.subscriptions(), e.cart().orElse(""), e.data().encode(), e.occurredAtMillis(),
         e.automation().steps().get(0).delay().toMillis(), e.automation().trigger().reentry.wire(), cartMarker, markers,
-        subjects(site, Keys::runIndex, e.cart(), e.customer(), e.subscriptions()), "", keys);
+        subjects(site, Keys::runIndex, Optional.empty(), e.customer(), e.subscriptions()), "", keys);
   }
 
   private static JsonObject entry(String runId, String run, String automation, String automationId, String trigger,
-                                  List<String> subscriptions, Optional<String> customer, String cart, String data, long atMillis,
+                                  List<String> subscriptions, String cart, String data, long atMillis,
                                   long delayMillis, String reentry, String cartMarker, List<String> markers, List<String> indexes,
                                   String definition, Collection<String> keys) {
     keys.add(run);
@@ -93,9 +94,11 @@ public final class RunStore {
     }
     keys.addAll(markers);
     keys.addAll(indexes);
+    // Numbers as text: lib.lua writes them as they are (Lua would format a number again at each write).
     return new JsonObject().put("run", run).put("id", runId).put("automation", automation).put("automationId", automationId)
-        .put("trigger", trigger).put("subs", new JsonArray(subscriptions).encode()).put("customer", customer.orElse(""))
-        .put("cart", cart).put("data", data).put("at", atMillis).put("delay", delayMillis).put("reentry", reentry)
+        .put("trigger", trigger).put("subs", new JsonArray(subscriptions).encode())
+        .put("cart", cart).put("data", data).put("at", String.valueOf(atMillis)).put("due", String.valueOf(Math.max(atMillis + delayMillis, 0)))
+        .put("reentry", reentry)
         .put("cartMarker", cartMarker).put("markers", new JsonArray(markers)).put("indexes", new JsonArray(indexes))
         .put("def", definition);
   }
@@ -107,7 +110,7 @@ public final class RunStore {
   Future<String> enter(String site, Transactional t, List<String> subscriptions, long nowMillis) {
     String run = Keys.run(site, t.runId());
     List<String> keys = new ArrayList<>();
-    JsonObject entry = entry(t.runId(), run, run, "", "transactional", subscriptions, t.customerId(), "", "{}", nowMillis, 0,
+    JsonObject entry = entry(t.runId(), run, run, "", "transactional", subscriptions, "", "{}", nowMillis, 0,
         Trigger.Reentry.NEVER.wire(), "", List.of(), subjects(site, Keys::runIndex, Optional.empty(), t.customerId(), subscriptions),
         t.toStored().encode(), keys);
     return enter(site, entry, keys, nowMillis);
@@ -196,21 +199,24 @@ public final class RunStore {
   /**
    * What ending the live runs of {@code triggers} about this cart, customer or subscriptions with
    * {@code reason} is, as record_events.lua reads it; with {@code orderAtMillis}, it also marks them
-   * ordered at that time. The keys it names are added to {@code keys}, and the runs and
-   * automations it most likely ends (guessed up front, so that the script finds what it needs
-   * declared and runs once).
+   * ordered at that time. A cart's runs are named ({@code cartRuns}: one id per cart automation,
+   * whether it exists or not), a customer's and subscriptions' found through their index sets. The
+   * keys it names are added to {@code keys}, and the runs and automations it most likely ends
+   * (guessed up front, so that the script finds what it needs declared and runs once).
    */
-  JsonObject exit(String site, String reason, Collection<Trigger> triggers, Optional<String> cart, Optional<String> customer,
-                  List<String> subscriptions, Optional<Long> orderAtMillis, Collection<String> guessedAutomations,
-                  Collection<String> guessedRuns, Collection<String> keys) {
-    List<String> indexes = subjects(site, Keys::runIndex, cart, customer, subscriptions);
+  JsonObject exit(String site, String reason, Collection<Trigger> triggers, Optional<String> cart, List<String> cartRuns,
+                  Optional<String> customer, List<String> subscriptions, Optional<Long> orderAtMillis,
+                  Collection<String> guessedAutomations, Collection<String> guessedRuns, Collection<String> keys) {
+    List<String> indexes = subjects(site, Keys::runIndex, Optional.empty(), customer, subscriptions);
     List<String> markers = orderAtMillis.isPresent() ? subjects(site, Keys::orderMarker, cart, customer, subscriptions) : List.of();
     keys.addAll(indexes);
     keys.addAll(markers);
     guessedAutomations.forEach(id -> keys.add(Keys.automation(site, id)));
     guessedRuns.forEach(id -> keys.add(Keys.run(site, id)));
+    cartRuns.forEach(id -> keys.add(Keys.run(site, id)));
     return new JsonObject().put("reason", reason).put("triggers", new JsonArray(triggers.stream().map(t -> t.wire).toList()))
-        .put("indexes", new JsonArray(indexes)).put("markers", new JsonArray(markers)).put("at", orderAtMillis.orElse(0L));
+        .put("runs", new JsonArray(cartRuns)).put("indexes", new JsonArray(indexes)).put("markers", new JsonArray(markers))
+        .put("at", String.valueOf(orderAtMillis.orElse(0L)));
   }
 
   /**

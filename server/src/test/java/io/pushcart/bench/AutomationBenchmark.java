@@ -481,7 +481,7 @@ public final class AutomationBenchmark {
     }
 
     /**
-     * What one live run keeps in Redis: its hash, its cart's and subscription's run index sets and
+     * What one live run keeps in Redis: its hash, its subscription's run index set and
      * its entry in the due zset (MEMORY USAGE of 200 runs and of the zset), against used_memory's
      * growth over the ingest (which also holds the event stream, event ids and subscriber facts).
      */
@@ -489,23 +489,21 @@ public final class AutomationBenchmark {
       String due = Keys.site(site.id(), Keys.Part.RUN_DUE);
       Response sample = redis.send(Request.cmd(Command.ZRANGE).arg(due).arg(0).arg(199));
       long hash = 0;
-      long cartIndex = 0;
       long subIndex = 0;
       for (Response member : sample) {
         String runId = member.toString();
-        Response run = redis.send(Request.cmd(Command.HMGET).arg(Keys.run(site.id(), runId)).arg("cart").arg("subs"));
+        Response run = redis.send(Request.cmd(Command.HMGET).arg(Keys.run(site.id(), runId)).arg("subs"));
         hash += memoryUsage(Keys.run(site.id(), runId));
-        cartIndex += memoryUsage(Keys.runIndex(site.id(), Keys.Subject.CART, run.get(0).toString()));
-        String sub = new JsonArray(run.get(1).toString()).getString(0);
+        String sub = new JsonArray(run.get(0).toString()).getString(0);
         subIndex += memoryUsage(Keys.runIndex(site.id(), Keys.Subject.SUBSCRIPTION, sub));
       }
       int n = sample.size();
       long zcard = redis.send(Request.cmd(Command.ZCARD).arg(due)).toLong();
       long zset = memoryUsage(due) / Math.max(1, zcard);
       long stream = memoryUsage(Keys.site(site.id(), Keys.Part.EVENTS));
-      long total = (hash + cartIndex + subIndex) / n + zset;
-      return String.format("%,d B = run hash %,d + cart index %,d + subscription index %,d + due zset %,d; the event stream "
-              + "holds %,d B (%,d a cart event); used_memory grew %,d B a cart", total, hash / n, cartIndex / n, subIndex / n, zset,
+      long total = (hash + subIndex) / n + zset;
+      return String.format("%,d B = run hash %,d + subscription index %,d + due zset %,d; the event stream "
+              + "holds %,d B (%,d a cart event); used_memory grew %,d B a cart", total, hash / n, subIndex / n, zset,
           stream, stream / Math.max(1, carts), (after - before) / carts);
     }
 
