@@ -3,19 +3,19 @@ package io.pushcart.delivery;
 import io.pushcart.campaign.CampaignStatus;
 import io.pushcart.campaign.StoredCampaign;
 import io.pushcart.campaign.Variants;
-import java.util.HashMap;
-import java.util.Optional;
 import io.pushcart.personalize.MessageTemplate;
 import io.pushcart.personalize.Personalization;
 import io.pushcart.subscription.StoredSubscriber;
-import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import io.pushcart.webpush.PushOptions;
 import io.pushcart.webpush.Urgency;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the units of a campaign's fan-out for the stream worker: a scan unit reads a page of the
