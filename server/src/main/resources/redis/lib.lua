@@ -179,10 +179,15 @@ local function report(key, source, stat, n)
 end
 
 -- Counters of several hashes moved in one script call, each written once at the end:
--- add(hash, field, n) while recording, then write().
-local function ledger()
-  local sums, order = {}, {}
+-- add(hash, field, n) while recording, then write(). With `existing`, a hash that does not exist
+-- (a deleted automation's) gets none: its counters are not made again.
+local function ledger(existing)
+  local sums, order, exists = {}, {}, {}
   local function add(hash, field, n)
+    if existing then
+      if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
+      if not exists[hash] then return end
+    end
     local key = hash .. '\n' .. field
     if not sums[key] then
       sums[key] = 0

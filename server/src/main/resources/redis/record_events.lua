@@ -31,14 +31,9 @@ local now, now_ms, prefix, keep = ARGV[2], ARGV[3], ARGV[4], ARGV[7]
 local run_prefix, automation_prefix = ARGV[8], ARGV[9]
 local stream, due = KEYS[1], KEYS[2]
 local declared = declared_keys()
-local add, write_counts = ledger()
-local set_bit, write_bits = bit_batch()
-local exists = {}
 -- Counters of automations that exist (a deleted one's are not made again), written once per call.
-local function count(hash, field, n)
-  if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
-  if exists[hash] then add(hash, field, n) end
-end
+local count, write_counts = ledger(true)
+local set_bit, write_bits = bit_batch()
 
 -- The live runs of the triggers `x` ends, named by it or found through its index sets (reads
 -- only), or the keys they need and were not given.

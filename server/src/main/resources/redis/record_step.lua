@@ -14,12 +14,7 @@ local now = ARGV[1]
 -- Counters are summed over the whole call and written once each: a unit's outcomes of many runs
 -- of one automation step cost a few HINCRBYs, not a few per run. An automation whose counters
 -- are not there any more (deleted) gets none.
-local add, write = ledger()
-local exists = {}
-local function counts(hash, field, n)
-  if exists[hash] == nil then exists[hash] = redis.call('EXISTS', hash) == 1 end
-  if exists[hash] then add(hash, field, n) end
-end
+local counts, write = ledger(true)
 local sent = {} -- accepted messages by report source, written to the report once per call
 local a, k = 2, 4
 while a <= #ARGV do
