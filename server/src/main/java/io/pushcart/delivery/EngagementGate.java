@@ -40,12 +40,9 @@ final class EngagementGate {
   record Held(long untilMillis, String reason) {
   }
 
-  private record Cached(Future<Engagement.OfSite> rules, long readAtNanos) {
-  }
-
   private final Redis redis;
   private final SiteStore sites;
-  private final Map<String, Cached> cache = new HashMap<>();
+  private final WorkerCache<Engagement.OfSite> cache = new WorkerCache<>(MAX_AGE_MS);
 
   EngagementGate(Redis redis, SiteStore sites) {
     this.redis = redis;
@@ -54,19 +51,11 @@ final class EngagementGate {
 
   /** The site's rules as this worker last read them, at most {@link #MAX_AGE_MS} ago. */
   Future<Engagement.OfSite> rules(String siteId) {
-    Cached cached = cache.get(siteId);
-    if (cached != null && System.nanoTime() - cached.readAtNanos() < MAX_AGE_MS * 1_000_000) {
-      return cached.rules();
-    }
-    Future<Engagement.OfSite> read = sites.engagement(siteId);
-    cache.put(siteId, new Cached(read, System.nanoTime()));
-    read.onFailure(err -> cache.remove(siteId));
-    return read;
+    return cache.get(siteId, () -> sites.engagement(siteId));
   }
 
   void evictStale() {
-    long now = System.nanoTime();
-    cache.values().removeIf(c -> now - c.readAtNanos() > MAX_AGE_MS * 1_000_000);
+    cache.evictStale();
   }
 
   /**

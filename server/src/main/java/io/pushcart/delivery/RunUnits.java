@@ -49,11 +49,8 @@ final class RunUnits {
   private final WorkQueue queue;
   private final SendStep send;
   private final Clock clock;
-  /** This worker's automations by id, with when they were read (confined to its event loop). */
-  private final Map<String, Cached> cache = new HashMap<>();
-
-  private record Cached(Future<Optional<Automation>> automation, long readAtNanos) {
-  }
+  /** This worker's automations by id. */
+  private final WorkerCache<Optional<Automation>> cache = new WorkerCache<>(AUTOMATION_MAX_AGE_MS);
 
   RunUnits(Redis redis, AutomationStore automations, SegmentStore segments, WorkQueue queue, SendStep send, Clock clock) {
     this.redis = redis;
@@ -177,20 +174,12 @@ final class RunUnits {
 
   /** An automation as this worker last read it, at most {@link #AUTOMATION_MAX_AGE_MS} ago. */
   private Future<Optional<Automation>> automation(String site, String id) {
-    Cached cached = cache.get(id);
-    if (cached != null && System.nanoTime() - cached.readAtNanos() < AUTOMATION_MAX_AGE_MS * 1_000_000) {
-      return cached.automation();
-    }
-    Future<Optional<Automation>> read = automations.find(site, id).map(found -> found.map(AutomationStore.Stored::automation));
-    cache.put(id, new Cached(read, System.nanoTime()));
-    read.onFailure(err -> cache.remove(id));
-    return read;
+    return cache.get(id, () -> automations.find(site, id).map(found -> found.map(AutomationStore.Stored::automation)));
   }
 
   /** Drops cached automations too old to be used again. */
   void evictStale() {
-    long now = System.nanoTime();
-    cache.values().removeIf(c -> now - c.readAtNanos() > AUTOMATION_MAX_AGE_MS * 1_000_000);
+    cache.evictStale();
   }
 
   /** The messages of one unit: each rendered from its run's step, with its own template, options and data. */
