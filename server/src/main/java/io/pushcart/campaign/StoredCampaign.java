@@ -44,6 +44,7 @@ public record StoredCampaign(
 
   static StoredCampaign of(Response h) {
     List<Wave> waves = Wave.decode(str(h, "waves"));
+    java.util.Map<String, Long> counters = counters(h); // every stat: counter, read once for the totals, revenue and variants
     return new StoredCampaign(
         str(h, "id"), str(h, "name"), str(h, "kind"),
         Json.decodeValue(str(h, "audience")),
@@ -73,7 +74,7 @@ public record StoredCampaign(
         new CampaignStats(num(h, "stat:targeted"), num(h, "stat:accepted"), num(h, "stat:failed"),
             num(h, "stat:expired"), num(h, "stat:lapsed"), num(h, "stat:retried"), num(h, "stat:deferred"),
             num(h, "stat:held"), num(h, "stat:delivered"), num(h, "stat:clicked"), num(h, "stat:closed"), suppressed(h),
-            num(h, "stat:conversions"), CampaignStats.revenue(counters(h), "stat:"), variantStats(h, opt(h, "variants").map(JsonArray::new))));
+            num(h, "stat:conversions"), CampaignStats.revenue(counters, "stat:"), variantStats(counters, opt(h, "variants").map(JsonArray::new))));
   }
 
   /** {@code stat:suppressed:<reason>} counters: messages not sent, by reason (missingData, tooLarge). */
@@ -88,13 +89,13 @@ public record StoredCampaign(
   }
 
   /** {@code stat:v:<name>:<stat>} counters by variant, every variant listed (0 where none counted yet). */
-  private static java.util.Map<String, JsonObject> variantStats(Response h, Optional<JsonArray> variants) {
+  private static java.util.Map<String, JsonObject> variantStats(java.util.Map<String, Long> h, Optional<JsonArray> variants) {
     java.util.Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
     variants.ifPresent(list -> list.forEach(v -> {
       JsonObject counters = new JsonObject();
       String name = ((JsonObject) v).getString("name");
-      CampaignStats.VARIANT_STATS.forEach(stat -> counters.put(stat, num(h, "stat:v:" + name + ":" + stat)));
-      out.put(name, counters.put("revenue", CampaignStats.revenue(counters(h), "stat:v:" + name + ":")));
+      CampaignStats.VARIANT_STATS.forEach(stat -> counters.put(stat, h.getOrDefault("stat:v:" + name + ":" + stat, 0L)));
+      out.put(name, counters.put("revenue", CampaignStats.revenue(h, "stat:v:" + name + ":")));
     }));
     return out;
   }

@@ -386,7 +386,6 @@ public final class AutomationBenchmark {
       return Send.of(what, arrivals, base, n, due, cost);
     }
 
-    /** A campaign to {@code audience}, timed from its POST to each push's arrival, and awaited to completion. */
     /**
      * Waits (at most 15 s) until the JIT has compiled nothing for half a second: what the phase
      * before queued for compilation (the ingest before a step round) is not charged to the
@@ -411,6 +410,7 @@ public final class AutomationBenchmark {
       }
     }
 
+    /** A campaign to {@code audience}, timed from its POST to each push's arrival, and awaited to completion. */
     private Send campaign(Object audience, int n, String what) {
       redis.awaitDrained(site.id());
       jitSettled();
