@@ -10,26 +10,29 @@
 local declared = {}
 for i = 3, #KEYS do declared[KEYS[i]] = true end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-local fired, batch, per_unit = 0, {}, tonumber(ARGV[4])
+local fired, batch, gone, per_unit = 0, {}, {}, tonumber(ARGV[4])
 for _, id in ipairs(due) do
   local run = ARGV[2] .. id
   if declared[run] then
     local v = redis.call('HMGET', run, 'status', 'phase', 'gen', 'step', 'subs')
     if v[1] == RUN_LIVE and v[2] == 'waiting' then
       local name = id .. '.' .. v[3] .. '.' .. v[4]
+      local writes = { 'phase', 'sending', 'dueAt', ARGV[1] }
       for _, sub in ipairs(cjson.decode(v[5])) do
-        redis.call('HSET', run, v[3] .. '.' .. v[4] .. ':' .. sub, 'q')
+        writes[#writes + 1] = v[3] .. '.' .. v[4] .. ':' .. sub
+        writes[#writes + 1] = 'q'
         batch[#batch + 1] = name .. '.' .. sub
         if #batch >= per_unit then
           add_send_unit(KEYS[2], STEPS_UNIT, '1', table.concat(batch, ','))
           batch = {}
         end
       end
-      redis.call('HSET', run, 'phase', 'sending', 'dueAt', ARGV[1])
+      redis.call('HSET', run, unpack(writes))
       fired = fired + 1
     end
-    redis.call('ZREM', KEYS[1], id)
+    gone[#gone + 1] = id
   end
 end
 if #batch > 0 then add_send_unit(KEYS[2], STEPS_UNIT, '1', table.concat(batch, ',')) end
+for from = 1, #gone, 1000 do redis.call('ZREM', KEYS[1], unpack(gone, from, math.min(#gone, from + 999))) end
 return { fired, head_score(KEYS[1]) }

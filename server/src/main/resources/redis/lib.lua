@@ -73,24 +73,37 @@ local function uncounted(state, mark)
   return state == 'q' or state == mark or (state ~= nil and state ~= false and string.sub(state, 1, 1) == 'h')
 end
 
--- Records one outcome of attempt `attempt` on `field` of `progress`, if that attempt is the one in
--- flight: a retry, deferral or hold waits in `retries` as `<unit name>|<id>|<next attempt>` (the
--- id the unit names the message by). Returns the counter to move ('retried', 'deferred', 'held'
--- or the final state), or nil when the outcome was recorded before (nothing changes: a re-run
--- unit counts once).
-local function advance(progress, field, outcome, attempt, due, retries, unit_name, id)
-  local state = redis.call('HGET', progress, field)
+-- The state a message in `state` moves to on an outcome of attempt `attempt`, if that attempt is
+-- the one in flight: a retry, deferral or hold waits ('r<next attempt>', 'h<attempt>'), anything
+-- else is final. Returns the new state, the counter to move ('retried', 'deferred', 'held' or the
+-- final state) and, for one that waits, its next attempt; nil when the outcome was recorded before
+-- (nothing changes: a re-run unit counts once). Writes nothing: advance() does, or a caller that
+-- writes it with more fields.
+local function outcome_state(state, outcome, attempt)
   if not (state and string.sub(state, 1, #attempt + 2) == ('s' .. attempt .. ':')) then return nil end
-  if outcome == 'retry' or outcome == 'defer' or outcome == 'hold' then
-    local next_attempt, waiting, stat = attempt, 'r', 'deferred'
-    if outcome == 'retry' then next_attempt, stat = tostring(tonumber(attempt) + 1), 'retried' end
-    if outcome == 'hold' then waiting, stat = 'h', 'held' end
-    redis.call('HSET', progress, field, waiting .. next_attempt)
-    redis.call('ZADD', retries, due, unit_name .. '|' .. id .. '|' .. next_attempt)
-    return stat
+  if outcome == 'retry' then
+    local next_attempt = tostring(tonumber(attempt) + 1)
+    return 'r' .. next_attempt, 'retried', next_attempt
   end
-  redis.call('HSET', progress, field, outcome)
-  return outcome
+  if outcome == 'defer' then return 'r' .. attempt, 'deferred', attempt end
+  if outcome == 'hold' then return 'h' .. attempt, 'held', attempt end
+  return outcome, outcome, nil
+end
+
+-- A message that waits for its next attempt `next_attempt` is in `retries` as `<unit name>|<id>|<next
+-- attempt>` (the id the unit names the message by), due at `due`.
+local function wait_retry(retries, due, unit_name, id, next_attempt)
+  redis.call('ZADD', retries, due, unit_name .. '|' .. id .. '|' .. next_attempt)
+end
+
+-- Records one outcome of attempt `attempt` on `field` of `progress` (outcome_state's move).
+-- Returns the counter to move, or nil when the outcome was recorded before.
+local function advance(progress, field, outcome, attempt, due, retries, unit_name, id)
+  local state, stat, next_attempt = outcome_state(redis.call('HGET', progress, field), outcome, attempt)
+  if not state then return nil end
+  redis.call('HSET', progress, field, state)
+  if next_attempt then wait_retry(retries, due, unit_name, id, next_attempt) end
+  return stat
 end
 
 -- Whether a message is in flight: claimed by a work unit ('s<attempt>:<unit>'), no outcome yet.
@@ -105,19 +118,24 @@ end
 
 -- Automation runs (automation/RunStore.java): one hash per run, 'live' until it ends, once, with a
 -- reason. end_run is the one writer of that end, and moves the automation's counters with it (or
--- has `counts` move them, to write them once per batch). An
--- ended run is kept RUN_KEEP_SECONDS (what GET /notifications/{id} and a customer's export show,
--- and what keeps a finished cart from starting again), then Redis drops it.
+-- has `counts` move them, to write them once per batch). A caller that read the run live gives
+-- `known` = {phase = its phase, writes = more field-value pairs of the run to write with the end,
+-- in one HSET}, and it is not read again. An ended run is kept RUN_KEEP_SECONDS (what
+-- GET /notifications/{id} and a customer's export show, and what keeps a finished cart from
+-- starting again), then Redis drops it.
 local RUN_LIVE, RUN_ENDED = 'live', 'ended'
 -- The name of the send units of automation steps: their ids are '<run>.<generation>.<step>.<sub>'
 -- (fire_steps.lua, mark_step.lua; delivery/RunUnits.java reads them).
 local STEPS_UNIT = 'steps'
 local RUN_KEEP_SECONDS = 30 * 24 * 3600
-local function end_run(run, automation, due, run_id, reason, now, counts)
-  if redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end
-  redis.call('HSET', run, 'status', RUN_ENDED, 'reason', reason, 'endedAt', now)
+local function end_run(run, automation, due, run_id, reason, now, counts, known)
+  if not known and redis.call('HGET', run, 'status') ~= RUN_LIVE then return false end
+  local writes = known and known.writes or {}
+  for _, v in ipairs({ 'status', RUN_ENDED, 'reason', reason, 'endedAt', now }) do writes[#writes + 1] = v end
+  redis.call('HSET', run, unpack(writes))
   redis.call('EXPIRE', run, RUN_KEEP_SECONDS)
-  redis.call('ZREM', due, run_id)
+  -- A run that is sending its step left the due set when the step fired (fire_steps.lua).
+  if not (known and known.phase == 'sending') then redis.call('ZREM', due, run_id) end
   if counts then -- the caller writes them, once per batch, to an automation it knows exists
     counts(automation, 'stat:active', -1)
     counts(automation, 'stat:exited:' .. reason, 1)
@@ -659,9 +677,14 @@ local function stamp_facts(key, prefix, fields, update, declared, set)
   end
   if #missing > 1 then return nil, missing end
   return function()
+    local writes = {}
     for _, f in ipairs(fields) do
-      if new[f] ~= old[f] then redis.call('HSET', key, f, new[f]) end
+      if new[f] ~= old[f] then
+        writes[#writes + 1] = f
+        writes[#writes + 1] = new[f]
+      end
     end
+    if #writes > 0 then redis.call('HSET', key, unpack(writes)) end
     for _, c in ipairs(changes) do
       if set then set(c[1], n, c[2]) else redis.call('SETBIT', c[1], n, c[2]) end
     end

@@ -18,6 +18,19 @@ local attempt = ARGV[1]
 local mark = 's' .. attempt .. ':' .. ARGV[2]
 local fields = {}
 for f in string.gmatch(ARGV[4], '%S+') do fields[#fields + 1] = f end
+-- The carts' order markers, read at once (nothing here writes them).
+local markers, at = {}, {}
+for k = 4, #KEYS, 4 do
+  if KEYS[k] ~= KEYS[k - 2] and not at[KEYS[k]] then
+    markers[#markers + 1] = KEYS[k]
+    at[KEYS[k]] = #markers
+  end
+end
+local ordered = {}
+for from = 1, #markers, 1000 do
+  local got = redis.call('MGET', unpack(markers, from, math.min(#markers, from + 999)))
+  for i = 1, #got do ordered[from + i - 1] = got[i] end
+end
 local sent = {}
 local out = {}
 local k = 2
@@ -26,13 +39,13 @@ for a = 5, #ARGV, 4 do
   k = k + 4
   local run_id, gen, step, sub = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local field = gen .. '.' .. step .. ':' .. sub
-  local v = redis.call('HMGET', run, 'status', 'gen', 'step')
+  local v = redis.call('HMGET', run, 'status', 'gen', 'step', field)
   local live = v[1] == RUN_LIVE and v[2] == gen and v[3] == step
-  if live and marker ~= run and redis.call('EXISTS', marker) == 1 then
+  if live and marker ~= run and ordered[at[marker]] then
     end_run(run, counters, KEYS[1], run_id, 'converted', ARGV[3])
     live = false
   end
-  local state = redis.call('HGET', run, field)
+  local state = v[4]
   if not live then
     if state and not settled(state) then redis.call('HSET', run, field, 'cancelled') end
   elseif claimable(state, attempt, mark) then

@@ -52,12 +52,12 @@ local function exit_plan(x, missing)
         if not declared[key] then
           missing[#missing + 1] = key
         else
-          local v = redis.call('HMGET', key, 'status', 'automation', 'trigger')
+          local v = redis.call('HMGET', key, 'status', 'automation', 'trigger', 'phase', 'gen', 'step', 'subs')
           if v[1] ~= RUN_LIVE then
             if index then gone[#gone + 1] = { index, id } end -- ended runs leave the index as met
           elseif ends[v[3]] then
             local a = automation_prefix .. v[2]
-            if not declared[a] then missing[#missing + 1] = a else runs[#runs + 1] = { id, key, a, v[2] } end
+            if not declared[a] then missing[#missing + 1] = a else runs[#runs + 1] = { id, key, a, v } end
           end
         end
       end
@@ -69,17 +69,19 @@ end
 -- Ends the planned runs and sets the order markers; the messages those runs had in flight go to `out`.
 local function exit_runs(x, plan, event, out)
   for _, g in ipairs(plan.gone) do redis.call('SREM', g[1], g[2]) end
-  for _, marker in ipairs(x.markers) do
-    local old = tonumber(redis.call('GET', marker) or '')
+  local olds = #x.markers > 0 and redis.call('MGET', unpack(x.markers)) or {}
+  for i, marker in ipairs(x.markers) do
+    local old = tonumber(olds[i] or '')
     if not old or old < tonumber(x.at) then redis.call('SET', marker, x.at, 'EX', keep) end
   end
   for _, r in ipairs(plan.runs) do
-    local id, key, a, automation_id = r[1], r[2], r[3], r[4]
-    local v = redis.call('HMGET', key, 'phase', 'gen', 'step', 'subs')
-    if end_run(key, a, due, id, x.reason, now_ms, count) and v[1] == 'sending' then
-      for _, sub in ipairs(cjson.decode(v[4])) do
-        if in_flight(redis.call('HGET', key, v[2] .. '.' .. v[3] .. ':' .. sub)) then
-          for _, value in ipairs({ event, id, automation_id, v[3], sub, v[2] }) do out[#out + 1] = value end
+    local id, key, a, v = r[1], r[2], r[3], r[4] -- v: the run as the plan read it (live)
+    local phase, gen, step = v[4], v[5], v[6]
+    end_run(key, a, due, id, x.reason, now_ms, count, { phase = phase })
+    if phase == 'sending' then
+      for _, sub in ipairs(cjson.decode(v[7])) do
+        if in_flight(redis.call('HGET', key, gen .. '.' .. step .. ':' .. sub)) then
+          for _, value in ipairs({ event, id, v[2], step, sub, gen }) do out[#out + 1] = value end
         end
       end
     end

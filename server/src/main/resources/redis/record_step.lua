@@ -1,4 +1,4 @@
--- Records how messages of automation steps ended (lib.lua's advance: once each, however often a
+-- Records how messages of automation steps ended (lib.lua's outcome_state: once each, however often a
 -- re-run unit reports them) into their automations' per-step counters, and once every device's
 -- message of a run's step has ended, moves that run on: the next step is due its delay after this
 -- one was sent; after the last, or when every device was gone, the run ends.
@@ -22,54 +22,63 @@ while a <= #ARGV do
   k = k + 2
   local run_id, gen, step, next_delay, source, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
   a = a + 6
-  local accepted = 0
   local prefix = gen .. '.' .. step .. ':'
   local stat_prefix = 'step:' .. step .. ':'
-  local last_id, last_stat
-  for i = a, a + 6 * n - 1, 6 do
+  -- The run and the states of the messages reported, in one read; what changes, in one write.
+  local read = { 'status', 'gen', 'step', 'phase', 'subs' }
+  for i = a, a + 6 * n - 1, 6 do read[#read + 1] = prefix .. ARGV[i] end
+  local v = redis.call('HMGET', run, unpack(read))
+  local states, writes, accepted, last_id = {}, {}, 0, nil
+  for j = 0, n - 1 do
+    local i = a + 6 * j
     local id, outcome, attempt, due, reason, variant = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
-    local stat = advance(run, prefix .. id, outcome, attempt, due, KEYS[1], STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id)
-    if stat == 'suppressed' then counts(automation, stat_prefix .. 'suppressed:' .. reason, 1)
-    elseif stat then counts(automation, stat_prefix .. stat, 1) end
-    -- A step variant's final outcomes count for it too ('step:<n>:v:<variant>:<outcome>').
-    if stat and variant ~= '' and stat ~= 'retried' and stat ~= 'deferred' and stat ~= 'held' then
-      counts(automation, stat_prefix .. 'v:' .. variant .. ':' .. stat, 1)
+    local current = states[id]
+    if current == nil then current = v[6 + j] end
+    local state, stat, next_attempt = outcome_state(current, outcome, attempt)
+    states[id] = state or current
+    if state then
+      writes[#writes + 1] = prefix .. id
+      writes[#writes + 1] = state
+      if next_attempt then wait_retry(KEYS[1], due, STEPS_UNIT, run_id .. '.' .. gen .. '.' .. step .. '.' .. id, next_attempt) end
+      if stat == 'suppressed' then counts(automation, stat_prefix .. 'suppressed:' .. reason, 1)
+      else counts(automation, stat_prefix .. stat, 1) end
+      -- A step variant's final outcomes count for it too ('step:<n>:v:<variant>:<outcome>').
+      if variant ~= '' and not next_attempt then counts(automation, stat_prefix .. 'v:' .. variant .. ':' .. stat, 1) end
+      if stat == 'accepted' then accepted = accepted + 1 end
     end
-    if stat == 'accepted' then accepted = accepted + 1 end
-    last_id, last_stat = id, stat
+    last_id = id
   end
   a = a + 6 * n
   sent[source] = (sent[source] or 0) + accepted
-  local v = redis.call('HMGET', run, 'status', 'gen', 'step', 'phase', 'subs')
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
-    local done, gone = true, true
-    local subs = v[5]
-    if last_id and subs == '["' .. last_id .. '"]' then
-      -- One device (the usual run): its state alone, without decoding the list; a final outcome
-      -- just recorded is that state (advance wrote it), anything else is read.
-      local state = last_stat
-      if not state or state == 'retried' or state == 'deferred' or state == 'held' then
-        state = redis.call('HGET', run, prefix .. last_id)
-      end
-      done, gone = settled(state), state == 'expired'
-    else
-      for _, sub in ipairs(cjson.decode(subs)) do
-        local state = redis.call('HGET', run, prefix .. sub)
-        if not settled(state) then done = false break end
-        if state ~= 'expired' then gone = false end
-      end
+    -- One device (the usual run) without decoding the list; the states of devices not reported
+    -- here are read.
+    local subs = v[5] == '["' .. tostring(last_id) .. '"]' and { last_id } or cjson.decode(v[5])
+    local unread = {}
+    for _, sub in ipairs(subs) do
+      if states[sub] == nil then unread[#unread + 1] = sub end
     end
-    if done then
-      if gone then
-        end_run(run, automation, KEYS[2], run_id, 'unsubscribed', now, counts)
-      elseif next_delay == '' then
-        end_run(run, automation, KEYS[2], run_id, 'completed', now, counts)
-      else
-        redis.call('HSET', run, 'step', tonumber(step) + 1, 'phase', 'waiting')
-        redis.call('ZADD', KEYS[2], tonumber(now) + tonumber(next_delay), run_id)
-      end
+    if #unread > 0 then
+      local fields = {}
+      for i, sub in ipairs(unread) do fields[i] = prefix .. sub end
+      local got = redis.call('HMGET', run, unpack(fields))
+      for i, sub in ipairs(unread) do states[sub] = got[i] end
+    end
+    local done, gone = true, true
+    for _, sub in ipairs(subs) do
+      local state = states[sub]
+      if not settled(state) then done = false break end
+      if state ~= 'expired' then gone = false end
+    end
+    if done and (gone or next_delay == '') then
+      end_run(run, automation, KEYS[2], run_id, gone and 'unsubscribed' or 'completed', now, counts, { phase = 'sending', writes = writes })
+      writes = {}
+    elseif done then
+      for _, x in ipairs({ 'step', tostring(tonumber(step) + 1), 'phase', 'waiting' }) do writes[#writes + 1] = x end
+      redis.call('ZADD', KEYS[2], tonumber(now) + tonumber(next_delay), run_id)
     end
   end
+  if #writes > 0 then redis.call('HSET', run, unpack(writes)) end
 end
 write()
 for source, n in pairs(sent) do report(KEYS[3], source, 'sent', n) end
