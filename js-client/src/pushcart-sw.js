@@ -30,17 +30,20 @@
 
   /**
    * What a message's receipts count towards, as the server names it in their `data`: a campaign
-   * {campaignId}, an automation's step {automationId, step, variant?} (step 1-based), a transactional push
-   * {notificationId}; null for none (no receipt). Reads a payload or a shown notification's data.
+   * {campaignId}, an automation's step {automationId, step, variant?, run?} (step 1-based), a
+   * transactional push {notificationId}; null for none (no receipt). Reads a payload or a shown
+   * notification's data.
    */
   function source(msg) {
     if (!msg) return null;
     if (msg.campaignId) return { campaignId: msg.campaignId };
     if (msg.automationId && Number.isInteger(msg.step) && msg.step >= 1) {
+      const step = { automationId: msg.automationId, step: msg.step };
       // A step's variant travels with its receipts: the server counts them for it.
-      return typeof msg.variant === 'string' && msg.variant
-        ? { automationId: msg.automationId, step: msg.step, variant: msg.variant }
-        : { automationId: msg.automationId, step: msg.step };
+      if (typeof msg.variant === 'string' && msg.variant) step.variant = msg.variant;
+      // And its run: the server counts them once per run, so a shopper's next cart counts again.
+      if (typeof msg.run === 'string' && msg.run) step.run = msg.run;
+      return step;
     }
     if (msg.notificationId) return { notificationId: msg.notificationId };
     return null;

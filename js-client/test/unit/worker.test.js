@@ -188,6 +188,8 @@ for (const [kind, payload, ids, tag] of [
   ['a campaign', CAMPAIGN, { campaignId: 'camp1' }, 'pushcart-camp1'],
   ['an automation step', AUTOMATION, { automationId: 'auto1', step: 2 }, 'pushcart-auto1-2'],
   ['an automation step\'s variant', { ...AUTOMATION, variant: 'B', tag: 'pc-run1' }, { automationId: 'auto1', step: 2, variant: 'B' }, 'pc-run1'],
+  ['an automation step of a run', { ...AUTOMATION, run: 'auto1-0123456789abcdef.2', tag: 'pc-auto1-0123456789abcdef' },
+    { automationId: 'auto1', step: 2, run: 'auto1-0123456789abcdef.2' }, 'pc-auto1-0123456789abcdef'],
   ['a transactional push', TRANSACTIONAL, { notificationId: 'note1' }, 'pushcart-note1']
 ]) {
   test(`${kind}: the delivered, clicked and closed receipts carry ${Object.keys(ids).join(' and ')}, and its default tag is ${tag}`, async () => {

@@ -162,6 +162,7 @@ public final class RunStore {
     List<Request> writes = new ArrayList<>();
     for (String id : runIds) {
       writes.add(Request.cmd(Command.ZREM).arg(Keys.site(site, Keys.Part.RUN_DUE)).arg(id));
+      // A run keeps its receipts; ':receipts' is a transactional push's set from before, expiring within 30 days.
       writes.add(Request.cmd(Command.DEL).arg(Keys.run(site, id)).arg(Keys.run(site, id) + ":receipts"));
     }
     Request del = Request.cmd(Command.DEL);

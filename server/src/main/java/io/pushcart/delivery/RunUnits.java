@@ -167,7 +167,8 @@ final class RunUnits {
           .orElse(Future.succeededFuture(Optional.empty()));
       Automation.Step step = a.steps().get(m.step() - 1);
       return audience.map(rule -> Optional.of(new StepOf(m.runId(), m.generation(), m.step(), step, a.steps(),
-          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()), Keys.automation(site, a.id()), cart,
+          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()).put("run", m.runId() + "." + m.generation()),
+          Keys.automation(site, a.id()), cart,
           a.exemptions(), dueAt + step.ttl() * 1000L)));
     });
   }

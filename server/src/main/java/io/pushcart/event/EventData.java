@@ -50,7 +50,12 @@ final class EventData {
     if (type.receiptStat().isPresent()) {
       if (data.containsKey("automationId")) {
         check(data, List.of(new Spec("automationId", Kind.TEXT, true), new Spec("step", Kind.COUNT, true),
-            new Spec("variant", Kind.TEXT, false)), path);
+            new Spec("variant", Kind.TEXT, false), new Spec("run", Kind.TEXT, false)), path);
+        // The run the message belonged to, as its payload named it: one of this automation's.
+        if (data.getValue("run") instanceof String r && !(r.startsWith(data.getString("automationId") + "-")
+            && r.matches("[A-Za-z0-9_-]{1,64}-[0-9a-f]{16}\\.[0-9]{1,9}"))) {
+          throw ClientError.invalid(path + ".run", path + ".run is the run the message belonged to, as its payload named it");
+        }
         if (data.getValue("variant") instanceof String v && !v.matches("[A-Za-z0-9_-]{1,32}")) {
           throw ClientError.invalid(path + ".variant", path + ".variant is the name of the step's variant the message carried");
         }

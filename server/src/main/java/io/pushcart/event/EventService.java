@@ -290,9 +290,10 @@ public final class EventService {
     if (e.data().containsKey("automationId")) {
       String automationId = e.data().getString("automationId");
       int step = e.data().getInteger("step");
-      return store.recordStepReceipt(site.id(), site.timezone(), automationId, step, e.data().getString("variant", ""), stat,
-              subscriptionId, now).compose(n -> receipt(n,
-          "automation " + automationId, e.path() + "data.step", "step " + step + " of automation " + automationId, subscriptionId));
+      Optional<String> run = Optional.ofNullable(e.data().getString("run"));
+      return store.recordStepReceipt(site.id(), site.timezone(), automationId, step, e.data().getString("variant", ""), run, stat,
+              subscriptionId, now).compose(n -> receipt(n, "automation " + automationId, e.path() + (run.isPresent() ? "data.run" : "data.step"),
+          "step " + step + " of automation " + automationId + run.map(r -> " in run " + r).orElse(""), subscriptionId));
     }
     if (e.data().containsKey("notificationId")) {
       String notificationId = e.data().getString("notificationId");

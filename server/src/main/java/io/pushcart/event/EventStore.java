@@ -61,21 +61,29 @@ public final class EventStore {
 
   /**
    * The same for a step of an automation: 1 counted, 0 a repeat, -1 no such automation, -2 that
-   * step was never sent or the subscription does not exist.
+   * step was never sent or the subscription does not exist. With the run the message belonged to
+   * ({@code <run id>.<generation>}, as its payload named it), it counts once per run and
+   * subscription, kept in the run (a shopper's second cart counts again), and only if that run's
+   * step was sent to the subscription; without it, once per step and subscription.
    */
-  public Future<Long> recordStepReceipt(String siteId, ZoneId zone, String automationId, int step, String variant, String stat,
-                                        String subscriptionId, Instant now) {
+  public Future<Long> recordStepReceipt(String siteId, ZoneId zone, String automationId, int step, String variant,
+                                        Optional<String> run, String stat, String subscriptionId, Instant now) {
     String automation = Keys.automation(siteId, automationId);
-    return recordReceipt(siteId, zone, automation, automation + ":receipts", automation, "step:" + step + ":sent", "step:" + step + ":",
+    String prefix = "step:" + step + ":";
+    if (run.isPresent()) {
+      int dot = run.get().lastIndexOf('.');
+      String hash = Keys.run(siteId, run.get().substring(0, dot));
+      String state = run.get().substring(dot + 1) + "." + step + ":" + subscriptionId;
+      return recordReceipt(siteId, zone, automation, hash, hash, state, prefix, "a:" + automationId, variant, stat, subscriptionId, now);
+    }
+    return recordReceipt(siteId, zone, automation, automation + ":receipts", automation, prefix + "sent", prefix,
         "a:" + automationId, variant, stat, subscriptionId, now);
   }
 
-  /** The same for a transactional push, whose counters are in its run: 1 counted, 0 a repeat, -1 no such push, -2 not sent to it. */
+  /** The same for a transactional push, whose counters and receipts are in its run: 1 counted, 0 a repeat, -1 no such push, -2 not sent to it. */
   public Future<Long> recordRunReceipt(String siteId, ZoneId zone, String runId, String stat, String subscriptionId, Instant now) {
     String run = Keys.run(siteId, runId);
-    // The receipts set lives as long as an ended run is kept (lib.lua's RUN_KEEP_SECONDS).
-    return recordReceipt(siteId, zone, run, run + ":receipts", run, "1.1:" + subscriptionId, "step:1:", "t", "", stat, subscriptionId, now).compose(n -> n != 1 ? Future.succeededFuture(n)
-        : redis.send(Request.cmd(Command.EXPIRE).arg(run + ":receipts").arg(30L * 24 * 3600)).map(n));
+    return recordReceipt(siteId, zone, run, run, run, "1.1:" + subscriptionId, "step:1:", "t", "", stat, subscriptionId, now);
   }
 
   private Future<Long> recordReceipt(String siteId, ZoneId zone, String counters, String receipts, String progress, String sentField,

@@ -195,6 +195,50 @@ class CartReminderTest {
     }
   }
 
+  /** A service worker's receipt as a browser sends it: 202, or the 4xx. */
+  private static Reply receipt(TestSite site, String subscriptionId, String type, JsonObject data) {
+    return first.api().postWithHeaders("/v1/sites/" + site.id() + "/events", Map.of("Origin", TestSite.ORIGIN, "Content-Type",
+        "application/json"), new JsonObject().put("subscriptionId", subscriptionId).put("type", type).put("data", data).encode());
+  }
+
+  @Test
+  void receiptsCountOncePerRunSoTheShoppersNextCartCountsAgain() {
+    TestSite site = TestSite.create(first.api());
+    String auto = automation(site, new JsonArray().add(step("PT1H", "{{ cart.items[0].name }} is waiting", "Come back")));
+    TestSubscriber shopper = subscribe(site);
+    TestSubscriber other = subscribe(site);
+    String sub = id(site, shopper);
+    List<JsonObject> ids = new ArrayList<>();
+    for (String cartId : List.of("first-cart", "next-cart")) {
+      event(first, site, cart(cartId, CLOCK.instant(), "Trail shoe", 1, 59.95).put("subscriptionId", sub));
+      CLOCK.advance(Duration.ofHours(1));
+      int n = ids.size() + 1;
+      Poll.until(() -> pushesTo(shopper).size(), k -> k == n, Duration.ofSeconds(20), "step 1 of " + cartId);
+      JsonObject payload = pushesTo(shopper).get(n - 1);
+      assertThat(payload.getString("run")).isEqualTo(RunStore.runId(auto, "cart:" + cartId) + ".1");
+      JsonObject data = new JsonObject().put("automationId", auto).put("step", 1).put("run", payload.getString("run"));
+      ids.add(data);
+      for (int i = 0; i < 2; i++) { // a repeat counts nothing
+        assertThat(receipt(site, sub, "notification.delivered", data).status()).isEqualTo(202);
+      }
+      assertThat(receipt(site, sub, "notification.clicked", data).status()).isEqualTo(202);
+      JsonObject step = stats(site, auto).getJsonArray("steps").getJsonObject(0);
+      assertThat(step.getLong("delivered")).as("after " + cartId).isEqualTo(n);
+      assertThat(step.getLong("clicked")).as("after " + cartId).isEqualTo(n);
+      Poll.until(() -> runStatus(site, auto, cartId), "ended"::equals, Duration.ofSeconds(20), "the run of " + cartId + " to end");
+    }
+    // The first run's receipts again, once it has ended: still repeats.
+    assertThat(receipt(site, sub, "notification.clicked", ids.get(0)).status()).isEqualTo(202);
+    assertThat(stats(site, auto).getJsonArray("steps").getJsonObject(0).getLong("clicked")).isEqualTo(2);
+    // Another subscription's receipt for that run, which sent it nothing; a run of another automation; a malformed one.
+    assertThat(receipt(site, id(site, other), "notification.clicked", ids.get(0)).errorField()).isEqualTo("data.run");
+    assertThat(receipt(site, sub, "notification.clicked", ids.get(0).copy().put("run", "x" + ids.get(0).getString("run")))
+        .errorField()).isEqualTo("data.run");
+    assertThat(receipt(site, sub, "notification.clicked", ids.get(0).copy().put("run", auto + "-nothex.1")).errorField())
+        .isEqualTo("data.run");
+    assertThat(stats(site, auto).getJsonArray("steps").getJsonObject(0).getLong("clicked")).isEqualTo(2);
+  }
+
   @Test
   void aDuplicateEventStartsNoSecondRunAndAnEmptiedCartEndsIt() {
     TestSite site = TestSite.create(first.api());

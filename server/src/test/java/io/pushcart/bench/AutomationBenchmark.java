@@ -223,7 +223,7 @@ public final class AutomationBenchmark {
           Cost c = postRange(abandoned, k -> cartEvent(cart + k, ids[10 * k + decile], cart + k, at, k));
           System.out.printf("round %d: %,d more abandoned carts posted at %,.0f events/s%n", r, abandoned, abandoned / c.seconds);
         }
-        Profile jfr = r == ROUNDS ? Profile.start("steps") : Profile.NONE;
+        Profile jfr = r > WARMUPS ? Profile.start("steps-" + r) : Profile.NONE;
         Send steps = steps("round " + r + ": personalized step 1", abandoned, r == 1 ? 1 : 0);
         jfr.stop();
         System.out.println(steps.line());
@@ -774,7 +774,7 @@ public final class AutomationBenchmark {
 
   /**
    * BENCH_JFR=prefix records a JDK Flight Recorder profile of the cart ingest (prefix-ingest.jfr)
-   * and of the last compared round's step dispatch (prefix-steps.jfr).
+   * and of each scored round's step dispatch (prefix-steps-&lt;round&gt;.jfr).
    */
   static final class Profile {
     static final Profile NONE = new Profile(null);
