@@ -132,10 +132,16 @@ public final class EventStore {
       throw new IllegalArgumentException("at most " + MAX_PER_CALL + " events a call");
     }
     Set<String> keys = new LinkedHashSet<>(List.of(Keys.site(siteId, Keys.Part.EVENTS), Keys.site(siteId, Keys.Part.RUN_DUE)));
+    List<String> args = new ArrayList<>(List.of(now.toString(), String.valueOf(now.toEpochMilli()), Keys.bitmapPrefix(siteId),
+        String.valueOf(STREAM_MAX), String.valueOf(ID_MEMORY_SECONDS), String.valueOf(RunStore.INDEX_SECONDS), Keys.runPrefix(siteId),
+        Keys.automationPrefix(siteId)));
     List<JsonObject> events = new ArrayList<>(records.size());
     Set<String> facts = new HashSet<>();
     for (Record r : records) {
-      events.add(spec(siteId, r, keys));
+      // Each event's data is an argument of its own, after the events (ARGV[1]) and the shared ones.
+      String data = r.data().encode();
+      args.add(data);
+      events.add(spec(siteId, r, data, 1 + args.size(), keys));
       r.type().fact().ifPresent(facts::add);
       if (r.type() == EventType.ORDER_COMPLETED) {
         facts.add("orderCount");
@@ -145,8 +151,6 @@ public final class EventStore {
     for (String fact : facts) {
       keys.addAll(fact.equals("orderCount") ? Bitmaps.builtinNumber(siteId, fact) : Bitmaps.time(siteId, fact));
     }
-    List<String> args = List.of(now.toString(), String.valueOf(now.toEpochMilli()), Keys.bitmapPrefix(siteId), String.valueOf(STREAM_MAX),
-        String.valueOf(ID_MEMORY_SECONDS), String.valueOf(RunStore.INDEX_SECONDS), Keys.runPrefix(siteId), Keys.automationPrefix(siteId));
     return record(events, 0, keys, args, new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()), 1);
   }
 
@@ -180,8 +184,13 @@ public final class EventStore {
     });
   }
 
-  /** One event as record_events.lua reads it; the keys it names are added to {@code keys}. */
-  private static JsonObject spec(String siteId, Record r, Set<String> keys) {
+  /**
+   * One event as record_events.lua reads it, its data (JSON {@code data}) in argument {@code
+   * dataArg}, and so is the data of the runs it enters when it is the same (a cart's run holds its
+   * cart): no JSON inside the events' JSON, to be escaped here and parsed again in Redis. The keys
+   * it names are added to {@code keys}.
+   */
+  private static JsonObject spec(String siteId, Record r, String data, int dataArg, Set<String> keys) {
     List<String> subKeys = r.subscriptions().stream().map(id -> Keys.subscription(siteId, id)).toList();
     String marker = r.key().map(k -> Keys.eventKey(siteId, k)).orElse("");
     keys.addAll(subKeys);
@@ -192,8 +201,14 @@ public final class EventStore {
     JsonObject spec = new JsonObject().put("type", r.type().wire).put("subs", new JsonArray(r.subscriptions()).encode())
         .put("first", r.subscriptions().isEmpty() ? "" : r.subscriptions().get(0)).put("subKeys", new JsonArray(subKeys))
         .put("known", r.named() ? "1" : "").put("customer", r.customerId()).put("at", FACT_TIME.format(r.occurredAt()))
-        .put("data", r.data().encode()).put("id", r.key().orElse("")).put("marker", marker).put("fact", r.type().fact().orElse(""))
+        .put("data", dataArg).put("id", r.key().orElse("")).put("marker", marker).put("fact", r.type().fact().orElse(""))
         .put("counts", r.type() == EventType.ORDER_COMPLETED ? "1" : "").put("enters", r.runs().enters());
+    for (int i = 0; i < r.runs().enters().size(); i++) {
+      JsonObject entry = r.runs().enters().getJsonObject(i);
+      if (data.equals(entry.getString("data"))) {
+        entry.put("data", dataArg);
+      }
+    }
     if (r.runs().exit() != null) {
       spec.put("exit", r.runs().exit());
     }
