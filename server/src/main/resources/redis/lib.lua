@@ -643,9 +643,10 @@ end
 -- sorting the names of both sides: that was most of a stamp's cost). Returns a function that
 -- writes the change, or nil and the reply naming the bitmaps the script was not given (nothing
 -- written; see missing_keys, `declared` as there). `set(key, n, bit)` (bit_batch's) may take the
--- bits to write later; else each is a SETBIT.
-local function stamp_facts(key, prefix, fields, update, declared, set)
-  local stored = redis.call('HMGET', key, 'n', unpack(fields))
+-- bits to write later; else each is a SETBIT. `stored` (optional): the hash's 'n' and `fields`,
+-- as the caller read them (HMGET key n fields...).
+local function stamp_facts(key, prefix, fields, update, declared, set, stored)
+  stored = stored or redis.call('HMGET', key, 'n', unpack(fields))
   local old = {}
   for i, f in ipairs(fields) do old[f] = stored[i + 1] or nil end
   local new, n = update(old), stored[1] -- as text: a number would be formatted again for each bit

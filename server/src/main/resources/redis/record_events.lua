@@ -96,13 +96,19 @@ local function exit_runs(x, plan, event, out)
   end
 end
 
--- The stamps of event `e` on its subscriptions: a write each, or nil when a key is missing.
-local function stamps(e, missing)
-  local writes = {}
-  if e.fact == '' and e.counts ~= '1' then return writes end
+-- The fields event `e` stamps on its subscriptions (time and number facts).
+local function stamped(e)
   local fields = {}
   if e.fact ~= '' then fields[#fields + 1] = e.fact end
   if e.counts == '1' then fields[#fields + 1] = 'orderCount' end
+  return fields
+end
+
+-- The stamps of event `e` on its subscriptions: a write each, or nil when a key is missing.
+-- `first`: its named subscription's stored 'n' and fields, read already (with its existence).
+local function stamps(e, fields, first, missing)
+  local writes = {}
+  if #fields == 0 then return writes end
   local function update(old)
     local new = {}
     if e.fact ~= '' then
@@ -113,8 +119,8 @@ local function stamps(e, missing)
     return new
   end
   for i, key in ipairs(e.subKeys) do
-    if (i == 1 and e.known == '1') or redis.call('EXISTS', key) == 1 then -- a named one was checked already
-      local write, reply = stamp_facts(key, prefix, fields, update, declared, set_bit)
+    if (i == 1 and first) or redis.call('EXISTS', key) == 1 then
+      local write, reply = stamp_facts(key, prefix, fields, update, declared, set_bit, i == 1 and first or nil)
       if not write then
         for i = 2, #reply do missing[#missing + 1] = reply[i] end
       else
@@ -127,12 +133,18 @@ end
 
 local outcomes, inflight, missing = {}, {}, {}
 for i, e in ipairs(events) do
-  if e.known == '1' and redis.call('EXISTS', e.subKeys[1]) == 0 then
+  local fields, first = stamped(e), nil
+  if e.known == '1' then
+    -- One read of its named subscription: whether it exists (its 'auth' always is), and what the stamps compare.
+    local got = redis.call('HMGET', e.subKeys[1], 'auth', 'n', unpack(fields))
+    if got[1] then first = { unpack(got, 2) } end
+  end
+  if e.known == '1' and not first then
     outcomes[i] = 'u'
   else
     local plan = e.exit and exit_plan(e.exit, missing)
     local repeated = e.marker ~= '' and redis.call('EXISTS', e.marker) == 1
-    local writes = not repeated and stamps(e, missing) or {}
+    local writes = not repeated and stamps(e, fields, first, missing) or {}
     if #missing > 0 then break end
     if plan then exit_runs(e.exit, plan, i, inflight) end
     if repeated then

@@ -116,11 +116,15 @@ final class RunUnits {
     reads.add(SiteNames.read(site));
     return redis.batch(reads).compose(r -> {
       String siteName = SiteNames.name(r.get(runIds.size()));
+      Map<String, Integer> readOf = new HashMap<>();
+      for (int i = 0; i < runIds.size(); i++) {
+        readOf.put(runIds.get(i), i);
+      }
       List<Future<Optional<StepOf>>> steps = new ArrayList<>();
       Map<String, Message> byStep = new LinkedHashMap<>();
       messages.forEach(m -> byStep.putIfAbsent(m.stepKey(), m));
       for (Message m : byStep.values()) {
-        steps.add(stepOf(site, m, r.get(runIds.indexOf(m.runId()))));
+        steps.add(stepOf(site, m, r.get(readOf.get(m.runId()))));
       }
       return Future.all(steps).compose(all -> {
         Map<String, StepOf> known = new HashMap<>();

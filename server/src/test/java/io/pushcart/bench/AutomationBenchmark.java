@@ -48,7 +48,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>event ingest through {@code POST /events}, batches of 100 from {@link #CLIENTS} concurrent
  *       clients: N {@code cart.updated}, then {@code order.completed} for 90 % of the carts (events/s
- *       of three timed chunks each, CPU and Redis time per event);</li>
+ *       of three timed chunks each, CPU and Redis time per event), after a warm-up of the same path
+ *       on another site;</li>
  *   <li>step dispatch: the clock is moved past step 1 of the N/10 abandoned runs, and each push is
  *       timed from that moment (real time, {@code nanoTime}) to its arrival at the push service:
  *       lag p50/p99, and the send rate against a plain campaign to as many subscribers right after,
@@ -76,6 +77,9 @@ public final class AutomationBenchmark {
   /** Batches in flight at once (store backends posting in parallel); BENCH_CLIENTS overrides. */
   static final int CLIENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLIENTS", "8"));
   static final int CHUNKS = 3;
+  /** The ingest warm-up ({@code warmIngest}): its rounds (BENCH_INGEST_WARMUPS, 0 for none) and shoppers. */
+  static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_INGEST_WARMUPS", "4"));
+  static final int WARM_SHOPPERS = 5_000;
   static final int TRANSACTIONAL = 500;
   static final int TRANSACTIONAL_WARMUP = 50;
   /**
@@ -185,6 +189,7 @@ public final class AutomationBenchmark {
      * probe shopper's too), then orders for 90 % of them.
      */
     private Ingest ingest(String shopperId) throws Exception {
+      warmIngest();
       Instant cartsAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       post(List.of(cartEvent("probe", shopperId, "c1-probe", cartsAt, 1)));
       long memoryBefore = usedMemory();
@@ -259,10 +264,15 @@ public final class AutomationBenchmark {
 
     /** N subscribers through the API: half with a first name, every tenth tagged "plain" (the campaign's audience). */
     private void seed() {
-      List<TestSubscriber> batch = TestSubscriber.batch(carts, TestSubscriber.generateKeyPair(), sink.pushBase());
-      ids = new String[carts];
-      List<JsonObject> bodies = new ArrayList<>(carts);
-      for (int i = 0; i < carts; i++) {
+      ids = seed(site, carts);
+    }
+
+    /** {@code n} subscribers of {@code to} through the API, as {@link #seed()} makes them; their ids. */
+    private String[] seed(TestSite to, int n) {
+      List<TestSubscriber> batch = TestSubscriber.batch(n, TestSubscriber.generateKeyPair(), sink.pushBase());
+      String[] ids = new String[n];
+      List<JsonObject> bodies = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
         JsonObject body = batch.get(i).subscriptionJson();
         if (i % 2 == 0) {
           body.put("attributes", new JsonObject().put("firstName", NAMES.get(i / 2 % NAMES.size())));
@@ -273,13 +283,18 @@ public final class AutomationBenchmark {
         bodies.add(body);
         ids[i] = Ids.derived(batch.get(i).endpoint()); // the id the server gives an endpoint
       }
-      BulkSubscribe.register(server.api().baseUrl(), site.id(), bodies);
+      BulkSubscribe.register(server.api().baseUrl(), to.id(), bodies);
+      return ids;
     }
 
     private String createAutomation() {
+      return createAutomation(site);
+    }
+
+    private String createAutomation(TestSite site) {
       JsonObject step = new JsonObject().put("delay", DELAY.toString()).put("notification", new JsonObject()
           .put("title", TITLE).put("body", BODY).put("url", "https://shop.example/cart"));
-      ApiClient.Reply r = server.api().post(path("/automations"), site.secretKey(), new JsonObject().put("name", "Cart reminder")
+      ApiClient.Reply r = server.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject().put("name", "Cart reminder")
           .put("trigger", "cart_abandoned").put("steps", new JsonArray().add(step)).put("enabled", true));
       check(r.status() == 201, "automation not created: " + r.json().encode());
       return r.json().getString("id");
@@ -294,6 +309,30 @@ public final class AutomationBenchmark {
     }
 
     // ---------------------------------------------------------------- ingest
+
+    /**
+     * The ingest path warmed up as the send paths are (a campaign to all, warm-up rounds), on
+     * another site, so that the timed ingest meets compiled code: {@link #WARM_SHOPPERS} shoppers
+     * of that site fill a cart and order it, {@link #WARM_ROUNDS} times (every run it starts ends).
+     */
+    private void warmIngest() {
+      if (WARM_ROUNDS == 0) {
+        return;
+      }
+      TestSite warm = TestSite.create(server.api());
+      String[] shoppers = seed(warm, WARM_SHOPPERS);
+      createAutomation(warm);
+      Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      double seconds = 0;
+      for (int r = 0; r < WARM_ROUNDS; r++) {
+        String round = "w" + r + "-";
+        seconds += postRange(warm, WARM_SHOPPERS, k -> cartEvent(round + k, shoppers[k], round + k, at, k)).seconds;
+        seconds += postRange(warm, WARM_SHOPPERS, k -> orderEvent(round + k, shoppers[k], round + k, at.plusSeconds(1))).seconds;
+      }
+      System.out.printf("ingest warm-up on another site: %,d carts and as many orders of %,d shoppers in %.1f s%n",
+          WARM_ROUNDS * WARM_SHOPPERS, WARM_SHOPPERS, seconds);
+      jitSettled();
+    }
 
     /** {@code n} events in batches, in {@link #CHUNKS} timed chunks; each chunk's cost is printed. */
     private List<Cost> ingest(String what, int n, IntFunction<JsonObject> event) {
@@ -316,6 +355,11 @@ public final class AutomationBenchmark {
 
     /** Builds events 0..n-1 into batches first, then posts them, timed, {@link #CLIENTS} batches in flight. */
     private Cost postRange(int n, IntFunction<JsonObject> event) {
+      return postRange(site, n, event);
+    }
+
+    /** The same to site {@code to}. */
+    private Cost postRange(TestSite to, int n, IntFunction<JsonObject> event) {
       List<String> bodies = new ArrayList<>();
       List<Integer> sizes = new ArrayList<>();
       for (int from = 0; from < n; from += BATCH) {
@@ -333,7 +377,7 @@ public final class AutomationBenchmark {
       for (int b = 0; b < bodies.size(); b++) {
         inFlight.acquireUninterruptibly();
         int expected = sizes.get(b);
-        all.add(http.sendAsync(eventsRequest(bodies.get(b)), HttpResponse.BodyHandlers.ofString()).whenComplete((reply, err) -> {
+        all.add(http.sendAsync(eventsRequest(to, bodies.get(b)), HttpResponse.BodyHandlers.ofString()).whenComplete((reply, err) -> {
           inFlight.release();
           if (err != null) {
             failure.compareAndSet(null, err.toString());
@@ -350,7 +394,7 @@ public final class AutomationBenchmark {
 
     private void post(List<JsonObject> events) {
       try {
-        HttpResponse<String> r = http.send(eventsRequest(new JsonObject().put("events", new JsonArray(events)).encode()),
+        HttpResponse<String> r = http.send(eventsRequest(site, new JsonObject().put("events", new JsonArray(events)).encode()),
             HttpResponse.BodyHandlers.ofString());
         check(r.statusCode() == 202, "events refused: " + r.body());
       } catch (Exception e) {
@@ -358,9 +402,9 @@ public final class AutomationBenchmark {
       }
     }
 
-    private HttpRequest eventsRequest(String body) {
-      return HttpRequest.newBuilder(URI.create(server.api().baseUrl() + path("/events"))).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + site.secretKey()).header("Content-Type", "application/json")
+    private HttpRequest eventsRequest(TestSite to, String body) {
+      return HttpRequest.newBuilder(URI.create(server.api().baseUrl() + "/v1/sites/" + to.id() + "/events")).timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + to.secretKey()).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
@@ -630,8 +674,13 @@ public final class AutomationBenchmark {
 
   /** The order of cart {@code c1-i}, a second after the carts. */
   static JsonObject orderEvent(int i, String subscriptionId, Instant at) {
-    return new JsonObject().put("id", "order-" + i).put("type", "order.completed").put("subscriptionId", subscriptionId)
-        .put("occurredAt", at.toString()).put("data", new JsonObject().put("orderId", "o-" + i).put("cartId", "c1-" + i)
+    return orderEvent(String.valueOf(i), subscriptionId, "c1-" + i, at);
+  }
+
+  /** The order {@code o-<key>} of cart {@code cartId}. */
+  static JsonObject orderEvent(String key, String subscriptionId, String cartId, Instant at) {
+    return new JsonObject().put("id", "order-" + key).put("type", "order.completed").put("subscriptionId", subscriptionId)
+        .put("occurredAt", at.toString()).put("data", new JsonObject().put("orderId", "o-" + key).put("cartId", cartId)
             .put("total", 49.9).put("currency", "EUR"));
   }
 
