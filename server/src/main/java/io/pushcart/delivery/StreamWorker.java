@@ -112,7 +112,7 @@ final class StreamWorker {
 
   private Future<Void> handBackHeld() {
     Map<String, List<String>> bySite = unitsBySite();
-    List<Future<List<String>>> handed = new ArrayList<>();
+    List<Future<WorkQueue.Lost>> handed = new ArrayList<>();
     bySite.forEach((site, ids) -> handed.add(queue.handBack(site, ids, claimIdleMillis)));
     if (!bySite.isEmpty()) {
       LOG.info("stopping: handed back " + held.size() + " work units for another instance to take over");
@@ -216,12 +216,17 @@ final class StreamWorker {
 
   private void heartbeat() {
     unitsBySite().forEach((site, ids) -> queue.heartbeat(site, ids)
-        .onSuccess(taken -> taken.stream().map(id -> key(site, id)).filter(held::containsKey).forEach(id -> {
-          if (lost.add(id)) {
-            LOG.warning("work unit " + id + " was taken over by another instance (this one stalled longer than "
-                + "PUSHCART_CLAIM_IDLE_MS): it stops sending it");
-          }
-        }))
+        .onSuccess(gone -> {
+          gone.taken().stream().map(id -> key(site, id)).filter(held::containsKey).forEach(id -> {
+            if (lost.add(id)) {
+              LOG.warning("work unit " + id + " was taken over by another instance (this one stalled longer than "
+                  + "PUSHCART_CLAIM_IDLE_MS): it stops sending it");
+            }
+          });
+          // Acknowledged meanwhile: most often by this worker, finishing it as the heartbeat ran; if
+          // not, whoever took it over finished it. Either way nothing more of it is sent from here.
+          gone.gone().stream().map(id -> key(site, id)).filter(held::containsKey).forEach(lost::add);
+        })
         .onFailure(err -> outage.failed("heart-beating units in hand", err)));
   }
 

@@ -95,10 +95,17 @@ final class WorkQueue {
   }
 
   /**
-   * Resets the idle time of units we are still working on, so nobody claims them from us; the
-   * ones another instance has claimed meanwhile (we stalled past the claim time).
+   * Units in hand that are not ours to send any more: {@code taken} another instance claimed
+   * meanwhile (we stalled past the claim time), {@code gone} are no longer pending at all
+   * (acknowledged meanwhile: by us, finishing them as the heartbeat ran, or by whoever took them
+   * over and finished them).
    */
-  Future<List<String>> heartbeat(String siteId, List<String> entryIds) {
+  record Lost(List<String> taken, List<String> gone) {
+    static final Lost NONE = new Lost(List.of(), List.of());
+  }
+
+  /** Resets the idle time of units we are still working on, so nobody claims them from us. */
+  Future<Lost> heartbeat(String siteId, List<String> entryIds) {
     return setIdle(siteId, entryIds, 0);
   }
 
@@ -106,18 +113,18 @@ final class WorkQueue {
    * Hands units we will not finish (shutting down) back to the group: they look abandoned for
    * {@code claimIdleMillis}, so any instance's next take-over round claims them.
    */
-  Future<List<String>> handBack(String siteId, List<String> entryIds, long claimIdleMillis) {
+  Future<Lost> handBack(String siteId, List<String> entryIds, long claimIdleMillis) {
     return setIdle(siteId, entryIds, claimIdleMillis);
   }
 
-  private Future<List<String>> setIdle(String siteId, List<String> entryIds, long idleMillis) {
+  private Future<Lost> setIdle(String siteId, List<String> entryIds, long idleMillis) {
     if (entryIds.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(Lost.NONE);
     }
     List<String> args = new ArrayList<>(List.of(GROUP, consumer, String.valueOf(idleMillis)));
     args.addAll(entryIds);
-    return HEARTBEAT.run(redis, List.of(stream(siteId)), args)
-        .map(lost -> lost.stream().map(Response::toString).toList());
+    return HEARTBEAT.run(redis, List.of(stream(siteId)), args).map(r -> new Lost(
+        r.get(0).stream().map(Response::toString).toList(), r.get(1).stream().map(Response::toString).toList()));
   }
 
   /**

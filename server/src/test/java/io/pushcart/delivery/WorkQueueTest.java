@@ -61,15 +61,26 @@ class WorkQueueTest {
     addUnit("c1");
     WorkQueue stalled = new WorkQueue(redis, "stalled");
     WorkUnit unit = await(stalled.readNew(SITE, 1)).get(0);
-    assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId())))).as("still its own").isEmpty();
+    assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId())))).as("still its own").isEqualTo(WorkQueue.Lost.NONE);
 
     WorkQueue other = new WorkQueue(redis, "other");
     assertThat(await(other.claimAbandoned(SITE, 0, 10, Instant.now()))).extracting(WorkUnit::entryId).containsExactly(unit.entryId());
-    assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId())))).containsExactly(unit.entryId());
+    assertThat(await(stalled.heartbeat(SITE, List.of(unit.entryId()))).taken()).containsExactly(unit.entryId());
     await(stalled.ack(unit));
     assertThat(unitsLeft()).as("left for its new owner").isEqualTo(1);
     await(other.ack(unit));
     assertThat(unitsLeft()).isZero();
+  }
+
+  @Test
+  void aUnitItsOwnerFinishesAsTheHeartbeatRunsIsNotReportedTakenOver() throws Exception {
+    addUnit("c2");
+    WorkQueue owner = new WorkQueue(redis, "owner");
+    WorkUnit unit = await(owner.readNew(SITE, 1)).get(0);
+    await(owner.ack(unit));
+    WorkQueue.Lost lost = await(owner.heartbeat(SITE, List.of(unit.entryId())));
+    assertThat(lost.taken()).isEmpty();
+    assertThat(lost.gone()).containsExactly(unit.entryId());
   }
 
   @Test
@@ -80,7 +91,7 @@ class WorkQueueTest {
     WorkQueue other = new WorkQueue(redis, "other");
     assertThat(await(other.claimAbandoned(SITE, 60_000, 10, Instant.now()))).as("its owner just read it").isEmpty();
 
-    assertThat(await(stopping.handBack(SITE, List.of(unit.entryId()), 60_000))).isEmpty();
+    assertThat(await(stopping.handBack(SITE, List.of(unit.entryId()), 60_000))).isEqualTo(WorkQueue.Lost.NONE);
     assertThat(await(other.claimAbandoned(SITE, 60_000, 10, Instant.now()))).extracting(WorkUnit::entryId)
         .containsExactly(unit.entryId());
   }
