@@ -86,6 +86,8 @@ local function exit_runs(x, plan, event, out)
     local id, key, a, v = r[1], r[2], r[3], r[4] -- v: the run as the plan read it (live)
     local phase, gen, step = v[4], v[5], v[6]
     end_run(key, a, due, id, x.reason, now_ms, count, { phase = phase })
+    -- Ended, it leaves the index sets at hand: the shopper's next order does not meet it.
+    for _, index in ipairs(x.indexes) do redis.call('SREM', index, id) end
     if phase == 'sending' then
       for _, sub in ipairs(cjson.decode(v[7])) do
         if in_flight(redis.call('HGET', key, gen .. '.' .. step .. ':' .. sub)) then

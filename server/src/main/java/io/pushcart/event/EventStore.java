@@ -117,7 +117,11 @@ public final class EventStore {
 
   /** A batch of at most this many events is recorded in one call, so that one call stays short. */
   static final int MAX_PER_CALL = 100;
-  /** How many times a batch may stop for keys it was not given before the store gives up (DeclaredKeys' bound). */
+  /**
+   * How many calls in a row may stop for keys they were not given without recording an event
+   * before the store gives up (DeclaredKeys' bound): each event of a batch may need some (a repeat
+   * customer's order meets the runs that shopper had before).
+   */
   private static final int MAX_TRIES = 5;
 
   /**
@@ -177,10 +181,10 @@ public final class EventStore {
       for (int i = 2 + 6 * inFlight; i < reply.size(); i++) {
         keys.add(reply.get(i).toString());
       }
-      if (attempt >= MAX_TRIES || keys.size() == before) {
+      if (keys.size() == before || (next == from && attempt >= MAX_TRIES)) {
         return Future.failedFuture(new Unavailable("the subscriptions or runs kept changing while the events were being recorded", null));
       }
-      return record(events, next, keys, shared, done, attempt + 1);
+      return record(events, next, keys, shared, done, next == from ? attempt + 1 : 1);
     });
   }
 

@@ -240,6 +240,42 @@ class CartReminderTest {
   }
 
   @Test
+  void aBatchOfOrdersFromShoppersWithEarlierRunsIsRecordedInFull() {
+    TestSite site = TestSite.create(first.api());
+    String auto = automation(site, new JsonArray().add(step("PT1H", "{{ cart.items[0].name }} is waiting", "Come back")));
+    List<TestSubscriber> shoppers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) { // more than a batch may stop for keys in a row (EventStore.MAX_TRIES)
+      shoppers.add(subscribe(site));
+    }
+    // Each shopper's first cart runs its course: its run ends (completed) and stays in the shopper's run index.
+    for (int i = 0; i < shoppers.size(); i++) {
+      event(first, site, cart("old-" + i, CLOCK.instant(), "Hat", 1, 20).put("subscriptionId", id(site, shoppers.get(i))));
+    }
+    CLOCK.advance(Duration.ofHours(1));
+    for (int i = 0; i < shoppers.size(); i++) {
+      String cartId = "old-" + i;
+      Poll.until(() -> runStatus(site, auto, cartId), "ended"::equals, Duration.ofSeconds(20), "the run of " + cartId + " to end");
+    }
+    // Their next carts, then their orders in one batch: each order meets its shopper's earlier run.
+    JsonArray orders = new JsonArray();
+    for (int i = 0; i < shoppers.size(); i++) {
+      event(first, site, cart("new-" + i, CLOCK.instant(), "Scarf", 1, 30).put("subscriptionId", id(site, shoppers.get(i))));
+      orders.add(order("repeat-" + i, "new-" + i, CLOCK.instant().plusSeconds(1)).put("subscriptionId", id(site, shoppers.get(i))));
+    }
+    CLOCK.advance(Duration.ofSeconds(1));
+    Reply r = event(second, site, new JsonObject().put("events", orders));
+    assertThat(r.json().getLong("accepted")).isEqualTo(shoppers.size());
+    for (int i = 0; i < shoppers.size(); i++) {
+      assertThat(runStatus(site, auto, "new-" + i)).isEqualTo("ended");
+    }
+    CLOCK.advance(Duration.ofHours(2));
+    settle(site);
+    for (TestSubscriber s : shoppers) {
+      assertThat(pushesTo(s)).as("only the first cart's reminder").hasSize(1);
+    }
+  }
+
+  @Test
   void aDuplicateEventStartsNoSecondRunAndAnEmptiedCartEndsIt() {
     TestSite site = TestSite.create(first.api());
     String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x")));
