@@ -86,8 +86,6 @@ local function exit_runs(x, plan, event, out)
     local id, key, a, v = r[1], r[2], r[3], r[4] -- v: the run as the plan read it (live)
     local phase, gen, step = v[4], v[5], v[6]
     end_run(key, a, due, id, x.reason, now_ms, count, { phase = phase })
-    -- Ended, it leaves the index sets at hand: the shopper's next order does not meet it.
-    for _, index in ipairs(x.indexes) do redis.call('SREM', index, id) end
     if phase == 'sending' then
       for _, sub in ipairs(cjson.decode(v[7])) do
         if in_flight(redis.call('HGET', key, gen .. '.' .. step .. ':' .. sub)) then
@@ -147,7 +145,14 @@ for i, e in ipairs(events) do
     local plan = e.exit and exit_plan(e.exit, missing)
     local repeated = e.marker ~= '' and redis.call('EXISTS', e.marker) == 1
     local writes = not repeated and stamps(e, fields, first, missing) or {}
-    if #missing > 0 then break end
+    if #missing > 0 then
+      -- Stopped here: the runs the later events' exits meet are named now too (as they stand;
+      -- read only), so that the next call has their keys instead of stopping once for each.
+      for j = i + 1, #events do
+        if events[j].exit then exit_plan(events[j].exit, missing) end
+      end
+      break
+    end
     if plan then exit_runs(e.exit, plan, i, inflight) end
     if repeated then
       outcomes[i] = 'd'
