@@ -79,7 +79,7 @@ public final class AutomationBenchmark {
   static final int CHUNKS = 3;
   /** The ingest warm-up ({@code warmIngest}): its rounds (BENCH_INGEST_WARMUPS, 0 for none) and shoppers. */
   static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_INGEST_WARMUPS", "4"));
-  static final int WARM_SHOPPERS = 5_000;
+  static final int WARM_SHOPPERS = 4_000;
   static final int TRANSACTIONAL = 500;
   static final int TRANSACTIONAL_WARMUP = 50;
   /**
@@ -312,25 +312,26 @@ public final class AutomationBenchmark {
 
     /**
      * The ingest path warmed up as the send paths are (a campaign to all, warm-up rounds), on
-     * another site, so that the timed ingest meets compiled code: {@link #WARM_SHOPPERS} shoppers
-     * of that site fill a cart and order it, {@link #WARM_ROUNDS} times (every run it starts ends).
+     * another site, so that the timed ingest meets compiled code: in each of {@link #WARM_ROUNDS}
+     * rounds, {@link #WARM_SHOPPERS} new shoppers of that site fill a cart and order it, as the
+     * timed ingest's shoppers do (every run it starts ends).
      */
     private void warmIngest() {
       if (WARM_ROUNDS == 0) {
         return;
       }
       TestSite warm = TestSite.create(server.api());
-      String[] shoppers = seed(warm, WARM_SHOPPERS);
+      String[] shoppers = seed(warm, WARM_ROUNDS * WARM_SHOPPERS);
       createAutomation(warm);
       Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       double seconds = 0;
       for (int r = 0; r < WARM_ROUNDS; r++) {
-        String round = "w" + r + "-";
-        seconds += postRange(warm, WARM_SHOPPERS, k -> cartEvent(round + k, shoppers[k], round + k, at, k)).seconds;
-        seconds += postRange(warm, WARM_SHOPPERS, k -> orderEvent(round + k, shoppers[k], round + k, at.plusSeconds(1))).seconds;
+        int first = r * WARM_SHOPPERS;
+        seconds += postRange(warm, WARM_SHOPPERS, k -> cartEvent("w" + (first + k), shoppers[first + k], "w" + (first + k), at, k)).seconds;
+        seconds += postRange(warm, WARM_SHOPPERS, k -> orderEvent("w" + (first + k), shoppers[first + k], "w" + (first + k),
+            at.plusSeconds(1))).seconds;
       }
-      System.out.printf("ingest warm-up on another site: %,d carts and as many orders of %,d shoppers in %.1f s%n",
-          WARM_ROUNDS * WARM_SHOPPERS, WARM_SHOPPERS, seconds);
+      System.out.printf("ingest warm-up on another site: %,d carts and as many orders in %.1f s%n", WARM_ROUNDS * WARM_SHOPPERS, seconds);
       jitSettled();
     }
 
