@@ -78,6 +78,11 @@ class CartReminderTest {
     return r.json().getString("id");
   }
 
+  /** A one-step cart reminder, an hour after the cart. */
+  private static String reminder(TestSite site) {
+    return automation(site, new JsonArray().add(step("PT1H", "{{ cart.items[0].name }} is waiting", "Come back")));
+  }
+
   private static final Map<String, String> IDS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static TestSubscriber subscribe(TestSite site) {
@@ -204,7 +209,7 @@ class CartReminderTest {
   @Test
   void receiptsCountOncePerRunSoTheShoppersNextCartCountsAgain() {
     TestSite site = TestSite.create(first.api());
-    String auto = automation(site, new JsonArray().add(step("PT1H", "{{ cart.items[0].name }} is waiting", "Come back")));
+    String auto = reminder(site);
     TestSubscriber shopper = subscribe(site);
     TestSubscriber other = subscribe(site);
     String sub = id(site, shopper);
@@ -242,7 +247,7 @@ class CartReminderTest {
   @Test
   void aBatchOfOrdersFromShoppersWithEarlierRunsIsRecordedInFull() {
     TestSite site = TestSite.create(first.api());
-    String auto = automation(site, new JsonArray().add(step("PT1H", "{{ cart.items[0].name }} is waiting", "Come back")));
+    String auto = reminder(site);
     List<TestSubscriber> shoppers = new ArrayList<>();
     for (int i = 0; i < 8; i++) { // more than a batch may stop for keys in a row (EventStore.MAX_TRIES)
       shoppers.add(subscribe(site));
