@@ -61,8 +61,10 @@ local function exit_plan(x, missing)
           missing[#missing + 1] = key
         else
           local v = redis.call('HMGET', key, 'status', 'automation', 'trigger', 'phase', 'gen', 'step', 'subs')
-          if v[1] ~= RUN_LIVE then
-            if index then gone[#gone + 1] = { index, id } end -- ended runs leave the index as met
+          if not v[1] then
+            if index then gone[#gone + 1] = { index, id } end -- expired runs leave the index as met
+          elseif v[1] ~= RUN_LIVE then
+            -- Ended: kept in the index while the run is kept, for a customer's export and erase.
           elseif ends[v[3]] then
             local a = automation_prefix .. v[2]
             if not declared[a] then missing[#missing + 1] = a else runs[#runs + 1] = { id, key, a, v } end

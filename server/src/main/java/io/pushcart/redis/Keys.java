@@ -193,7 +193,7 @@ public final class Keys {
     }
   }
 
-  /** SET: ids of the runs about this cart, customer or subscription (ended ones are dropped as met), expiring. */
+  /** SET: ids of the runs about this customer or subscription (those whose hashes expired are dropped as met), expiring. */
   public static String runIndex(String siteId, Subject subject, String id) {
     return site(siteId) + "runs:" + subject.tag + ":" + id;
   }

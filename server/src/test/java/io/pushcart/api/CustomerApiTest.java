@@ -88,6 +88,16 @@ class CustomerApiTest {
       JsonArray runs = site.api().get(customer(site, CUSTOMER), site.secretKey()).json().getJsonArray("runs");
       assertThat(runs.stream().map(r -> ((JsonObject) r).getString("trigger"))).containsExactlyInAnyOrder("cart_abandoned", "transactional");
       assertThat(runs.stream().map(r -> ((JsonObject) r).getString("reason"))).contains("converted");
+      // A second cart and order: the order meets the first cart's run, ended; the export (and below, the erase) still finds it.
+      assertThat(browserEvent(site, new JsonObject().put("subscriptionId", phoneId).put("type", "cart.updated")
+          .put("data", new JsonObject().put("cartId", "cart-erase-2").put("items", new JsonArray()
+              .add(new JsonObject().put("productId", "sku-2").put("quantity", 1)))))).isEqualTo(202);
+      assertThat(site.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject().put("type", "order.completed")
+          .put("customerId", CUSTOMER).put("data", new JsonObject().put("orderId", "order-erase-2").put("cartId", "cart-erase-2")
+              .put("items", new JsonArray().add(new JsonObject().put("productId", "sku-2").put("quantity", 1))))).status()).isEqualTo(202);
+      runs = site.api().get(customer(site, CUSTOMER), site.secretKey()).json().getJsonArray("runs");
+      assertThat(runs.stream().map(r -> ((JsonObject) r).getString("trigger")))
+          .containsExactlyInAnyOrder("cart_abandoned", "cart_abandoned", "transactional");
 
       Reply updated = site.api().patch(customer(site, CUSTOMER), site.secretKey(), new JsonObject()
           .put("tags", new JsonObject().put("add", new JsonArray().add("vip"))).put("attributes", new JsonObject().put("tier", "gold")));
