@@ -16,11 +16,11 @@
 -- `at`, or ''), counts ('1' counts an order), exit (what it ends, or absent: {reason, triggers: [...], runs: [ids of its cart's runs,
 -- whether they exist or not: a cart's runs have no index set], indexes: [run index sets],
 -- markers: [order markers to set], at (the order's epoch ms, as text)}), enters: [lib.lua's
--- entries, their data the index of an argument when it is the event's]};
+-- entries, their data the index of an argument]};
 -- [2] now (ISO-8601), [3] now epoch ms, [4] the site's bitmap prefix, [5] the stream's cap,
 -- [6] how long an event id is remembered (seconds), [7] how long run index sets and order
 -- markers are kept (seconds), [8] run key prefix, [9] automation key prefix, [10..] the events'
--- data (JSON), one each, in their order
+-- and their entries' data (JSON), as the events name them
 -- Returns {outcomes, m, m in-flight messages of the runs it ended as five values each (run id,
 -- automation id, step, subscription id, generation) after the event's number (from 1), then the
 -- keys it needs and was not given}: outcomes has a letter per event done, in order: 'r' recorded,
@@ -28,12 +28,10 @@
 -- it was not given, it and the events after it are not done (nothing of them written): the caller
 -- runs them again with those keys (a batch is at most 100 events, so one call stays short).
 local events = cjson.decode(ARGV[1])
--- An event's data is an argument of its own (its index here), and so is an entry's that is the same.
+-- An event's data is an argument of its own (its index here), and so is each entry's.
 for _, e in ipairs(events) do
   e.data = ARGV[e.data]
-  for _, entry in ipairs(e.enters) do
-    if type(entry.data) == 'number' then entry.data = ARGV[entry.data] end
-  end
+  for _, entry in ipairs(e.enters) do entry.data = ARGV[entry.data] end
 end
 local now, now_ms, prefix, keep = ARGV[2], ARGV[3], ARGV[4], ARGV[7]
 local run_prefix, automation_prefix = ARGV[8], ARGV[9]

@@ -11,9 +11,7 @@ import io.pushcart.segment.Bitmaps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -142,10 +140,7 @@ public final class EventStore {
     List<JsonObject> events = new ArrayList<>(records.size());
     Set<String> facts = new HashSet<>();
     for (Record r : records) {
-      // Each event's data is an argument of its own, after the events (ARGV[1]) and the shared ones.
-      String data = r.data().encode();
-      args.add(data);
-      events.add(spec(siteId, r, data, 1 + args.size(), keys));
+      events.add(spec(siteId, r, args, keys));
       r.type().fact().ifPresent(facts::add);
       if (r.type() == EventType.ORDER_COMPLETED) {
         facts.add("orderCount");
@@ -188,13 +183,19 @@ public final class EventStore {
     });
   }
 
+  /** Adds {@code value} to a script's arguments; its index there as Lua counts (ARGV[1] is the events' JSON). */
+  private static int argument(List<String> args, String value) {
+    args.add(value);
+    return 1 + args.size();
+  }
+
   /**
-   * One event as record_events.lua reads it, its data (JSON {@code data}) in argument {@code
-   * dataArg}, and so is the data of the runs it enters when it is the same (a cart's run holds its
-   * cart): no JSON inside the events' JSON, to be escaped here and parsed again in Redis. The keys
-   * it names are added to {@code keys}.
+   * One event as record_events.lua reads it. Its data and the data of each run it enters are
+   * arguments of their own, added to {@code args} (after the events' JSON, ARGV[1]) and named by
+   * their index: no JSON inside the events' JSON, to be escaped here and parsed again in Redis.
+   * The keys it names are added to {@code keys}.
    */
-  private static JsonObject spec(String siteId, Record r, String data, int dataArg, Set<String> keys) {
+  private static JsonObject spec(String siteId, Record r, List<String> args, Set<String> keys) {
     List<String> subKeys = r.subscriptions().stream().map(id -> Keys.subscription(siteId, id)).toList();
     String marker = r.key().map(k -> Keys.eventKey(siteId, k)).orElse("");
     keys.addAll(subKeys);
@@ -205,13 +206,12 @@ public final class EventStore {
     JsonObject spec = new JsonObject().put("type", r.type().wire).put("subs", new JsonArray(r.subscriptions()).encode())
         .put("first", r.subscriptions().isEmpty() ? "" : r.subscriptions().get(0)).put("subKeys", new JsonArray(subKeys))
         .put("known", r.named() ? "1" : "").put("customer", r.customerId()).put("at", FACT_TIME.format(r.occurredAt()))
-        .put("data", dataArg).put("id", r.key().orElse("")).put("marker", marker).put("fact", r.type().fact().orElse(""))
-        .put("counts", r.type() == EventType.ORDER_COMPLETED ? "1" : "").put("enters", r.runs().enters());
+        .put("data", argument(args, r.data().encode())).put("id", r.key().orElse("")).put("marker", marker)
+        .put("fact", r.type().fact().orElse("")).put("counts", r.type() == EventType.ORDER_COMPLETED ? "1" : "")
+        .put("enters", r.runs().enters());
     for (int i = 0; i < r.runs().enters().size(); i++) {
       JsonObject entry = r.runs().enters().getJsonObject(i);
-      if (data.equals(entry.getString("data"))) {
-        entry.put("data", dataArg);
-      }
+      entry.put("data", argument(args, entry.getString("data")));
     }
     if (r.runs().exit() != null) {
       spec.put("exit", r.runs().exit());
