@@ -21,10 +21,12 @@
 -- [6] how long an event id is remembered (seconds), [7] how long run index sets and order
 -- markers are kept (seconds), [8] run key prefix, [9] automation key prefix, [10..] the events'
 -- and their entries' data (JSON), as the events name them
--- Returns {outcomes, m, m in-flight messages of the runs it ended as five values each (run id,
--- automation id, step, subscription id, generation) after the event's number (from 1), then the
--- keys it needs and was not given}: outcomes has a letter per event done, in order: 'r' recorded,
--- 'd' a repeated id, 'u' its subscription does not exist (nothing done). When an event needs keys
+-- Returns {outcomes, clicks, m, m in-flight messages of the runs it ended as five values each
+-- (run id, automation id, step, subscription id, generation) after the event's number (from 1),
+-- then the keys it needs and was not given}: outcomes has a letter per event done, in order: 'r'
+-- recorded, 'd' a repeated id, 'u' its subscription does not exist (nothing done); clicks a list
+-- per event done: for a recorded order the 'lastClick' of each of its subscriptions ('' for
+-- none), else empty. When an event needs keys
 -- it was not given, it and the events after it are not done (nothing of them written): the caller
 -- runs them again with those keys (a batch is at most 100 events, so one call stays short).
 local events = cjson.decode(ARGV[1])
@@ -131,14 +133,20 @@ local function stamps(e, fields, first, missing)
   return writes
 end
 
-local outcomes, inflight, missing = {}, {}, {}
+local outcomes, clicks, inflight, missing = {}, {}, {}, {}
 for i, e in ipairs(events) do
-  local fields, first = stamped(e), nil
+  local fields, first, click = stamped(e), nil, nil
+  local order = e.counts == '1'
   if e.known == '1' then
-    -- One read of its named subscription: whether it exists (its 'auth' always is), and what the stamps compare.
-    local got = redis.call('HMGET', e.subKeys[1], 'auth', 'n', unpack(fields))
-    if got[1] then first = { unpack(got, 2) } end
+    -- One read of its named subscription: whether it exists (its 'auth' always is), what the
+    -- stamps compare, and for an order its last click.
+    local read = { 'auth', 'n', unpack(fields) }
+    if order then read[#read + 1] = 'lastClick' end
+    local got = redis.call('HMGET', e.subKeys[1], unpack(read))
+    if got[1] then first = { unpack(got, 2, 2 + #fields) } end
+    if order then click = got[#read] end
   end
+  clicks[i] = {}
   if e.known == '1' and not first then
     outcomes[i] = 'u'
   else
@@ -163,12 +171,19 @@ for i, e in ipairs(events) do
       if e.marker ~= '' then redis.call('SET', e.marker, '1', 'EX', ARGV[6]) end
       for _, entry in ipairs(e.enters) do enter_run(entry, due, now_ms, keep, count) end
       outcomes[i] = 'r'
+      -- An order's subscriptions' last clicks, for its attribution (engagement/Attribution.java).
+      if order then
+        for j, key in ipairs(e.subKeys) do
+          local c = (j == 1 and e.known == '1') and click or redis.call('HGET', key, 'lastClick')
+          clicks[i][j] = c or ''
+        end
+      end
     end
   end
 end
 write_counts()
 write_bits()
-local reply = { table.concat(outcomes), #inflight / 6 }
+local reply = { table.concat(outcomes), { unpack(clicks, 1, #outcomes) }, #inflight / 6 }
 for _, v in ipairs(inflight) do reply[#reply + 1] = v end
 for _, k in ipairs(missing) do reply[#reply + 1] = k end
 return reply

@@ -7,12 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
@@ -39,48 +37,42 @@ public final class Attribution {
 
   /** A click as record_receipt.lua keeps it in a subscription's {@code lastClick}. */
   record Click(Instant at, String counters, String prefix, String variant, String source) {
-    static Optional<Click> parse(Response r) {
-      if (r == null) {
+    static Optional<Click> parse(String stored) {
+      if (stored == null || stored.isEmpty()) {
         return Optional.empty();
       }
-      String[] parts = r.toString().split("\\|", -1);
+      String[] parts = stored.split("\\|", -1);
       return parts.length == 5 ? Optional.of(new Click(Instant.parse(parts[0]), parts[1], parts[2], parts[3], parts[4]))
           : Optional.empty();
     }
   }
 
   /**
-   * Attributes an order of the given subscriptions (the customer's, or the one that ordered) to
-   * the last click among them in {@code (occurredAt - window, occurredAt]}. Completes with true
-   * when it was attributed now; false when no click qualifies or the order was attributed before.
+   * Attributes an order to the last click in {@code (occurredAt - window, occurredAt]} among
+   * {@code clicks}: its subscriptions' (the customer's, or the one that ordered) 'lastClick', as
+   * recording the order read them ('' for none). Completes with true when it was attributed now;
+   * false when no click qualifies or the order was attributed before.
    */
-  public Future<Boolean> orderCompleted(String siteId, java.time.ZoneId zone, List<String> subscriptions, JsonObject order,
+  public Future<Boolean> orderCompleted(String siteId, java.time.ZoneId zone, List<String> clicks, JsonObject order,
                                         Instant occurredAt, Duration window, Instant now) {
     String orderId = order.getString("orderId");
-    if (subscriptions.isEmpty() || orderId == null) {
+    Click last = null;
+    for (String stored : clicks) {
+      Click c = Click.parse(stored).orElse(null);
+      if (c != null && !c.at().isAfter(occurredAt) && c.at().isAfter(occurredAt.minus(window))
+          && (last == null || c.at().isAfter(last.at()))) {
+        last = c;
+      }
+    }
+    if (last == null || orderId == null) {
       return Future.succeededFuture(false);
     }
-    List<Request> reads = new ArrayList<>();
-    subscriptions.forEach(s -> reads.add(Request.cmd(Command.HGET).arg(Keys.subscription(siteId, s)).arg("lastClick")));
-    return redis.batch(reads).compose(replies -> {
-      Click last = null;
-      for (Response r : replies) {
-        Click c = Click.parse(r).orElse(null);
-        if (c != null && !c.at().isAfter(occurredAt) && c.at().isAfter(occurredAt.minus(window))
-            && (last == null || c.at().isAfter(last.at()))) {
-          last = c;
-        }
-      }
-      if (last == null) {
-        return Future.succeededFuture(false);
-      }
-      Optional<String> currency = Optional.ofNullable(order.getString("currency"));
-      long revenue = currency.isPresent() && order.getValue("total") instanceof Number total ? minorUnits(total, currency.get()) : 0;
-      return ATTRIBUTE.run(redis, List.of(Keys.attribution(siteId, orderId), last.counters(), Report.key(siteId, zone, occurredAt)),
-              List.of(last.prefix(), last.variant(), String.valueOf(revenue), currency.orElse(""), String.valueOf(KEEP.toSeconds()),
-                  now.toString(), last.source()))
-          .map(r -> r.toInteger() == 1);
-    });
+    Optional<String> currency = Optional.ofNullable(order.getString("currency"));
+    long revenue = currency.isPresent() && order.getValue("total") instanceof Number total ? minorUnits(total, currency.get()) : 0;
+    return ATTRIBUTE.run(redis, List.of(Keys.attribution(siteId, orderId), last.counters(), Report.key(siteId, zone, occurredAt)),
+            List.of(last.prefix(), last.variant(), String.valueOf(revenue), currency.orElse(""), String.valueOf(KEEP.toSeconds()),
+                now.toString(), last.source()))
+        .map(r -> r.toInteger() == 1);
   }
 
   /** Subtracts a refund from its order's attributed revenue: the minor units taken off (0 when none). */

@@ -230,7 +230,8 @@ public final class EventService {
           if (recorded.outcomes().get(i).equals("recorded")) {
             Event e = events.get(i);
             List<String> subscriptions = concerned.get(i);
-            notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, subscriptions, now)));
+            List<String> clicks = recorded.clicks().get(i);
+            notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
           }
         }
         return Future.all(notes).compose(v -> automations.settle(site.id(), recorded.inFlight())).map(alreadySent -> {
@@ -274,10 +275,13 @@ public final class EventService {
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
   }
 
-  /** An order's conversion for the notification clicked before it, or a refund's subtraction (engagement.Attribution). */
-  private Future<Void> attribute(Site site, Event e, List<String> subscriptions, Instant now) {
+  /**
+   * An order's conversion for the notification clicked before it (its subscriptions' last clicks
+   * as recording read them), or a refund's subtraction (engagement.Attribution).
+   */
+  private Future<Void> attribute(Site site, Event e, List<String> clicks, Instant now) {
     return switch (e.type()) {
-      case ORDER_COMPLETED -> attribution.orderCompleted(site.id(), site.timezone(), subscriptions, e.data(), e.occurredAt(),
+      case ORDER_COMPLETED -> attribution.orderCompleted(site.id(), site.timezone(), clicks, e.data(), e.occurredAt(),
           site.engagement().attributionWindow(), now).mapEmpty();
       case ORDER_REFUNDED -> attribution.orderRefunded(site.id(), site.timezone(), e.data(), now).mapEmpty();
       default -> Future.succeededFuture();

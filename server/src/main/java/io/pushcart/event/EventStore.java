@@ -107,10 +107,11 @@ public final class EventStore {
 
   /**
    * What recording a batch did: per event "recorded", "duplicate" (its key was seen before) or
-   * "unknown_subscription" (nothing done); the messages the runs it ended had in flight, and for
-   * each the index of the event that ended its run.
+   * "unknown_subscription" (nothing done), and for a recorded order its subscriptions' last clicks
+   * (their 'lastClick', '' for none; empty for other events: what engagement.Attribution needs); the
+   * messages the runs it ended had in flight, and for each the index of the event that ended its run.
    */
-  public record Recorded(List<String> outcomes, List<RunStore.InFlight> inFlight, List<Integer> inFlightOf) {
+  public record Recorded(List<String> outcomes, List<List<String>> clicks, List<RunStore.InFlight> inFlight, List<Integer> inFlightOf) {
   }
 
   /** A batch of at most this many events is recorded in one call, so that one call stays short. */
@@ -150,7 +151,7 @@ public final class EventStore {
     for (String fact : facts) {
       keys.addAll(fact.equals("orderCount") ? Bitmaps.builtinNumber(siteId, fact) : Bitmaps.time(siteId, fact));
     }
-    return record(events, 0, keys, args, new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()), 1);
+    return record(events, 0, keys, args, new Recorded(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()), 1);
   }
 
   private Future<Recorded> record(List<JsonObject> events, int from, Set<String> keys, List<String> shared, Recorded done, int attempt) {
@@ -159,11 +160,13 @@ public final class EventStore {
     args.addAll(shared);
     return RECORD.run(redis, new ArrayList<>(keys), args).compose(reply -> {
       String outcomes = reply.get(0).toString();
-      for (char c : outcomes.toCharArray()) {
+      for (int i = 0; i < outcomes.length(); i++) {
+        char c = outcomes.charAt(i);
         done.outcomes().add(c == 'r' ? "recorded" : c == 'd' ? "duplicate" : "unknown_subscription");
+        done.clicks().add(reply.get(1).get(i).stream().map(Response::toString).toList());
       }
-      int inFlight = reply.get(1).toInteger();
-      for (int i = 2; i < 2 + 6 * inFlight; i += 6) {
+      int inFlight = reply.get(2).toInteger();
+      for (int i = 3; i < 3 + 6 * inFlight; i += 6) {
         done.inFlight().add(new RunStore.InFlight(reply.get(i + 1).toString(), reply.get(i + 2).toString(), reply.get(i + 3).toInteger(),
             reply.get(i + 4).toString(), reply.get(i + 5).toString()));
         done.inFlightOf().add(from + reply.get(i).toInteger() - 1);
@@ -173,7 +176,7 @@ public final class EventStore {
         return Future.succeededFuture(done);
       }
       int before = keys.size();
-      for (int i = 2 + 6 * inFlight; i < reply.size(); i++) {
+      for (int i = 3 + 6 * inFlight; i < reply.size(); i++) {
         keys.add(reply.get(i).toString());
       }
       if (keys.size() == before || (next == from && attempt >= MAX_TRIES)) {
