@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
  * are encrypted (docs/engagement.md). Quiet hours first, in each subscriber's own time zone (the
  * site's when it has none): a message due inside them waits for their end, spread over the
  * following minute. Then the caps, checked and counted for the rest in one take_caps.lua call.
- * Both campaigns and automation steps come through here; what a held message becomes (waiting,
- * or suppressed) is {@link SendStep}'s to decide. One worker's site rules are read at most once
- * a {@link #MAX_AGE_MS}; confined to its event loop.
+ * Both campaigns and automation steps come through here, and a held message's outcome is
+ * decided here ({@link #outcomes}): waiting, or suppressed. One worker's site rules are read at
+ * most once a {@link #MAX_AGE_MS}; confined to its event loop.
  */
 final class EngagementGate {
   private static final LuaScript TAKE = LuaScript.load("take_caps");
@@ -106,6 +106,29 @@ final class EngagementGate {
         }
       }
       return Arrays.asList(held);
+    });
+  }
+
+  /**
+   * What each of {@code claimed} (in order) becomes instead of being sent now, or null when it
+   * leaves now ({@link #check}). A held message waits until it may leave — a hold for one never
+   * counted, a deferral for one sent before (a retry, a deferral) — unless it would expire first,
+   * or is a campaign's over a cap (it does not wait for room): then it is suppressed, with the
+   * reason.
+   */
+  Future<List<Outcome>> outcomes(String siteId, Engagement.OfSite site, List<ProgressStore.Claimed> claimed, Dispatch dispatch,
+                                 long now, int attempt) {
+    return check(siteId, site, claimed, dispatch, now).map(held -> {
+      List<Outcome> out = new ArrayList<>(held.size());
+      for (int i = 0; i < held.size(); i++) {
+        Held h = held.get(i);
+        ProgressStore.Claimed c = claimed.get(i);
+        boolean dropped = h != null && h.reason().equals(CAPPED) && !dispatch.waitsWhenCapped();
+        out.add(h == null ? null : dropped || h.untilMillis() >= dispatch.expiresAt(c)
+            ? new Outcome(c.id(), Outcome.Kind.SUPPRESSED, attempt, 0, h.reason())
+            : new Outcome(c.id(), c.uncounted() ? Outcome.Kind.HOLD : Outcome.Kind.DEFER, attempt, h.untilMillis(), h.reason()));
+      }
+      return out;
     });
   }
 

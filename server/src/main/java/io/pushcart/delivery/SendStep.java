@@ -171,33 +171,23 @@ final class SendStep {
     }
   }
 
-  /**
-   * The targets after the site's quiet hours and frequency caps ({@link EngagementGate}): a message
-   * held back gets its outcome instead of being sent. It waits until it may leave (a hold, or for
-   * a message sent before, such as a retry, a deferral), unless it would expire first or is a
-   * campaign's over a cap: then it is suppressed, with the reason.
-   */
+  /** The targets after the site's quiet hours and frequency caps: one held back gets its outcome instead ({@link EngagementGate#outcomes}). */
   private Future<List<Target>> gated(WorkUnit.Send unit, Engagement.OfSite rules, List<Target> targets, Dispatch dispatch) {
     List<Target> open = targets.stream().filter(t -> t.settled() == null).toList();
     if (open.isEmpty() || (rules.rules().quietHours().isEmpty() && !rules.rules().capped())) {
       return Future.succeededFuture(targets);
     }
-    int attempt = unit.attempt();
-    return gate.check(unit.siteId(), rules, open.stream().map(Target::claimed).toList(), dispatch, clock.millis()).map(held -> {
-      java.util.Map<Target, Outcome> outcomes = new java.util.IdentityHashMap<>();
-      for (int i = 0; i < open.size(); i++) {
-        EngagementGate.Held h = held.get(i);
-        if (h != null) {
-          ProgressStore.Claimed c = open.get(i).claimed();
-          boolean dropped = h.reason().equals(EngagementGate.CAPPED) && !dispatch.waitsWhenCapped();
-          outcomes.put(open.get(i), dropped || h.untilMillis() >= dispatch.expiresAt(c)
-              ? new Outcome(c.id(), Outcome.Kind.SUPPRESSED, attempt, 0, h.reason())
-              : new Outcome(c.id(), c.uncounted() ? Outcome.Kind.HOLD : Outcome.Kind.DEFER, attempt, h.untilMillis(), h.reason()));
-        }
-      }
-      return targets.stream().map(t -> outcomes.containsKey(t)
-          ? new Target(t.claimed(), t.id(), null, null, null, "", outcomes.get(t)) : t).toList();
-    });
+    return gate.outcomes(unit.siteId(), rules, open.stream().map(Target::claimed).toList(), dispatch, clock.millis(), unit.attempt())
+        .map(outcomes -> {
+          java.util.Map<Target, Outcome> held = new java.util.IdentityHashMap<>();
+          for (int i = 0; i < open.size(); i++) {
+            if (outcomes.get(i) != null) {
+              held.put(open.get(i), outcomes.get(i));
+            }
+          }
+          return targets.stream().map(t -> held.containsKey(t) ? new Target(t.claimed(), t.id(), null, null, null, "", held.get(t)) : t)
+              .toList();
+        });
   }
 
   private Future<Void> sendAll(Run run, List<Target> targets, Function<String, PushRequestBuilder> builders, Dispatch dispatch) {
