@@ -199,10 +199,12 @@ public final class AutomationBenchmark {
       long memoryAfter = usedMemory();
       JsonObject afterCarts = stats();
       String perRun = memoryPerRun(memoryBefore, memoryAfter);
+      Profile orders = Profile.start("ingest-orders");
       List<Cost> orderChunks = ingest("order.completed", carts - abandoned, k -> {
         int i = k + k / 9 + 1; // every i with i % 10 != 0
         return orderEvent(i, ids[i], cartsAt.plusSeconds(1));
       });
+      orders.stop();
       long memoryOrdered = usedMemory();
       JsonObject afterOrders = stats();
       System.out.printf("after the carts: %s entered, %s active; after the orders: %s active, exited %s%n",
@@ -823,8 +825,9 @@ public final class AutomationBenchmark {
   }
 
   /**
-   * BENCH_JFR=prefix records a JDK Flight Recorder profile of the cart ingest (prefix-ingest.jfr)
-   * and of each scored round's step dispatch (prefix-steps-&lt;round&gt;.jfr).
+   * BENCH_JFR=prefix records a JDK Flight Recorder profile of the cart ingest (prefix-ingest.jfr),
+   * the orders' (prefix-ingest-orders.jfr) and each scored round's step dispatch
+   * (prefix-steps-&lt;round&gt;.jfr).
    */
   static final class Profile {
     static final Profile NONE = new Profile(null);
