@@ -63,8 +63,9 @@ public final class EventService {
   }
 
   /** One event checked, and whom it concerns. */
+  /** {@code json}: {@code data} as JSON text, encoded once. */
   private record Event(Optional<String> id, EventType type, Optional<String> subscriptionId, Optional<String> customerId,
-                       Instant occurredAt, JsonObject data, String path) {
+                       Instant occurredAt, JsonObject data, String json, String path) {
   }
 
   /**
@@ -152,11 +153,12 @@ public final class EventService {
       throw ClientError.invalid(prefix + "occurredAt", prefix + "occurredAt is in the future: send when the event happened");
     }
     JsonObject data = f.optionalObject("data").map(JsonFields::json).orElseGet(JsonObject::new);
-    if (data.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+    String encoded = data.encode();
+    if (encoded.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
       throw ClientError.invalid(prefix + "data", prefix + "data is larger than " + MAX_DATA_BYTES + " bytes");
     }
     EventData.check(type, data, prefix + "data");
-    return new Event(id, type, subscription, customer, occurredAt, data, prefix);
+    return new Event(id, type, subscription, customer, occurredAt, data, encoded, prefix);
   }
 
   private static Instant time(String text, String path) {
@@ -221,7 +223,7 @@ public final class EventService {
         for (int i = 0; i < events.size(); i++) {
           Event e = events.get(i);
           records.add(new EventStore.Record(e.type(), concerned.get(i), e.subscriptionId().isPresent(), e.customerId().orElse(""),
-              e.occurredAt(), e.data(), key(e), changes.get(i)));
+              e.occurredAt(), e.json(), key(e), changes.get(i)));
         }
         return store.record(site.id(), records, now);
       }).compose(recorded -> {

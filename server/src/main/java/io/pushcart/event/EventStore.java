@@ -99,10 +99,11 @@ public final class EventStore {
 
   /**
    * An event to record: the subscriptions it concerns (resolved by the caller; {@code named}: it
-   * names its one subscription, which must exist), its idempotency key, and what it does to runs.
+   * names its one subscription, which must exist), its data (JSON text), its idempotency key, and
+   * what it does to runs.
    */
   public record Record(EventType type, List<String> subscriptions, boolean named, String customerId, Instant occurredAt,
-                       JsonObject data, Optional<String> key, AutomationRuns.RunChanges runs) {
+                       String data, Optional<String> key, AutomationRuns.RunChanges runs) {
   }
 
   /**
@@ -209,7 +210,7 @@ public final class EventStore {
     JsonObject spec = new JsonObject().put("type", r.type().wire).put("subs", new JsonArray(r.subscriptions()).encode())
         .put("first", r.subscriptions().isEmpty() ? "" : r.subscriptions().get(0)).put("subKeys", new JsonArray(subKeys))
         .put("known", r.named() ? "1" : "").put("customer", r.customerId()).put("at", FACT_TIME.format(r.occurredAt()))
-        .put("data", argument(args, r.data().encode())).put("id", r.key().orElse("")).put("marker", marker)
+        .put("data", argument(args, r.data())).put("id", r.key().orElse("")).put("marker", marker)
         .put("fact", r.type().fact().orElse("")).put("counts", r.type() == EventType.ORDER_COMPLETED ? "1" : "")
         .put("enters", r.runs().enters());
     for (int i = 0; i < r.runs().enters().size(); i++) {

@@ -126,7 +126,7 @@ class AudienceReaderTest {
       boolean order = random.nextBoolean();
       Instant at = NOW.minus(Duration.ofMinutes(random.nextInt(60 * 24 * 60)));
       batch.add(new io.pushcart.event.EventStore.Record(order ? io.pushcart.event.EventType.ORDER_COMPLETED
-          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), true, "", at, new JsonObject(), java.util.Optional.of("e" + i),
+          : io.pushcart.event.EventType.CART_UPDATED, List.of(id), true, "", at, "{}", java.util.Optional.of("e" + i),
           io.pushcart.automation.AutomationRuns.RunChanges.none()));
       if (batch.size() == 25) {
         await(events.record(SITE, List.copyOf(batch), NOW));
