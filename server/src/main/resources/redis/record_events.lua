@@ -174,7 +174,8 @@ for i, e in ipairs(events) do
       -- An order's subscriptions' last clicks, for its attribution (engagement/Attribution.java).
       if order then
         for j, key in ipairs(e.subKeys) do
-          local c = (j == 1 and e.known == '1') and click or redis.call('HGET', key, 'lastClick')
+          local c = click
+          if j > 1 or e.known ~= '1' then c = redis.call('HGET', key, 'lastClick') end
           clicks[i][j] = c or ''
         end
       end
