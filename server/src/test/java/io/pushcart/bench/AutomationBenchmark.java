@@ -238,7 +238,9 @@ public final class AutomationBenchmark {
           String shown = new JsonObject(probe.awaitCount(1, Duration.ofSeconds(30)).get(0).plaintext()).encode();
           System.out.println("  as one shopper got it (decrypted): " + shown);
         }
+        Profile campaignJfr = r > WARMUPS ? Profile.start("campaign-" + r) : Profile.NONE;
         Send plain = campaign(new JsonObject().put("tag", "plain"), abandoned, "round " + r + ": plain campaign (tag)");
+        campaignJfr.stop();
         System.out.println(plain.line());
         System.out.printf("  personalized / plain send rate: %.0f %%%n", 100 * steps.steadyRate / plain.steadyRate);
         rounds.add(new Send[] {steps, plain});
@@ -826,8 +828,8 @@ public final class AutomationBenchmark {
 
   /**
    * BENCH_JFR=prefix records a JDK Flight Recorder profile of the cart ingest (prefix-ingest.jfr),
-   * the orders' (prefix-ingest-orders.jfr) and each scored round's step dispatch
-   * (prefix-steps-&lt;round&gt;.jfr).
+   * the orders' (prefix-ingest-orders.jfr) and each scored round's step dispatch and campaign
+   * (prefix-steps-&lt;round&gt;.jfr, prefix-campaign-&lt;round&gt;.jfr), sampling every millisecond.
    */
   static final class Profile {
     static final Profile NONE = new Profile(null);
@@ -843,6 +845,7 @@ public final class AutomationBenchmark {
         return NONE;
       }
       jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+      r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)); // phases last seconds: enough samples to read
       r.setDestination(Path.of(prefix + "-" + phase + ".jfr"));
       r.start();
       return new Profile(r);
