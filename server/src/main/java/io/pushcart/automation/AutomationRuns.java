@@ -90,12 +90,12 @@ public final class AutomationRuns {
     Optional<String> cart = Optional.ofNullable(e.data().getString("cartId"));
     return switch (e.type()) {
       case "order.completed" -> runs.exit(site, "converted", ENDED_BY_ORDER, cart, cartRuns(all, cart), e.customer(), e.subscriptions(),
-          Optional.of(e.occurredAt().toEpochMilli()), ids(all), likelyRuns(all, cart, e), keys);
+          Optional.of(e.occurredAt().toEpochMilli()), ids(all), likelyBrowseRuns(all, e), keys);
       case "cart.updated" -> isEmpty(e.data().getJsonArray("items"))
           ? any(all, Trigger.CART_ABANDONED) ? runs.exit(site, "emptied", Set.of(Trigger.CART_ABANDONED), cart, cartRuns(all, cart),
-              Optional.empty(), List.of(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null
+              Optional.empty(), List.of(), Optional.empty(), ids(all), likelyBrowseRuns(all, e), keys) : null
           : any(all, Trigger.BROWSE_ABANDONED) ? runs.exit(site, "carted", Set.of(Trigger.BROWSE_ABANDONED), Optional.empty(),
-              List.of(), e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyRuns(all, cart, e), keys) : null;
+              List.of(), e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyBrowseRuns(all, e), keys) : null;
       default -> null;
     };
   }
@@ -258,17 +258,13 @@ public final class AutomationRuns {
     return "browse:" + e.customer().map(c -> "c:" + c).orElse("s:" + e.subscriptions().get(0));
   }
 
-  /** The ids of the cart and browse runs an event about this cart and shopper would end, if they exist. */
-  private static List<String> likelyRuns(List<Automation> all, Optional<String> cart, Event e) {
-    List<String> out = new java.util.ArrayList<>();
-    for (Automation a : all) {
-      if (a.trigger() == Trigger.CART_ABANDONED && cart.isPresent()) {
-        out.add(RunStore.runId(a.id(), "cart:" + cart.get()));
-      } else if (a.trigger() == Trigger.BROWSE_ABANDONED && !e.subscriptions().isEmpty()) {
-        out.add(RunStore.runId(a.id(), browseKey(e)));
-      }
-    }
-    return out;
+  /**
+   * The ids of the browse runs an event about this shopper would end, if they exist (found through
+   * index sets, so guessed up front; a cart's runs are named: {@link #cartRuns}).
+   */
+  private static List<String> likelyBrowseRuns(List<Automation> all, Event e) {
+    return e.subscriptions().isEmpty() ? List.of() : all.stream().filter(a -> a.trigger() == Trigger.BROWSE_ABANDONED)
+        .map(a -> RunStore.runId(a.id(), browseKey(e))).toList();
   }
 
   /**

@@ -273,10 +273,12 @@ final class RunUnits {
         return Payload.suppressed("audience");
       }
       Automation.StepVariant variant = variantOf(step, subscriptionId);
+      JsonObject extra = step.ids().copy().put("renotify", true).put("siteId", site);
+      if (variant != null) {
+        extra.put("variant", variant.name());
+      }
       return Payload.of(Personalization.payload(variant == null ? step.definition().template() : variant.template(),
-          subscriber == null ? Map.of() : subscriber.toContext(subscriptionId), siteName, step.roots(),
-          variant == null ? step.ids().copy().put("renotify", true).put("siteId", site)
-              : step.ids().copy().put("renotify", true).put("siteId", site).put("variant", variant.name()), "pc-" + step.runId()));
+          subscriber == null ? Map.of() : subscriber.toContext(subscriptionId), siteName, step.roots(), extra, "pc-" + step.runId()));
     }
 
     /** The step's variant for the subscription (null when the step has none): Automation.Step's choice. */

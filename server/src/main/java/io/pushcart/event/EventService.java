@@ -62,8 +62,7 @@ public final class EventService {
     }
   }
 
-  /** One event checked, and whom it concerns. */
-  /** {@code json}: {@code data} as JSON text, encoded once. */
+  /** One event checked, and whom it concerns; {@code json}: its {@code data} as JSON text, encoded once. */
   private record Event(Optional<String> id, EventType type, Optional<String> subscriptionId, Optional<String> customerId,
                        Instant occurredAt, JsonObject data, String json, String path) {
   }
@@ -231,7 +230,6 @@ public final class EventService {
         for (int i = 0; i < events.size(); i++) {
           if (recorded.outcomes().get(i).equals("recorded")) {
             Event e = events.get(i);
-            List<String> subscriptions = concerned.get(i);
             List<String> clicks = recorded.clicks().get(i);
             notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
           }
