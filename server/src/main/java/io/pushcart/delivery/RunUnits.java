@@ -3,14 +3,11 @@ package io.pushcart.delivery;
 import io.pushcart.automation.Automation;
 import io.pushcart.automation.AutomationStore;
 import io.pushcart.automation.Transactional;
-import io.pushcart.engagement.Exemptions;
-import io.pushcart.personalize.Personalization;
+import io.pushcart.delivery.StepsDispatch.StepOf;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.segment.Rule;
 import io.pushcart.segment.SegmentStore;
-import io.pushcart.subscription.StoredSubscriber;
-import io.pushcart.webpush.PushOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -28,18 +25,15 @@ import java.util.Optional;
 /**
  * Runs the send units of automation steps and transactional pushes (named {@value #UNIT}, written
  * by fire_steps.lua and claim_retries.lua; each message named {@code <run>.<generation>.<step>.<sub>})
- * through the one {@link SendStep}: claimed by mark_step.lua, which checks in the same atomic step
+ * through the one {@link SendStep} with a {@link StepsDispatch}: claimed by mark_step.lua, which checks in the same atomic step
  * that each message's run may still send it (the guarantee of docs/automations.md), personalized
  * per device, recorded by record_step.lua, which moves each run on. A unit holds the messages of
- * many runs, so a burst of due steps costs what a page of a campaign costs.
+ * many runs, so a burst of due steps costs what a page of a campaign costs. Here: what each run's
+ * step sends, read once per unit.
  */
 final class RunUnits {
   static final String UNIT = "steps";
-  private static final LuaScript MARK = LuaScript.load("mark_step");
-  private static final LuaScript RECORD = LuaScript.load("record_step");
   private static final LuaScript STOP = LuaScript.load("stop_run");
-  /** The subscription fields mark_step.lua returns first: what sending needs (then those templates and audiences read). */
-  private static final List<String> SENDING = List.of("endpoint", "p256dh", "auth", "vapidKey");
   /** How long a worker uses an automation it read (a change reaches its next units within this). */
   static final long AUTOMATION_MAX_AGE_MS = 1_000;
 
@@ -83,23 +77,6 @@ final class RunUnits {
     }
   }
 
-  /** What one run's step sends: its template, options and data, where its counters go. */
-  private record StepOf(String runId, String generation, int step, Automation.Step definition, List<Automation.Step> steps,
-                        Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart,
-                        Exemptions exemptions, long expiresAt) {
-    /** How many of the subscription's indexed fields its message needs: all for an audience, else what its templates read. */
-    int subscriberFields() {
-      if (audience.isPresent()) {
-        return ProgressStore.SUBSCRIBER_FIELDS.size();
-      }
-      int read = StoredSubscriber.fieldsFor(definition.template().subscriberFields());
-      for (Automation.StepVariant v : definition.variants()) {
-        read = Math.max(read, StoredSubscriber.fieldsFor(v.template().subscriberFields()));
-      }
-      return read;
-    }
-  }
-
   Future<Void> run(WorkUnit unit, StreamWorker.Lease lease) {
     if (!(unit instanceof WorkUnit.Send s)) {
       return queue.ack(unit);
@@ -135,7 +112,7 @@ final class RunUnits {
         if (sendable.isEmpty()) {
           return queue.ack(unit);
         }
-        return send.run(s, new StepsDispatch(site, siteName, sendable, known), lease::mayContinue);
+        return send.run(s, new StepsDispatch(redis, clock, site, siteName, sendable, known), lease::mayContinue);
       });
     });
   }
@@ -185,132 +162,5 @@ final class RunUnits {
   /** Drops cached automations too old to be used again. */
   void evictStale() {
     cache.evictStale();
-  }
-
-  /** The messages of one unit: each rendered from its run's step, with its own template, options and data. */
-  private final class StepsDispatch implements Dispatch {
-    private final String site;
-    private final String siteName;
-    private final List<Message> messages;
-    private final Map<String, StepOf> steps;
-    private final Map<String, Message> byName = new HashMap<>();
-
-    StepsDispatch(String site, String siteName, List<Message> messages, Map<String, StepOf> steps) {
-      this.site = site;
-      this.siteName = siteName;
-      this.messages = messages;
-      this.steps = steps;
-      messages.forEach(m -> byName.put(m.name(), m));
-    }
-
-    private StepOf stepOf(String name) {
-      return steps.get(byName.get(name).stepKey());
-    }
-
-    @Override
-    public PushOptions options(ProgressStore.Claimed c) {
-      StepOf step = stepOf(c.id());
-      return new PushOptions(step.definition().ttl(), step.definition().urgency(), null);
-    }
-
-    @Override
-    public SendStep.Expiry expiry() {
-      return SendStep.Expiry.NEVER;
-    }
-
-    @Override
-    public String subscriptionId(ProgressStore.Claimed c) {
-      return byName.get(c.id()).subscriptionId();
-    }
-
-    @Override
-    public long expiresAt(ProgressStore.Claimed c) {
-      return stepOf(c.id()).expiresAt();
-    }
-
-    @Override
-    public boolean ignoresCap(ProgressStore.Claimed c) {
-      return stepOf(c.id()).exemptions().ignoreCap();
-    }
-
-    @Override
-    public boolean ignoresQuietHours(ProgressStore.Claimed c) {
-      return stepOf(c.id()).exemptions().ignoreQuietHours();
-    }
-
-    @Override
-    public boolean waitsWhenCapped() {
-      return true;
-    }
-
-    @Override
-    public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
-      List<String> keys = new ArrayList<>(1 + messages.size() * 4);
-      keys.add(Keys.site(site, Keys.Part.RUN_DUE));
-      // Only the subscriber fields this unit's templates and audiences read (tags and attributes, which
-      // also hold the locale and zone, at least): a subscription's 14 indexed fields cost Redis and us.
-      int read = steps.values().stream().mapToInt(StepOf::subscriberFields).max().orElse(ProgressStore.SUBSCRIBER_FIELDS.size());
-      List<String> fields = new ArrayList<>(SENDING);
-      fields.addAll(ProgressStore.SUBSCRIBER_FIELDS.subList(0, read));
-      List<String> args = new ArrayList<>(4 + messages.size() * 4);
-      args.addAll(List.of(String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", fields)));
-      for (Message m : messages) {
-        StepOf step = steps.get(m.stepKey());
-        String run = Keys.run(site, m.runId());
-        keys.addAll(List.of(run, step.counters(), step.cart().isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, step.cart()),
-            Keys.subscription(site, m.subscriptionId())));
-        args.addAll(List.of(m.runId(), m.generation(), String.valueOf(m.step()), m.subscriptionId()));
-      }
-      return MARK.run(redis, keys, args).map(reply -> ProgressStore.claimed(reply, read));
-    }
-
-    @Override
-    public Payload payload(ProgressStore.Claimed c) {
-      StepOf step = stepOf(c.id());
-      String subscriptionId = byName.get(c.id()).subscriptionId();
-      StoredSubscriber subscriber = c.subscriber();
-      if (step.audience().isPresent() && (subscriber == null || !step.audience().get().matches(subscriber, clock.instant()))) {
-        return Payload.suppressed("audience");
-      }
-      Automation.StepVariant variant = variantOf(step, subscriptionId);
-      JsonObject extra = step.ids().copy().put("renotify", true).put("siteId", site);
-      if (variant != null) {
-        extra.put("variant", variant.name());
-      }
-      return Payload.of(Personalization.payload(variant == null ? step.definition().template() : variant.template(),
-          subscriber == null ? Map.of() : subscriber.toContext(subscriptionId), siteName, step.roots(), extra, "pc-" + step.runId()));
-    }
-
-    /** The step's variant for the subscription (null when the step has none): Automation.Step's choice. */
-    private Automation.StepVariant variantOf(StepOf step, String subscriptionId) {
-      return step.ids().containsKey("automationId")
-          ? step.definition().variantOf(step.ids().getString("automationId"), step.step(), subscriptionId) : null;
-    }
-
-    @Override
-    public Future<?> record(List<Outcome> outcomes, String report) {
-      Map<String, List<Outcome>> byStep = new LinkedHashMap<>();
-      for (Outcome o : outcomes) {
-        Message m = byName.get(o.subscriptionId());
-        // The scripts know a message's outcome by its subscription within the run's step.
-        byStep.computeIfAbsent(m.stepKey(), k -> new ArrayList<>())
-            .add(new Outcome(m.subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
-      }
-      List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE), report));
-      List<String> args = new ArrayList<>(List.of(String.valueOf(clock.millis())));
-      byStep.forEach((key, list) -> {
-        StepOf step = steps.get(key);
-        keys.add(Keys.run(site, step.runId()));
-        keys.add(step.counters());
-        args.addAll(List.of(step.runId(), step.generation(), String.valueOf(step.step()),
-            step.step() < step.steps().size() ? String.valueOf(step.steps().get(step.step()).delay().toMillis()) : "",
-            step.ids().containsKey("automationId") ? "a:" + step.ids().getString("automationId") : "t", String.valueOf(list.size())));
-        Outcome.appendTo(args, list, o -> {
-          Automation.StepVariant v = variantOf(step, o.subscriptionId());
-          return v == null ? "" : v.name();
-        });
-      });
-      return RECORD.run(redis, keys, args);
-    }
   }
 }
