@@ -4,27 +4,19 @@ import io.pushcart.automation.AutomationRuns;
 import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
 import io.pushcart.engagement.Attribution;
-import io.pushcart.common.Ids;
-import io.pushcart.common.JsonFields;
 import io.pushcart.customer.CustomerStore;
 import io.pushcart.metrics.Metrics;
-import io.pushcart.site.Identity;
 import io.pushcart.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Accepting events (MARKETING.md §3) from stores' backends (the secret key: any type, batches of
@@ -33,11 +25,7 @@ import java.util.Set;
  * is sent; {@code occurredAt} orders the facts it stamps, whatever order events arrive in.
  */
 public final class EventService {
-  static final int MAX_DATA_BYTES = 32 * 1024;
   static final int MAX_BATCH = 100;
-  /** How far ahead of our clock an occurredAt may be (a store's clock may run a little fast). */
-  static final Duration MAX_AHEAD = Duration.ofMinutes(5);
-  private static final Set<String> FIELDS = Set.of("id", "type", "subscriptionId", "customerId", "occurredAt", "data");
 
   private final EventStore store;
   private final CustomerStore customers;
@@ -60,11 +48,6 @@ public final class EventService {
     Result(String outcome) {
       this(outcome, new JsonArray());
     }
-  }
-
-  /** One event checked, and whom it concerns; {@code json}: its {@code data} as JSON text, encoded once. */
-  private record Event(Optional<String> id, EventType type, Optional<String> subscriptionId, Optional<String> customerId,
-                       Instant occurredAt, JsonObject data, String json, String path) {
   }
 
   /**
@@ -90,12 +73,12 @@ public final class EventService {
       if (body.size() != 1 || !(body.getValue("events") instanceof JsonArray list) || list.isEmpty() || list.size() > MAX_BATCH) {
         throw ClientError.invalid("events", "events must be a list of 1 to " + MAX_BATCH + " events, and the body nothing else");
       }
-      List<Event> events = new ArrayList<>();
+      List<CheckedEvent> events = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
         if (!(list.getValue(i) instanceof JsonObject e)) {
           throw ClientError.invalid("events[" + i + "]", "events[" + i + "] must be an event object");
         }
-        events.add(parse(e, "events[" + i + "].", true, now));
+        events.add(CheckedEvent.parse(e, "events[" + i + "].", true, now));
       }
       return recordAll(site, events, true, now).map(results -> {
         JsonArray alreadySent = new JsonArray();
@@ -106,7 +89,7 @@ public final class EventService {
             .put("results", new JsonArray(outcomes)).put("alreadySent", alreadySent);
       });
     }
-    Event e = parse(body, "", withSecret, now);
+    CheckedEvent e = CheckedEvent.parse(body, "", withSecret, now);
     return recordAll(site, List.of(e), false, now).map(results -> results.get(0)).map(r -> {
       if (r.outcome().equals(UNKNOWN)) {
         throw ClientError.notFound("subscription " + e.subscriptionId().orElse(""));
@@ -114,58 +97,6 @@ public final class EventService {
       JsonObject reply = new JsonObject().put("accepted", true).put("duplicate", r.outcome().equals("duplicate"));
       return e.type() == EventType.ORDER_COMPLETED ? reply.put("alreadySent", r.alreadySent()) : reply;
     });
-  }
-
-  private Event parse(JsonObject json, String prefix, boolean withSecret, Instant now) {
-    for (String key : json.fieldNames()) {
-      if (!FIELDS.contains(key)) {
-        throw ClientError.invalid(prefix + key, "an event has " + String.join(", ", FIELDS.stream().sorted().toList())
-            + "; unknown field " + prefix + key);
-      }
-    }
-    JsonFields f = JsonFields.at(json, prefix);
-    EventType type = EventType.parse(f.requiredString("type", 64), prefix + "type");
-    Optional<String> id = f.optionalString("id", 64);
-    Optional<String> subscription = f.optionalString("subscriptionId", 64);
-    Optional<String> customer = json.containsKey("customerId")
-        ? Optional.of(Identity.customerId(json.getValue("customerId"), prefix + "customerId")) : Optional.empty();
-    if (!withSecret && type.sender != EventType.Sender.BROWSER_OR_SECRET) {
-      throw ClientError.forbidden(type.wire + " comes from the store's backend: send it with the secret key");
-    }
-    if (!withSecret && customer.isPresent()) {
-      throw ClientError.forbidden("a browser sends events for its own subscription (subscriptionId), not for a customer");
-    }
-    if (type.sender == EventType.Sender.SECRET_NO_SUBSCRIBER) {
-      if (subscription.isPresent() || customer.isPresent()) {
-        throw ClientError.invalid(prefix + "type", type.wire + " is about the catalogue: send it without subscriptionId or customerId");
-      }
-    } else if (subscription.isPresent() == customer.isPresent()) {
-      throw ClientError.invalid(prefix + "subscriptionId", "an event names exactly one of subscriptionId and customerId");
-    } else if (type.receiptStat().isPresent() && subscription.isEmpty()) {
-      throw ClientError.invalid(prefix + "subscriptionId", "a receipt names the subscriptionId that received the notification");
-    }
-    subscription.filter(s -> !Ids.looksLikeId(s)).ifPresent(s -> {
-      throw ClientError.invalid(prefix + "subscriptionId", prefix + "subscriptionId is not a subscription id");
-    });
-    Instant occurredAt = f.optionalString("occurredAt", 64).map(t -> time(t, prefix + "occurredAt")).orElse(now);
-    if (occurredAt.isAfter(now.plus(MAX_AHEAD))) {
-      throw ClientError.invalid(prefix + "occurredAt", prefix + "occurredAt is in the future: send when the event happened");
-    }
-    JsonObject data = f.optionalObject("data").map(JsonFields::json).orElseGet(JsonObject::new);
-    String encoded = data.encode();
-    if (encoded.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
-      throw ClientError.invalid(prefix + "data", prefix + "data is larger than " + MAX_DATA_BYTES + " bytes");
-    }
-    EventData.check(type, data, prefix + "data");
-    return new Event(id, type, subscription, customer, occurredAt, data, encoded, prefix);
-  }
-
-  private static Instant time(String text, String path) {
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ClientError.invalid(path, path + " must be an RFC 3339 time such as 2026-11-29T10:15:00Z");
-    }
   }
 
   /**
@@ -177,12 +108,12 @@ public final class EventService {
    * (its {@code alreadySent}). In a batch ({@code batch}), a receipt's 404 is its
    * "unknown_subscription" and the others go on; alone, it is the answer.
    */
-  private Future<List<Result>> recordAll(Site site, List<Event> events, boolean batch, Instant now) {
+  private Future<List<Result>> recordAll(Site site, List<CheckedEvent> events, boolean batch, Instant now) {
     List<Result> results = new ArrayList<>(events.size());
     Future<Void> chain = Future.succeededFuture();
     int from = 0;
     while (from < events.size()) {
-      Event first = events.get(from);
+      CheckedEvent first = events.get(from);
       if (first.type().receiptStat().isPresent()) {
         chain = chain.compose(v -> recordReceipt(site, first, now).recover(err -> batch && err instanceof ClientError c
             && c.kind() == ClientError.Kind.NOT_FOUND ? Future.succeededFuture(UNKNOWN) : Future.failedFuture(err)).map(outcome -> {
@@ -197,7 +128,7 @@ public final class EventService {
       while (to < events.size() && events.get(to).type().receiptStat().isEmpty() && events.get(to).type() != EventType.PRODUCT_UPDATED) {
         to++;
       }
-      List<Event> group = events.subList(from, to);
+      List<CheckedEvent> group = events.subList(from, to);
       chain = chain.compose(v -> record(site, group, now)).map(r -> {
         results.addAll(r);
         return null;
@@ -208,8 +139,8 @@ public final class EventService {
   }
 
   /** Events that follow one another, none a receipt, only the first perhaps a catalogue change: recorded in one call. */
-  private Future<List<Result>> record(Site site, List<Event> events, Instant now) {
-    Event first = events.get(0);
+  private Future<List<Result>> record(Site site, List<CheckedEvent> events, Instant now) {
+    CheckedEvent first = events.get(0);
     Future<Void> announced = first.type() == EventType.PRODUCT_UPDATED
         ? automations.productUpdated(site.id(), runEvent(first, List.of())) : Future.succeededFuture();
     return announced.compose(v -> concerned(site, events)).compose(concerned -> {
@@ -220,7 +151,7 @@ public final class EventService {
       return automations.changes(site.id(), runEvents).compose(changes -> {
         List<EventStore.Record> records = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-          Event e = events.get(i);
+          CheckedEvent e = events.get(i);
           records.add(new EventStore.Record(e.type(), concerned.get(i), e.subscriptionId().isPresent(), e.customerId().orElse(""),
               e.occurredAt(), e.json(), key(e), changes.get(i)));
         }
@@ -229,7 +160,7 @@ public final class EventService {
         List<Future<Void>> notes = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
           if (recorded.outcomes().get(i).equals("recorded")) {
-            Event e = events.get(i);
+            CheckedEvent e = events.get(i);
             List<String> clicks = recorded.clicks().get(i);
             notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
           }
@@ -254,9 +185,9 @@ public final class EventService {
    * The subscriptions each event concerns: the one it names (whose existence the store checks), or
    * its customer's (read once per customer), or none (a catalogue change).
    */
-  private Future<List<List<String>>> concerned(Site site, List<Event> events) {
+  private Future<List<List<String>>> concerned(Site site, List<CheckedEvent> events) {
     Map<String, Future<List<String>>> byCustomer = new HashMap<>();
-    for (Event e : events) {
+    for (CheckedEvent e : events) {
       if (e.subscriptionId().isEmpty()) {
         e.customerId().ifPresent(c -> byCustomer.computeIfAbsent(c, id -> customers.subscriptions(site.id(), id)));
       }
@@ -265,12 +196,12 @@ public final class EventService {
         .orElseGet(() -> e.customerId().map(c -> byCustomer.get(c).result()).orElse(List.of()))).toList());
   }
 
-  private static AutomationRuns.Event runEvent(Event e, List<String> subscriptions) {
+  private static AutomationRuns.Event runEvent(CheckedEvent e, List<String> subscriptions) {
     return new AutomationRuns.Event(e.type().wire, subscriptions, e.customerId(), e.occurredAt(), e.data());
   }
 
   /** The event's idempotency key: its id; an order without one still counts once, by its orderId. */
-  private static Optional<String> key(Event e) {
+  private static Optional<String> key(CheckedEvent e) {
     return e.id().map(id -> "id:" + id).or(() -> e.type() == EventType.ORDER_COMPLETED
         ? Optional.of("order:" + e.data().getString("orderId")) : Optional.empty());
   }
@@ -279,7 +210,7 @@ public final class EventService {
    * An order's conversion for the notification clicked before it (its subscriptions' last clicks
    * as recording read them), or a refund's subtraction (engagement.Attribution).
    */
-  private Future<Void> attribute(Site site, Event e, List<String> clicks, Instant now) {
+  private Future<Void> attribute(Site site, CheckedEvent e, List<String> clicks, Instant now) {
     return switch (e.type()) {
       case ORDER_COMPLETED -> attribution.orderCompleted(site.id(), site.timezone(), clicks, e.data(), e.occurredAt(),
           site.engagement().attributionWindow(), now).mapEmpty();
@@ -288,7 +219,7 @@ public final class EventService {
     };
   }
 
-  private Future<String> recordReceipt(Site site, Event e, Instant now) {
+  private Future<String> recordReceipt(Site site, CheckedEvent e, Instant now) {
     String subscriptionId = e.subscriptionId().orElseThrow();
     String stat = e.type().receiptStat().get();
     if (e.data().containsKey("automationId")) {
