@@ -63,9 +63,10 @@ final class SiteWatch {
       String site = list.get(Math.floorMod(nextSite++, list.size()));
       if (newUnits.due(site, now)) {
         int next = visited + 1;
+        long look = newUnits.looking(site);
         return queue.readNew(site, 1).compose(units -> {
           if (units.isEmpty()) {
-            newUnits.looked(site, clock.millis(), Long.MAX_VALUE);
+            newUnits.looked(site, look, clock.millis(), Long.MAX_VALUE);
             return tryFrom(list, next);
           }
           return Future.succeededFuture(units.get(0));
@@ -139,8 +140,9 @@ final class SiteWatch {
     List<Future<String>> looks = new ArrayList<>();
     for (String site : sites) {
       if (polls.due(site, now)) {
+        long look = polls.looking(site);
         looks.add(move.apply(site).map(moved -> {
-          polls.looked(site, clock.millis(), moved.nextDueMillis());
+          polls.looked(site, look, clock.millis(), moved.nextDueMillis());
           if (polls == steps && moved.count() >= STEPS_PER_FIRE) {
             polls.lookNow(site);
           }

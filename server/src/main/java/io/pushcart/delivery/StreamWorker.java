@@ -63,6 +63,8 @@ final class StreamWorker {
   private final Set<String> lost = new HashSet<>();
   private final List<Future<Void>> running = new ArrayList<>();
   private boolean polling;
+  /** Work was announced while a read was out: the read may have missed it, so the next one goes at once. */
+  private boolean announcedWhilePolling;
   private boolean idleTimerSet;
   private boolean stopping;
   private boolean handingBack;
@@ -135,6 +137,7 @@ final class StreamWorker {
       return;
     }
     polling = true;
+    announcedWhilePolling = false;
     watch.nextNewUnit().onComplete(ar -> {
       polling = false;
       if (ar.succeeded() && ar.result() != null) {
@@ -146,7 +149,12 @@ final class StreamWorker {
         } else {
           outage.ok();
         }
-        idleThenPump();
+        if (ar.succeeded() && announcedWhilePolling) {
+          announcedWhilePolling = false;
+          pump();
+        } else {
+          idleThenPump();
+        }
       }
     });
   }
@@ -164,6 +172,7 @@ final class StreamWorker {
   /** This instance added work to the site: look at it at once. */
   private void workAnnounced(String site) {
     watch.workAnnounced(site);
+    announcedWhilePolling |= polling;
     pump();
   }
 
