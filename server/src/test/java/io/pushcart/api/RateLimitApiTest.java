@@ -7,12 +7,12 @@ import io.pushcart.support.ApiClient;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.BrowserKeys;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -54,7 +54,7 @@ class RateLimitApiTest {
 
   private static RunningPushcart start(Map<String, String> env) {
     try {
-      return RunningPushcart.start(Files.createTempDirectory("pushcart-limits"), env, DeliveryMetrics.NONE, CLOCK);
+      return RunningPushcart.start(TempDirs.create("pushcart-limits"), env, DeliveryMetrics.NONE, CLOCK);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

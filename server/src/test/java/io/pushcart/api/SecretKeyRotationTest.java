@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,7 +22,7 @@ class SecretKeyRotationTest {
   @Test
   void theOldKeyWorksForItsGracePeriodOnly() throws Exception {
     TestClock clock = new TestClock().set(Instant.parse("2026-11-29T10:00:00Z"));
-    try (RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("rotation"), Map.of(),
+    try (RunningPushcart server = RunningPushcart.start(TempDirs.create("rotation"), Map.of(),
         DeliveryMetrics.NONE, clock)) {
       TestSite site = TestSite.create(server.api());
       String path = "/v1/sites/" + site.id();

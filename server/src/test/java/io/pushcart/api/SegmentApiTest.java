@@ -7,13 +7,13 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,7 +187,7 @@ class SegmentApiTest {
   @Test
   void timeRulesFollowTheClock() throws Exception {
     TestClock clock = new TestClock().set(Instant.parse("2026-11-01T10:00:00Z"));
-    try (RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("segment-clock"), Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:1"),
+    try (RunningPushcart server = RunningPushcart.start(TempDirs.create("segment-clock"), Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:1"),
         DeliveryMetrics.NONE, clock)) {
       TestSite site = TestSite.create(server.api());
       List<TestSubscriber> subscribers = new ArrayList<>();

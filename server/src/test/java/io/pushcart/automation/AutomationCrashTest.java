@@ -10,6 +10,7 @@ import io.pushcart.support.ApiClient;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.ServerProcess;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.ReceivedPush;
@@ -19,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ class AutomationCrashTest {
 
   @Test
   void aSigkilledInstanceMidStepLosesNoStepAndRepeatsStayWithinTheInFlightBound() throws Exception {
-    try (EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("automation-crash-redis"));
+    try (EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("automation-crash-redis"));
          LocalPushService push = new LocalPushService().defaultResponse(Response.created().delay(PUSH_LATENCY)).start();
          RedisProbe probe = new RedisProbe(redis.url())) {
       Map<String, String> env = Map.of(

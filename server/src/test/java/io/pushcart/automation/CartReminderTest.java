@@ -8,6 +8,7 @@ import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,9 +52,9 @@ class CartReminderTest {
         "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
         "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
     env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    first = RunningPushcart.start(Files.createTempDirectory("cart-reminder"), env, DeliveryMetrics.NONE, CLOCK);
+    first = RunningPushcart.start(TempDirs.create("cart-reminder"), env, DeliveryMetrics.NONE, CLOCK);
     env.put("PUSHCART_REDIS_URL", first.redisUrl());
-    second = RunningPushcart.start(Files.createTempDirectory("cart-reminder-2"), env, DeliveryMetrics.NONE, CLOCK);
+    second = RunningPushcart.start(TempDirs.create("cart-reminder-2"), env, DeliveryMetrics.NONE, CLOCK);
     redis = new RedisProbe(first.redisUrl());
   }
 

@@ -8,6 +8,7 @@ import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +45,7 @@ class TriggersTest {
         "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
         "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));
     env.putAll(RunningPushcart.NO_RATE_LIMITS);
-    server = RunningPushcart.start(Files.createTempDirectory("triggers"), env, DeliveryMetrics.NONE, CLOCK);
+    server = RunningPushcart.start(TempDirs.create("triggers"), env, DeliveryMetrics.NONE, CLOCK);
     redis = new RedisProbe(server.redisUrl());
   }
 

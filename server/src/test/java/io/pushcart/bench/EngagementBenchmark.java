@@ -2,11 +2,11 @@ package io.pushcart.bench;
 
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -45,7 +45,7 @@ public final class EngagementBenchmark {
     Map<String, String> env = new HashMap<>(Map.of(
         "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + sink.port,
         "PUSHCART_PUSH_CA_FILE", sink.caFile));
-    try (RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("bench-engagement"), env, DeliveryMetrics.NONE,
+    try (RunningPushcart server = RunningPushcart.start(TempDirs.create("bench-engagement"), env, DeliveryMetrics.NONE,
         clock)) {
       System.out.printf("%n== Pushcart engagement benchmark (issue 15) ==%n");
       System.out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),

@@ -5,6 +5,7 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.subscription.Subscription;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.TestSubscriber;
@@ -13,7 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,7 +61,7 @@ public final class LocalTimeBenchmark {
     Map<String, String> env = new HashMap<>(Map.of(
         "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + sink.port,
         "PUSHCART_PUSH_CA_FILE", sink.caFile));
-    try (RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("bench-local"), env, DeliveryMetrics.NONE, clock)) {
+    try (RunningPushcart server = RunningPushcart.start(TempDirs.create("bench-local"), env, DeliveryMetrics.NONE, clock)) {
       TestSite site = TestSite.create(server.api());
       long t0 = System.nanoTime();
       load(server.redisUrl(), site.id(), subscribers, sink.pushBase, clock.instant());

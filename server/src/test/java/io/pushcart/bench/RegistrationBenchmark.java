@@ -4,9 +4,9 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.BrowserKeys;
 import io.pushcart.support.BulkSubscribe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +40,7 @@ public final class RegistrationBenchmark {
     }
     try (RunningPushcart off = RunningPushcart.start(Map.of())) {
       limited.put("PUSHCART_REDIS_URL", off.redisUrl());
-      try (RunningPushcart on = RunningPushcart.start(Files.createTempDirectory("bench-limits"), limited,
+      try (RunningPushcart on = RunningPushcart.start(TempDirs.create("bench-limits"), limited,
           DeliveryMetrics.NONE, Clock.systemUTC())) {
         String p256dh = BrowserKeys.p256dh();
         String auth = BrowserKeys.auth();

@@ -5,6 +5,7 @@ import io.pushcart.subscription.Device;
 import io.pushcart.subscription.Subscription;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.Future;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class SegmentBenchmark {
     int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     DeliveryBenchmark.Sink sink = DeliveryBenchmark.Sink.start();
     Map<String, String> env = Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:" + sink.port, "PUSHCART_PUSH_CA_FILE", sink.caFile);
-    try (RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("bench-segments"), env,
+    try (RunningPushcart server = RunningPushcart.start(TempDirs.create("bench-segments"), env,
         io.pushcart.delivery.DeliveryMetrics.NONE, java.time.Clock.systemUTC())) {
       TestSite site = TestSite.create(server.api());
       long t0 = System.nanoTime();

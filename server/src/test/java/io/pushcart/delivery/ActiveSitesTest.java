@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,7 @@ class ActiveSitesTest {
   @BeforeAll
   static void startRedis() throws Exception {
     vertx = Vertx.vertx();
-    embedded = EmbeddedRedis.start(Files.createTempDirectory("active-sites"));
+    embedded = EmbeddedRedis.start(TempDirs.create("active-sites"));
     redis = Redis.createClient(vertx, embedded.url());
   }
 

@@ -6,11 +6,11 @@ import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient;
 import io.pushcart.support.Poll;
 import io.pushcart.support.ServerProcess;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ class CrashRecoveryTest {
 
   @Test
   void aSigkilledInstanceLosesNoMessageAndRepeatsStayWithinTheInFlightBound() throws Exception {
-    try (EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("crash-redis"));
+    try (EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("crash-redis"));
          LocalPushService push = new LocalPushService().verify(false).start()) {
       Map<String, String> env = Map.of(
           "PUSHCART_REDIS_URL", redis.url(),

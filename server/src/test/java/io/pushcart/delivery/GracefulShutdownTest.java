@@ -9,6 +9,7 @@ import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.ServerProcess;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.Response;
@@ -16,7 +17,6 @@ import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class GracefulShutdownTest {
 
   @Test
   void sigtermHandsBackTheUnitsInHandAndExitsZeroWithinTheGracePeriod() throws Exception {
-    try (EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("shutdown-redis"));
+    try (EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("shutdown-redis"));
          // Slow answers keep every worker's units in hand for longer than the grace period.
          LocalPushService push = new LocalPushService().verify(false).defaultResponse(Response.created().delay(Duration.ofMillis(100))).start()) {
       Map<String, String> env = Map.of(

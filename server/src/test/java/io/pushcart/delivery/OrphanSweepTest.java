@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class OrphanSweepTest {
   @Test
   void onlyMarksOfVanishedUnitsOfSendingCampaignsAreHandedBack() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (EmbeddedRedis server = EmbeddedRedis.start(Files.createTempDirectory("orphans"))) {
+    try (EmbeddedRedis server = EmbeddedRedis.start(TempDirs.create("orphans"))) {
       Redis redis = Redis.createClient(vertx, server.url());
       String stream = Keys.site(SITE, Keys.Part.WORK);
       String live = await(redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("send")

@@ -7,11 +7,11 @@ import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.CapturedLog;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ class RedisRestartTest {
 
   @Test
   void aRedisRestartMidCampaignLosesNoSubscriberAndTheApiAnswers503Meanwhile() throws Exception {
-    Path dir = Files.createTempDirectory("restart-redis");
+    Path dir = TempDirs.create("restart-redis");
     int port = RunningPushcart.freePort();
     EmbeddedRedis redis = EmbeddedRedis.start(dir, port, List.of());
     try (CapturedLog log = new CapturedLog();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +32,7 @@ class RetentionSweepTest {
   void detailsOfAFinishedCampaignGoAfterTheRetentionPeriodAndItsSummaryStays() throws Exception {
     TestClock clock = new TestClock().set(Instant.parse("2026-11-01T10:00:00Z"));
     try (LocalPushService push = new LocalPushService().verify(false).clock(clock).start();
-         RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("retention"), Map.of(
+         RunningPushcart server = RunningPushcart.start(TempDirs.create("retention"), Map.of(
              "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
              "PUSHCART_PUSH_CA_FILE", push.caFile().toString()), DeliveryMetrics.NONE, clock);
          RedisProbe probe = new RedisProbe(server.redisUrl())) {

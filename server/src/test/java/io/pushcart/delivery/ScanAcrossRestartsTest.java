@@ -10,11 +10,11 @@ import io.pushcart.subscription.Device;
 import io.pushcart.subscription.Subscription;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ class ScanAcrossRestartsTest {
 
   @Test
   void aScanResumedAfterARedisRestartMeetsEveryMemberOnce() throws Exception {
-    Path dir = Files.createTempDirectory("scan-restart");
+    Path dir = TempDirs.create("scan-restart");
     int port = RunningPushcart.freePort();
     Vertx vertx = Vertx.vertx();
     List<String> met = new ArrayList<>();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.Poll;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,7 @@ class SharedPausesTest {
   @Test
   void aPauseOneWorkerWasToldIsObeyedByAnotherAndEndsWithIt() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (EmbeddedRedis embedded = EmbeddedRedis.start(Files.createTempDirectory("pauses"))) {
+    try (EmbeddedRedis embedded = EmbeddedRedis.start(TempDirs.create("pauses"))) {
       Redis redis = Redis.createClient(vertx, embedded.url());
       Clock clock = Clock.systemUTC();
       OriginLimiter answered = new OriginLimiter(4);

@@ -3,6 +3,7 @@ package io.pushcart.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -10,7 +11,6 @@ import io.pushcart.testkit.ReceivedPush;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -23,7 +23,7 @@ class VapidSubjectChangeTest {
   void aChangedSubjectTakesEffectWithoutARestart() throws Exception {
     TestClock clock = new TestClock();
     try (LocalPushService push = new LocalPushService().clock(clock).start();
-         RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("subject"), Map.of(
+         RunningPushcart server = RunningPushcart.start(TempDirs.create("subject"), Map.of(
              "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(), "PUSHCART_PUSH_CA_FILE", push.caFile().toString()),
              DeliveryMetrics.NONE, clock)) {
       TestSite site = TestSite.create(server.api());

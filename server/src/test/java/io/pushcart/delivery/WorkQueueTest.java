@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.campaign.CampaignStore;
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ class WorkQueueTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    embedded = EmbeddedRedis.start(Files.createTempDirectory("work-queue"));
+    embedded = EmbeddedRedis.start(TempDirs.create("work-queue"));
     redis = Redis.createClient(vertx, embedded.url());
     await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(STREAM).arg(CampaignStore.WORK_GROUP).arg("0").arg("MKSTREAM")));
   }

@@ -7,13 +7,13 @@ import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +31,11 @@ class EngagementRestartTest {
   @Test
   void capsAndHeldMessagesSurviveARedisRestart() throws Exception {
     TestClock clock = new TestClock().set(Instant.parse("2026-06-10T12:00:00Z"));
-    Path dir = Files.createTempDirectory("engagement-restart");
+    Path dir = TempDirs.create("engagement-restart");
     int port = RunningPushcart.freePort();
     EmbeddedRedis redis = EmbeddedRedis.start(dir, port, List.of());
     try (LocalPushService push = new LocalPushService().clock(clock).start();
-         RunningPushcart server = RunningPushcart.start(Files.createTempDirectory("engagement-restart-server"), Map.of(
+         RunningPushcart server = RunningPushcart.start(TempDirs.create("engagement-restart-server"), Map.of(
              "PUSHCART_REDIS_URL", redis.url(),
              "PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
              "PUSHCART_PUSH_CA_FILE", push.caFile().toString()), DeliveryMetrics.NONE, clock)) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.BrowserKeys;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedRedisTest {
   @Test
   void aRestartOnTheSameDataDirectoryKeepsSitesSubscriptionsAndCampaigns() throws Exception {
-    Path dataDir = Files.createTempDirectory("pushcart-restart");
+    Path dataDir = TempDirs.create("pushcart-restart");
     TestSite site;
     String subscription;
     String campaign;
@@ -39,7 +39,7 @@ class EmbeddedRedisTest {
 
   @Test
   void theEmbeddedServerStopsWithItsOwner() throws Exception {
-    EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("pushcart-stop"));
+    EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("pushcart-stop"));
     ProcessHandle process = ProcessHandle.of(redis.pid()).orElseThrow();
     assertThat(process.isAlive()).isTrue();
     redis.close();

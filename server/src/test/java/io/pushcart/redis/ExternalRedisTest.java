@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ExternalRedisTest {
   @Test
   void aPasswordInTheUrlIsUsedAndAWrongOneStopsStartUp() throws Exception {
-    try (EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("pushcart-auth"), List.of("--requirepass", "s3cret-pass"))) {
+    try (EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("pushcart-auth"), List.of("--requirepass", "s3cret-pass"))) {
       String url = "redis://:s3cret-pass@127.0.0.1:" + redis.port();
       try (RunningPushcart server = RunningPushcart.start(Map.of("PUSHCART_REDIS_URL", url))) {
         TestSite site = TestSite.create(server.api());

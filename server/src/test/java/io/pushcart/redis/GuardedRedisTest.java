@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.common.Unavailable;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +49,7 @@ class GuardedRedisTest {
 
   @Test
   void aPausedRedisIsUnavailableAfterTheTimeoutAndAWrongTypeIsNot() throws Exception {
-    try (EmbeddedRedis server = EmbeddedRedis.start(Files.createTempDirectory("guarded"), List.of())) {
+    try (EmbeddedRedis server = EmbeddedRedis.start(TempDirs.create("guarded"), List.of())) {
       Redis plain = Redis.createClient(vertx, server.url());
       Redis redis = new GuardedRedis(Redis.createClient(vertx, server.url()), 300);
       plain.send(Request.cmd(Command.SET).arg("k").arg("v")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

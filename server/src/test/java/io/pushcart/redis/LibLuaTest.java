@@ -3,6 +3,7 @@ package io.pushcart.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushcart.campaign.CampaignStatus;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +34,7 @@ class LibLuaTest {
   @Test
   void theStatusesOfTheScriptsAreTheWireNamesOfCampaignStatusAndMoveOnlyFromAllowedOnes() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (EmbeddedRedis server = EmbeddedRedis.start(Files.createTempDirectory("lib-lua"))) {
+    try (EmbeddedRedis server = EmbeddedRedis.start(TempDirs.create("lib-lua"))) {
       Redis redis = Redis.createClient(vertx, server.url());
       Response statuses = await(redis.send(Request.cmd(Command.EVAL).arg(lib() + "\nreturn cjson.encode(STATUS)").arg(0)));
       JsonObject table = new JsonObject(statuses.toString());

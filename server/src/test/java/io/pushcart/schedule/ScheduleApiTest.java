@@ -6,11 +6,11 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.BrowserKeys;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ class ScheduleApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningPushcart.start(Files.createTempDirectory("schedule-api"), Map.of(), DeliveryMetrics.NONE, CLOCK);
+    server = RunningPushcart.start(TempDirs.create("schedule-api"), Map.of(), DeliveryMetrics.NONE, CLOCK);
     site = TestSite.create(server.api());
   }
 

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.ServerProcess;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.ReceivedPush;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +28,7 @@ class ScheduledCampaignProcessesTest {
 
   @Test
   void aScheduledCampaignFiresExactlyOnceAcrossInstancesAndSurvivesTheKillOfOne() throws Exception {
-    try (EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("schedule-redis"));
+    try (EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("schedule-redis"));
          LocalPushService push = new LocalPushService().start()) {
       Map<String, String> env = Map.of(
           "PUSHCART_REDIS_URL", redis.url(),

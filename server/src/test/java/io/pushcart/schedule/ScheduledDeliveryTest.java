@@ -7,6 +7,7 @@ import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
@@ -15,7 +16,6 @@ import io.pushcart.testkit.Response;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ class ScheduledDeliveryTest {
         "PUSHCART_PUSH_CA_FILE", push.caFile().toString(),
         // Two requests in flight per worker: a campaign of 1,500 takes seconds, long enough to cancel mid-way.
         "PUSHCART_PUSH_CONCURRENCY", "4");
-    dataDir = Files.createTempDirectory("scheduled-delivery");
+    dataDir = TempDirs.create("scheduled-delivery");
     server = RunningPushcart.start(dataDir, env, DeliveryMetrics.NONE, CLOCK);
     redis = new RedisProbe(server.redisUrl());
   }

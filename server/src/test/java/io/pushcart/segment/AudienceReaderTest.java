@@ -10,6 +10,7 @@ import io.pushcart.subscription.StoredSubscriber;
 import io.pushcart.subscription.Subscription;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +19,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class AudienceReaderTest {
 
   @BeforeAll
   static void register() throws Exception {
-    redis = EmbeddedRedis.start(Files.createTempDirectory("reader"), RunningPushcart.freePort(), List.of());
+    redis = EmbeddedRedis.start(TempDirs.create("reader"), RunningPushcart.freePort(), List.of());
     vertx = Vertx.vertx();
     client = Redis.createClient(vertx, redis.url());
     reader = new AudienceReader(client);

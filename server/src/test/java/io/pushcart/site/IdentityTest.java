@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushcart.common.ClientError;
+import io.pushcart.support.TempDirs;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -102,7 +103,7 @@ class IdentityTest {
         body.append(line).append('\n');
       }
     }
-    Path dir = Files.createTempDirectory("doc-snippet");
+    Path dir = TempDirs.create("doc-snippet");
     Path source = dir.resolve("DocSnippet.java");
     Files.writeString(source, String.join("\n", imports) + "\nclass DocSnippet {\n" + body + "}\n");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

@@ -7,12 +7,12 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.redis.Keys;
 import io.pushcart.support.RedisProbe;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.pushcart.support.TestSite;
 import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ class MasterKeyTest {
 
   @Test
   void keysAreSealedUsedAndGuardedByTheMasterKey() throws Exception {
-    Path data = Files.createTempDirectory("master-key");
+    Path data = TempDirs.create("master-key");
     try (LocalPushService push = new LocalPushService().start()) {
       Map<String, String> env = new HashMap<>(Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:" + push.port(),
           "PUSHCART_PUSH_CA_FILE", push.caFile().toString()));

@@ -7,12 +7,12 @@ import io.pushcart.redis.Keys;
 import io.pushcart.segment.AudienceReader;
 import io.pushcart.segment.Rule;
 import io.pushcart.support.RunningPushcart;
+import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,7 @@ class IndexBackfillTest {
 
   @Test
   void subscriptionsOfAnEarlierVersionAreIndexedOnceAndTheOldSetsDeleted() throws Exception {
-    EmbeddedRedis redis = EmbeddedRedis.start(Files.createTempDirectory("backfill"), RunningPushcart.freePort(), List.of());
+    EmbeddedRedis redis = EmbeddedRedis.start(TempDirs.create("backfill"), RunningPushcart.freePort(), List.of());
     Vertx vertx = Vertx.vertx();
     try {
       Redis client = Redis.createClient(vertx, redis.url());

@@ -4,7 +4,6 @@ import io.pushcart.delivery.DeliveryMetrics;
 import io.pushcart.testkit.LocalPushService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class PushStack implements AutoCloseable {
 
   private static java.nio.file.Path tempDir() {
     try {
-      return Files.createTempDirectory("pushcart-stack");
+      return TempDirs.create("pushcart-stack");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -45,7 +45,7 @@ public final class RedisCluster implements AutoCloseable {
   private final Map<Integer, List<SlotRange>> servedWhenKilled = new HashMap<>();
 
   private RedisCluster() throws IOException {
-    root = Files.createTempDirectory("redis-cluster");
+    root = TempDirs.create("redis-cluster");
   }
 
   public static RedisCluster start() throws IOException {

@@ -6,7 +6,6 @@ import io.pushcart.delivery.DeliveryMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -42,7 +41,7 @@ public final class RunningPushcart implements AutoCloseable {
 
   public static RunningPushcart start(Map<String, String> extraEnv, DeliveryMetrics metrics) {
     try {
-      return start(Files.createTempDirectory("pushcart-test"), extraEnv, metrics);
+      return start(TempDirs.create("pushcart-test"), extraEnv, metrics);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

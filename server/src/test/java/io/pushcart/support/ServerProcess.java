@@ -30,7 +30,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(String name, Map<String, String> env) {
     try {
       int port = RunningPushcart.freePort();
-      Path dataDir = Files.createTempDirectory("pushcart-" + name);
+      Path dataDir = TempDirs.create("pushcart-" + name);
       Path log = dataDir.resolve("server.log");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,5 +1,6 @@
 package io.pushcart.testkit;
 
+import io.pushcart.support.TempDirs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -80,7 +81,7 @@ public final class TestCertificates {
       X500Name caName = new X500Name("CN=Pushcart Test CA " + Long.toHexString(new SecureRandom().nextLong()));
       X509Certificate ca = caCertificate(caName, caKeys);
       X509Certificate leaf = leafCertificate(caName, caKeys, ca, leafKeys);
-      Path dir = Files.createTempDirectory("pushcart-test-certs");
+      Path dir = TempDirs.create("pushcart-test-certs");
       dir.toFile().deleteOnExit();
       return new TestCertificates(ca, leaf, leafKeys.getPrivate(), dir);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
