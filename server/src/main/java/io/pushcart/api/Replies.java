@@ -93,7 +93,7 @@ final class Replies {
       // Not the client's fault, nor a bug: said plainly, with when to try again, and not logged
       // per request (delivery logs the outage once).
       status = 503;
-      error = unavailable(ctx, "Redis, where Pushcart keeps its data, is unavailable (restarting or failing over)");
+      error = unavailable(ctx, "Redis, where Pushcart keeps its data, is unavailable (" + Unavailable.of(failure).why() + ")");
     } else if (failure == null && ctx.statusCode() == 503) {
       status = 503;
       error = unavailable(ctx, "the request took too long");

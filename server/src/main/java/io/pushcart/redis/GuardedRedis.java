@@ -9,16 +9,20 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every Redis call Pushcart makes goes through here, so that two things hold everywhere: no call
  * waits longer than {@code timeoutMillis} (a paused or failing-over Redis must not hang an API
  * request or a delivery worker), and a Redis that cannot answer shows as one type,
  * {@link Unavailable}, whatever the client said (refused, reset, closed, timed out, LOADING,
- * failing over). Other error replies (a wrong type, a script error) are bugs and pass unchanged.
+ * failing over, refusing writes). Other error replies (a wrong type, a script error) are bugs and
+ * pass unchanged.
  */
 public final class GuardedRedis implements Redis {
   /**
@@ -28,6 +32,18 @@ public final class GuardedRedis implements Redis {
    */
   private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN",
       "READONLY", "NOREPLICAS", "CONNECTION_CLOSED");
+  /**
+   * Error replies of a Redis that refuses writes until an operator acts, and what a client is told:
+   * it cannot save to its disk (a full disk, say: MISCONF), or it is at its maxmemory (OOM). Redis
+   * refuses a script's first write, never one after it, so nothing is left half written.
+   */
+  private static final Map<String, String> REFUSING_WRITES = Map.of(
+      "MISCONF", "it cannot write to its disk", "OOM", "it is out of memory (maxmemory)");
+  /**
+   * Redis 6 reports what a script's command got inside an error of its own:
+   * {@code ERR Error running script (call to f_…): @user_script:12: -MISCONF Errors writing…}.
+   */
+  private static final Pattern IN_SCRIPT = Pattern.compile("^ERR Error running script .*?: -([A-Z]+) ");
 
   private final Redis client;
   private final long timeoutMillis;
@@ -65,7 +81,9 @@ public final class GuardedRedis implements Redis {
 
   private <T> Future<T> guard(Future<T> call) {
     return call.timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(unavailable(err) ? new Unavailable("Redis is unavailable: " + describe(err), err) : err));
+        .recover(err -> Future.failedFuture(unavailable(err)
+            ? new Unavailable("Redis is unavailable: " + describe(err), err, REFUSING_WRITES.getOrDefault(code(err), Unavailable.RESTARTING))
+            : err));
   }
 
   private String describe(Throwable err) {
@@ -76,16 +94,31 @@ public final class GuardedRedis implements Redis {
     return message == null || message.isBlank() ? err.getClass().getSimpleName() : message;
   }
 
-  /** Every failure but a server's error reply is about reaching Redis; of those, only the transient kinds. */
+  /** Every failure but a server's error reply is about reaching Redis; of those, only the transient kinds and refused writes. */
   static boolean unavailable(Throwable err) {
     // (An Unavailable is already one: it is passed on, not wrapped again.)
-    if (err instanceof ErrorType reply) {
-      // The code is the reply's first word, matched whole: BUSYGROUP (a consumer group that
-      // exists already) is an answer, not BUSY (a script running too long).
-      String message = reply.getMessage() == null ? "" : reply.getMessage().trim();
-      int space = message.indexOf(' ');
-      return TRANSIENT.contains(space < 0 ? message : message.substring(0, space));
+    if (err instanceof ErrorType) {
+      String code = code(err);
+      return TRANSIENT.contains(code) || REFUSING_WRITES.containsKey(code);
     }
     return !(err instanceof Unavailable);
+  }
+
+  /**
+   * An error reply's code: its first word, matched whole (BUSYGROUP, a consumer group that exists
+   * already, is an answer, not BUSY, a script running too long); in a script's error, the code of
+   * what its command got. "" for anything else.
+   */
+  private static String code(Throwable err) {
+    if (!(err instanceof ErrorType reply)) {
+      return "";
+    }
+    String message = reply.getMessage() == null ? "" : reply.getMessage().trim();
+    Matcher inScript = IN_SCRIPT.matcher(message);
+    if (inScript.find()) {
+      return inScript.group(1);
+    }
+    int space = message.indexOf(' ');
+    return space < 0 ? message : message.substring(0, space);
   }
 }

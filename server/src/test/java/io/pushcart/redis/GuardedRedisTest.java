@@ -67,4 +67,20 @@ class GuardedRedisTest {
       assertThat(paused).isInstanceOf(Unavailable.class).hasMessageContaining("no answer within 300 ms");
     }
   }
+
+  @Test
+  void aScriptsWriteRefusedByARedisThatBecameAReplicaIsUnavailableWithTheCodeOfWhatItsCommandGot() throws Exception {
+    try (EmbeddedRedis server = EmbeddedRedis.start(TempDirs.create("guarded-replica"), List.of())) {
+      Redis plain = Redis.createClient(vertx, server.url());
+      Redis redis = new GuardedRedis(Redis.createClient(vertx, server.url()), 2_000);
+      // A master demoted in a failover, to a master that is not up (yet): read-only, as replicas are.
+      plain.send(Request.cmd(Command.REPLICAOF).arg("127.0.0.1").arg(RunningPushcart.freePort()))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Throwable write = failure(redis.send(Request.cmd(Command.EVAL).arg("return redis.call('SET', KEYS[1], 'v')").arg(1).arg("k")));
+      assertThat(write).as("READONLY inside the script's error (Redis 6: ERR Error running script ...: -READONLY ...)")
+          .isInstanceOf(Unavailable.class).hasMessageContaining("READONLY");
+      Throwable bug = failure(redis.send(Request.cmd(Command.EVAL).arg("return redis.call('NOSUCHCOMMAND')").arg(0)));
+      assertThat(Unavailable.in(bug)).as("a script's own error is a bug, not an outage").isFalse();
+    }
+  }
 }
