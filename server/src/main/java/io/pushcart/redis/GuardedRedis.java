@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * waits longer than {@code timeoutMillis} (a paused or failing-over Redis must not hang an API
  * request or a delivery worker), and a Redis that cannot answer shows as one type,
  * {@link Unavailable}, whatever the client said (refused, reset, closed, timed out, LOADING,
- * failing over, refusing writes). Other error replies (a wrong type, a script error) are bugs and
+ * failing over, refusing work). Other error replies (a wrong type, a script error) are bugs and
  * pass unchanged.
  */
 public final class GuardedRedis implements Redis {
@@ -33,12 +33,15 @@ public final class GuardedRedis implements Redis {
   private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN",
       "READONLY", "NOREPLICAS", "CONNECTION_CLOSED");
   /**
-   * Error replies of a Redis that refuses writes until an operator acts, and what a client is told:
-   * it cannot save to its disk (a full disk, say: MISCONF), or it is at its maxmemory (OOM). Redis
-   * refuses a script's first write, never one after it, so nothing is left half written.
+   * Error replies of a Redis that refuses work until an operator acts, and what a client is told:
+   * it cannot save to its disk (a full disk, say: MISCONF), it is at its maxmemory (OOM; Redis
+   * refuses a script's first write, never one after it, so nothing is left half written), or it
+   * has all the connections it accepts (its reply to a new one, code ERR, is named MAXCLIENTS here).
    */
-  private static final Map<String, String> REFUSING_WRITES = Map.of(
-      "MISCONF", "it cannot write to its disk", "OOM", "it is out of memory (maxmemory)");
+  private static final Map<String, String> REFUSING = Map.of(
+      "MISCONF", "it cannot write to its disk", "OOM", "it is out of memory (maxmemory)",
+      "MAXCLIENTS", "it has all the connections it accepts (maxclients)");
+  private static final String MAXCLIENTS_REPLY = "ERR max number of clients reached";
   /**
    * Redis 6 reports what a script's command got inside an error of its own:
    * {@code ERR Error running script (call to f_…): @user_script:12: -MISCONF Errors writing…}.
@@ -82,7 +85,7 @@ public final class GuardedRedis implements Redis {
   private <T> Future<T> guard(Future<T> call) {
     return call.timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(unavailable(err)
-            ? new Unavailable("Redis is unavailable: " + describe(err), err, REFUSING_WRITES.getOrDefault(code(err), Unavailable.RESTARTING))
+            ? new Unavailable("Redis is unavailable: " + describe(err), err, REFUSING.getOrDefault(code(err), Unavailable.RESTARTING))
             : err));
   }
 
@@ -94,12 +97,12 @@ public final class GuardedRedis implements Redis {
     return message == null || message.isBlank() ? err.getClass().getSimpleName() : message;
   }
 
-  /** Every failure but a server's error reply is about reaching Redis; of those, only the transient kinds and refused writes. */
+  /** Every failure but a server's error reply is about reaching Redis; of those, only the transient kinds and refusals. */
   static boolean unavailable(Throwable err) {
     // (An Unavailable is already one: it is passed on, not wrapped again.)
     if (err instanceof ErrorType) {
       String code = code(err);
-      return TRANSIENT.contains(code) || REFUSING_WRITES.containsKey(code);
+      return TRANSIENT.contains(code) || REFUSING.containsKey(code);
     }
     return !(err instanceof Unavailable);
   }
@@ -114,6 +117,9 @@ public final class GuardedRedis implements Redis {
       return "";
     }
     String message = reply.getMessage() == null ? "" : reply.getMessage().trim();
+    if (message.startsWith(MAXCLIENTS_REPLY)) {
+      return "MAXCLIENTS";
+    }
     Matcher inScript = IN_SCRIPT.matcher(message);
     if (inScript.find()) {
       return inScript.group(1);

@@ -83,4 +83,17 @@ class GuardedRedisTest {
       assertThat(Unavailable.in(bug)).as("a script's own error is a bug, not an outage").isFalse();
     }
   }
+
+  @Test
+  void aRedisWithAllTheClientsItAcceptsIsUnavailable() throws Exception {
+    try (EmbeddedRedis server = EmbeddedRedis.start(TempDirs.create("guarded-maxclients"), List.of())) {
+      Redis plain = Redis.createClient(vertx, server.url());
+      plain.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxclients").arg(1)).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS); // the one client: this connection
+      Redis redis = new GuardedRedis(Redis.createClient(vertx, server.url()), 2_000);
+      Throwable refused = failure(redis.send(Request.cmd(Command.PING)));
+      assertThat(refused).as("ERR max number of clients reached").isInstanceOf(Unavailable.class);
+      assertThat(((Unavailable) refused).why()).contains("maxclients");
+    }
+  }
 }
