@@ -32,8 +32,8 @@ final class StepsDispatch implements Dispatch {
 
   /** What one run's step sends: its template, options and data, where its counters go. */
   record StepOf(String runId, String generation, int step, Automation.Step definition, List<Automation.Step> steps,
-                        Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart,
-                        Exemptions exemptions, long expiresAt) {
+                Optional<Rule> audience, Map<String, Object> roots, JsonObject ids, String counters, String cart,
+                Exemptions exemptions, long expiresAt) {
     /** How many of the subscription's indexed fields its message needs: all for an audience, else what its templates read. */
     int subscriberFields() {
       if (audience.isPresent()) {
