@@ -32,51 +32,68 @@ import org.junit.jupiter.api.Test;
 class RedisRefusingWritesTest {
   @Test
   void atItsMaxmemoryRedisRefusesWritesAndTheApiSaysSo() throws Exception {
-    try (CapturedLog log = new CapturedLog();
-         RunningPushcart server = RunningPushcart.start(Map.of());
-         RedisProbe redis = new RedisProbe(server.redisUrl())) {
-      TestSite site = TestSite.create(server.api());
-      String subscription = subscribe(site).json().getString("id");
-
-      config(redis, "maxmemory", "1");
-      try {
-        assertRefused(cart(site, subscription), "out of memory");
-        assertRefused(subscribe(site), "out of memory");
-      } finally {
-        config(redis, "maxmemory", "0");
+    refusedThenWritingAgain("out of memory", new Refusal() {
+      @Override
+      public void start(RedisProbe redis) {
+        config(redis, "maxmemory", "1");
       }
 
-      assertThat(cart(site, subscription).status()).as("Redis writes again").isEqualTo(202);
-      assertThat(subscribe(site).status()).isEqualTo(201);
-      assertThat(log.atLeast(Level.SEVERE)).isEmpty();
-    }
+      @Override
+      public void end(RedisProbe redis) {
+        config(redis, "maxmemory", "0");
+      }
+    });
   }
 
   @Test
   void whenItCannotWriteToItsDiskRedisRefusesWritesAndTheApiSaysSo() throws Exception {
+    refusedThenWritingAgain("cannot write to its disk", new Refusal() {
+      private String dataDir;
+
+      // A snapshot that fails, as on a full disk: its directory is gone. With a save point set,
+      // Redis then refuses writes (stop-writes-on-bgsave-error, on by default) until one succeeds.
+      @Override
+      public void start(RedisProbe redis) throws Exception {
+        dataDir = redis.send(Request.cmd(Command.CONFIG).arg("GET").arg("dir")).get("dir").toString();
+        Path gone = TempDirs.create("redis-unwritable");
+        config(redis, "save", "3600 1");
+        config(redis, "dir", gone.toString());
+        Files.delete(gone);
+        redis.send(Request.cmd(Command.BGSAVE));
+        awaitLastSave(redis, "err");
+      }
+
+      @Override
+      public void end(RedisProbe redis) {
+        config(redis, "dir", dataDir);
+        redis.send(Request.cmd(Command.BGSAVE));
+        awaitLastSave(redis, "ok");
+        config(redis, "save", "");
+      }
+    });
+  }
+
+  /** How a test makes Redis refuse writes, and lets it write again. */
+  private interface Refusal {
+    void start(RedisProbe redis) throws Exception;
+
+    void end(RedisProbe redis);
+  }
+
+  /** While Redis refuses, a store's event and a browser's registration answer 503 saying {@code why}; after, 2xx. */
+  private static void refusedThenWritingAgain(String why, Refusal refusal) throws Exception {
     try (CapturedLog log = new CapturedLog();
          RunningPushcart server = RunningPushcart.start(Map.of());
          RedisProbe redis = new RedisProbe(server.redisUrl())) {
       TestSite site = TestSite.create(server.api());
       String subscription = subscribe(site).json().getString("id");
 
-      // A snapshot that fails, as on a full disk: its directory is gone. With a save point set,
-      // Redis then refuses writes (stop-writes-on-bgsave-error, on by default) until one succeeds.
-      String dataDir = redis.send(Request.cmd(Command.CONFIG).arg("GET").arg("dir")).get("dir").toString();
-      Path gone = TempDirs.create("redis-unwritable");
-      config(redis, "save", "3600 1");
-      config(redis, "dir", gone.toString());
-      Files.delete(gone);
-      redis.send(Request.cmd(Command.BGSAVE));
-      awaitLastSave(redis, "err");
+      refusal.start(redis);
       try {
-        assertRefused(cart(site, subscription), "cannot write to its disk");
-        assertRefused(subscribe(site), "cannot write to its disk");
+        assertRefused(cart(site, subscription), why);
+        assertRefused(subscribe(site), why);
       } finally {
-        config(redis, "dir", dataDir);
-        redis.send(Request.cmd(Command.BGSAVE));
-        awaitLastSave(redis, "ok");
-        config(redis, "save", "");
+        refusal.end(redis);
       }
 
       assertThat(cart(site, subscription).status()).as("Redis writes again").isEqualTo(202);
