@@ -85,7 +85,7 @@ public final class GuardedRedis implements Redis {
   private <T> Future<T> guard(Future<T> call) {
     return call.timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(unavailable(err)
-            ? new Unavailable("Redis is unavailable: " + describe(err), err, REFUSING.getOrDefault(code(err), Unavailable.RESTARTING))
+            ? new Unavailable("Redis is unavailable: " + describe(err), err, why(err))
             : err));
   }
 
@@ -105,6 +105,11 @@ public final class GuardedRedis implements Redis {
       return TRANSIENT.contains(code) || REFUSING.containsKey(code);
     }
     return !(err instanceof Unavailable);
+  }
+
+  /** What a client is told of why Redis cannot answer: a refusal's cause, else {@link Unavailable#RESTARTING}. */
+  static String why(Throwable err) {
+    return REFUSING.getOrDefault(code(err), Unavailable.RESTARTING);
   }
 
   /**

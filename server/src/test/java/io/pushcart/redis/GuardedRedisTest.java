@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,9 +92,17 @@ class GuardedRedisTest {
       plain.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxclients").arg(1)).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS); // the one client: this connection
       Redis redis = new GuardedRedis(Redis.createClient(vertx, server.url()), 2_000);
+      // Redis answers a new connection "ERR max number of clients reached" and closes it: the
+      // client reports the one or the other, whichever it sees first.
       Throwable refused = failure(redis.send(Request.cmd(Command.PING)));
-      assertThat(refused).as("ERR max number of clients reached").isInstanceOf(Unavailable.class);
-      assertThat(((Unavailable) refused).why()).contains("maxclients");
+      assertThat(refused).isInstanceOf(Unavailable.class);
+      assertThat(((Unavailable) refused).why()).isIn(GuardedRedis.why(ErrorType.create("ERR max number of clients reached")),
+          Unavailable.RESTARTING);
     }
+    assertThat(GuardedRedis.unavailable(ErrorType.create("ERR max number of clients reached"))).isTrue();
+    assertThat(GuardedRedis.why(ErrorType.create("ERR max number of clients reached"))).contains("maxclients");
+    assertThat(GuardedRedis.why(ErrorType.create("MISCONF Errors writing to the AOF file: No space left on device")))
+        .contains("disk");
+    assertThat(GuardedRedis.unavailable(ErrorType.create("ERR unknown command 'FOO'"))).as("a bug").isFalse();
   }
 }
