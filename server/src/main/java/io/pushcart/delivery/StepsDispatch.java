@@ -51,22 +51,30 @@ final class StepsDispatch implements Dispatch {
   private final Clock clock;
   private final String site;
   private final String siteName;
-  private final List<RunUnits.Message> messages;
   private final Map<String, StepOf> steps;
-  private final Map<String, RunUnits.Message> byName = new HashMap<>();
+  /** The unit's messages in its order, each with its run's step, found once here rather than per use. */
+  private final List<Entry> entries = new ArrayList<>();
+  private final Map<String, Entry> byName = new HashMap<>();
+
+  private record Entry(RunUnits.Message message, String stepKey, StepOf step) {
+  }
 
   StepsDispatch(Redis redis, Clock clock, String site, String siteName, List<RunUnits.Message> messages, Map<String, StepOf> steps) {
     this.redis = redis;
     this.clock = clock;
     this.site = site;
     this.siteName = siteName;
-    this.messages = messages;
     this.steps = steps;
-    messages.forEach(m -> byName.put(m.name(), m));
+    for (RunUnits.Message m : messages) {
+      String stepKey = m.stepKey();
+      Entry e = new Entry(m, stepKey, steps.get(stepKey));
+      entries.add(e);
+      byName.put(m.name(), e);
+    }
   }
 
   private StepOf stepOf(String name) {
-    return steps.get(byName.get(name).stepKey());
+    return byName.get(name).step();
   }
 
   @Override
@@ -82,7 +90,7 @@ final class StepsDispatch implements Dispatch {
 
   @Override
   public String subscriptionId(ProgressStore.Claimed c) {
-    return byName.get(c.id()).subscriptionId();
+    return byName.get(c.id()).message().subscriptionId();
   }
 
   @Override
@@ -107,17 +115,18 @@ final class StepsDispatch implements Dispatch {
 
   @Override
   public Future<List<ProgressStore.Claimed>> claim(WorkUnit.Send unit, boolean zones) {
-    List<String> keys = new ArrayList<>(1 + messages.size() * 4);
+    List<String> keys = new ArrayList<>(1 + entries.size() * 4);
     keys.add(Keys.site(site, Keys.Part.RUN_DUE));
     // Only the subscriber fields this unit's templates and audiences read (tags and attributes, which
     // also hold the locale and zone, at least): a subscription's 14 indexed fields cost Redis and us.
     int read = steps.values().stream().mapToInt(StepOf::subscriberFields).max().orElse(ProgressStore.SUBSCRIBER_FIELDS.size());
     List<String> fields = new ArrayList<>(SENDING);
     fields.addAll(ProgressStore.SUBSCRIBER_FIELDS.subList(0, read));
-    List<String> args = new ArrayList<>(4 + messages.size() * 4);
+    List<String> args = new ArrayList<>(4 + entries.size() * 4);
     args.addAll(List.of(String.valueOf(unit.attempt()), unit.entryId(), String.valueOf(clock.millis()), String.join(" ", fields)));
-    for (RunUnits.Message m : messages) {
-      StepOf step = steps.get(m.stepKey());
+    for (Entry e : entries) {
+      RunUnits.Message m = e.message();
+      StepOf step = e.step();
       String run = Keys.run(site, m.runId());
       keys.addAll(List.of(run, step.counters(), step.cart().isEmpty() ? run : Keys.orderMarker(site, Keys.Subject.CART, step.cart()),
           Keys.subscription(site, m.subscriptionId())));
@@ -128,8 +137,9 @@ final class StepsDispatch implements Dispatch {
 
   @Override
   public Payload payload(ProgressStore.Claimed c) {
-    StepOf step = stepOf(c.id());
-    String subscriptionId = byName.get(c.id()).subscriptionId();
+    Entry e = byName.get(c.id());
+    StepOf step = e.step();
+    String subscriptionId = e.message().subscriptionId();
     StoredSubscriber subscriber = c.subscriber();
     if (step.audience().isPresent() && (subscriber == null || !step.audience().get().matches(subscriber, clock.instant()))) {
       return Payload.suppressed("audience");
@@ -153,10 +163,10 @@ final class StepsDispatch implements Dispatch {
   public Future<?> record(List<Outcome> outcomes, String report) {
     Map<String, List<Outcome>> byStep = new LinkedHashMap<>();
     for (Outcome o : outcomes) {
-      RunUnits.Message m = byName.get(o.subscriptionId());
+      Entry e = byName.get(o.subscriptionId());
       // The scripts know a message's outcome by its subscription within the run's step.
-      byStep.computeIfAbsent(m.stepKey(), k -> new ArrayList<>())
-          .add(new Outcome(m.subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
+      byStep.computeIfAbsent(e.stepKey(), k -> new ArrayList<>())
+          .add(new Outcome(e.message().subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
     }
     List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE), report));
     List<String> args = new ArrayList<>(List.of(String.valueOf(clock.millis())));
