@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Automation runs in Redis: entering or refreshing one (enter_run.lua; a commerce event's in
@@ -52,6 +53,23 @@ public final class RunStore {
   /** A run's id: one per automation and run key (a cart, a shopper's browsing, an order and status). */
   static String runId(String automationId, String runKey) {
     return automationId + "-" + Ids.sha256Hex(runKey).substring(0, 16);
+  }
+
+  /** {@link #runReference}'s form, with an automation's run id (an id, '-', 16 hex digits) in front. */
+  private static final Pattern RUN_REFERENCE = Pattern.compile("[A-Za-z0-9_-]{1,64}-[0-9a-f]{16}\\.[0-9]{1,9}");
+
+  /**
+   * How a step's payload names the run it belongs to, {@code <run id>.<generation>}: the service
+   * worker sends it back with the message's receipts, which then count once per run
+   * (event.EventStore's recordStepReceipt reads it).
+   */
+  public static String runReference(String runId, String generation) {
+    return runId + "." + generation;
+  }
+
+  /** Whether {@code reference} names, as {@link #runReference} writes it, a run of automation {@code automationId}. */
+  public static boolean isRunReference(String automationId, String reference) {
+    return reference.startsWith(automationId + "-") && RUN_REFERENCE.matcher(reference).matches();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.pushcart.delivery;
 
 import io.pushcart.automation.Automation;
 import io.pushcart.automation.AutomationStore;
+import io.pushcart.automation.RunStore;
 import io.pushcart.automation.Transactional;
 import io.pushcart.delivery.StepsDispatch.StepOf;
 import io.pushcart.redis.Keys;
@@ -103,10 +104,12 @@ final class RunUnits {
       for (Message m : byStep.values()) {
         steps.add(stepOf(site, m, r.get(readOf.get(m.runId()))));
       }
+      List<String> stepKeys = new ArrayList<>(byStep.keySet()); // in the order of steps
       return Future.all(steps).compose(all -> {
         Map<String, StepOf> known = new HashMap<>();
-        for (Future<Optional<StepOf>> f : steps) {
-          f.result().ifPresent(step -> known.put(step.runId() + "." + step.generation() + "." + step.step(), step));
+        for (int i = 0; i < steps.size(); i++) {
+          String stepKey = stepKeys.get(i);
+          steps.get(i).result().ifPresent(step -> known.put(stepKey, step));
         }
         List<Message> sendable = messages.stream().filter(m -> known.containsKey(m.stepKey())).toList();
         if (sendable.isEmpty()) {
@@ -148,7 +151,7 @@ final class RunUnits {
           .orElse(Future.succeededFuture(Optional.empty()));
       Automation.Step step = a.steps().get(m.step() - 1);
       return audience.map(rule -> Optional.of(new StepOf(m.runId(), m.generation(), m.step(), step, a.steps(),
-          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()).put("run", m.runId() + "." + m.generation()),
+          rule, roots, new JsonObject().put("automationId", a.id()).put("step", m.step()).put("run", RunStore.runReference(m.runId(), m.generation())),
           Keys.automation(site, a.id()), cart,
           a.exemptions(), dueAt + step.ttl() * 1000L)));
     });

@@ -1,5 +1,6 @@
 package io.pushcart.event;
 
+import io.pushcart.automation.RunStore;
 import io.pushcart.common.ClientError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,8 +53,7 @@ final class EventData {
         check(data, List.of(new Spec("automationId", Kind.TEXT, true), new Spec("step", Kind.COUNT, true),
             new Spec("variant", Kind.TEXT, false), new Spec("run", Kind.TEXT, false)), path);
         // The run the message belonged to, as its payload named it: one of this automation's.
-        if (data.getValue("run") instanceof String r && !(r.startsWith(data.getString("automationId") + "-")
-            && r.matches("[A-Za-z0-9_-]{1,64}-[0-9a-f]{16}\\.[0-9]{1,9}"))) {
+        if (data.getValue("run") instanceof String r && !RunStore.isRunReference(data.getString("automationId"), r)) {
           throw ClientError.invalid(path + ".run", path + ".run is the run the message belonged to, as its payload named it");
         }
         if (data.getValue("variant") instanceof String v && !v.matches("[A-Za-z0-9_-]{1,32}")) {

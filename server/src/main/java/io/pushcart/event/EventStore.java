@@ -60,7 +60,7 @@ public final class EventStore {
   /**
    * The same for a step of an automation: 1 counted, 0 a repeat, -1 no such automation, -2 that
    * step was never sent or the subscription does not exist. With the run the message belonged to
-   * ({@code <run id>.<generation>}, as its payload named it), it counts once per run and
+   * ({@link RunStore#runReference}, as its payload named it), it counts once per run and
    * subscription, kept in the run (a shopper's second cart counts again), and only if that run's
    * step was sent to the subscription; without it, once per step and subscription.
    */
