@@ -9,10 +9,10 @@
 -- Returns {the entry ids another consumer holds now, the entry ids no longer pending}.
 local taken, gone = {}, {}
 for i = 4, #ARGV do
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if #p == 0 then
+  local consumer = pending_with(KEYS[1], ARGV[1], ARGV[i])
+  if not consumer then
     gone[#gone + 1] = ARGV[i]
-  elseif p[1][2] == ARGV[2] then
+  elseif consumer == ARGV[2] then
     redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', ARGV[3], 'JUSTID')
   else
     taken[#taken + 1] = ARGV[i]

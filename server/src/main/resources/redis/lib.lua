@@ -294,10 +294,15 @@ local function head_score(zset)
   return tonumber(first[2])
 end
 
+-- The consumer work unit `id` of `stream` is pending with, or nil when it is not pending (acknowledged).
+local function pending_with(stream, group, id)
+  local p = redis.call('XPENDING', stream, group, id, id, 1)
+  return p[1] and p[1][2]
+end
+
 -- Whether work unit `id` of `stream` is still pending with `consumer`: nobody took it over.
 local function owns(stream, group, consumer, id)
-  local p = redis.call('XPENDING', stream, group, id, id, 1)
-  return #p > 0 and p[1][2] == consumer
+  return pending_with(stream, group, id) == consumer
 end
 
 -- Acknowledges and deletes a work unit, so the stream stays as small as the work left.
