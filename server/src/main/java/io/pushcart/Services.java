@@ -84,7 +84,8 @@ public final class Services {
         return automations.runs.eraseRuns(site, customerId, subs);
       }
     });
-    this.events = new EventService(new EventStore(redis), new CustomerStore(redis), automations.runs, new Attribution(redis), clock);
+    this.events = new EventService(new EventStore(redis), new CustomerStore(redis), automations.runs, automations.productAlerts,
+        new Attribution(redis), clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 

@@ -3,7 +3,6 @@ package io.pushcart.automation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +15,7 @@ import java.util.Set;
  * What happens to automation runs (MARKETING.md §4): commerce events and new subscriptions start
  * or refresh them and end them — for an order, after waiting for the messages its runs had
  * already handed to a push service — and a customer's export and erase read and delete them.
+ * Catalogue changes start theirs in {@link ProductAlerts}.
  */
 public final class AutomationRuns {
   /**
@@ -25,24 +25,17 @@ public final class AutomationRuns {
   public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(35);
   /** The runs an order ends: every series it makes pointless. */
   static final Set<Trigger> ENDED_BY_ORDER = EnumSet.of(Trigger.CART_ABANDONED, Trigger.BROWSE_ABANDONED);
-  /**
-   * A restock is announced again to its viewers when the store repeats its update within this
-   * time (a retry after a lost answer): each viewer's run key holds the restock's number, so
-   * nobody hears of it twice.
-   */
-  static final Duration RESTOCK_REPEAT = Duration.ofMinutes(10);
-
   private final AutomationStore store;
   private final AutomationCache cache;
   private final RunStore runs;
   private final ProductWatch products;
   private final Clock clock;
 
-  AutomationRuns(AutomationStore store, AutomationCache cache, RunStore runs, Redis redis, Clock clock) {
+  AutomationRuns(AutomationStore store, AutomationCache cache, RunStore runs, ProductWatch products, Clock clock) {
     this.store = store;
     this.cache = cache;
     this.runs = runs;
-    this.products = new ProductWatch(redis);
+    this.products = products;
     this.clock = clock;
   }
 
@@ -108,52 +101,6 @@ public final class AutomationRuns {
     return runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT);
   }
 
-  /**
-   * A catalogue change, before it is recorded (so that a retry of a lost answer does it again,
-   * idempotently): the viewers of the variant hear of a price below the one they saw (once per
-   * price level) and of its return to stock if they saw it out of stock (once per return), unless
-   * they bought it.
-   */
-  public Future<Void> productUpdated(String site, Event e) {
-    long now = clock.millis();
-    return products.updated(site, e.data(), now).compose(stock -> cache.enabled(site).compose(all -> {
-      List<Automation> drops = all.stream().filter(a -> a.trigger() == Trigger.PRICE_DROP).toList();
-      boolean restocked = stock.inStock() && stock.restocks() > 0 && now - stock.restockedAtMillis() <= RESTOCK_REPEAT.toMillis();
-      List<Automation> restocks = restocked ? all.stream().filter(a -> a.trigger() == Trigger.BACK_IN_STOCK).toList() : List.of();
-      Object price = e.data().getValue("price");
-      if (restocks.isEmpty() && (drops.isEmpty() || !(price instanceof Number))) {
-        return Future.succeededFuture();
-      }
-      return announce(site, e, drops, restocks, stock.restocks(), price instanceof Number n ? n.doubleValue() : Double.NaN, now, 0);
-    }));
-  }
-
-  private Future<Void> announce(String site, Event e, List<Automation> drops, List<Automation> restocks, long restock, double price,
-                                long now, int offset) {
-    String product = e.data().getString("productId") + ":" + e.data().getString("variantId", "");
-    return products.viewers(site, e.data(), now, offset).compose(page -> {
-      List<Future<String>> entries = new java.util.ArrayList<>();
-      for (ProductWatch.Viewer v : page.viewers()) {
-        List<String> subs = List.of(v.subscriptionId());
-        for (Automation a : drops) {
-          if (v.priceSeen().isPresent() && price < v.priceSeen().get()) {
-            JsonObject data = e.data().copy().put("previousPrice", v.priceSeen().get());
-            entries.add(runs.enter(site, new RunStore.Entry(a, "price:" + v.subscriptionId() + ":" + product + ":" + price, subs,
-                Optional.empty(), Optional.empty(), data, e.occurredAt().toEpochMilli(), false), now));
-          }
-        }
-        for (Automation a : restocks) {
-          if (v.sawOutOfStock()) {
-            entries.add(runs.enter(site, new RunStore.Entry(a, "stock:" + v.subscriptionId() + ":" + product + ":" + restock, subs,
-                Optional.empty(), Optional.empty(), e.data(), e.occurredAt().toEpochMilli(), false), now));
-          }
-        }
-      }
-      return Future.all(entries).compose(v -> page.read() < ProductWatch.PAGE ? Future.succeededFuture()
-          : announce(site, e, drops, restocks, restock, price, now, offset + page.read()));
-    });
-  }
-
   /** A customer's runs as the export shows them (MARKETING.md §1). */
   public Future<JsonArray> exportRuns(String site, String customer, List<String> subscriptions) {
     return runs.runsOf(site, Optional.of(customer), subscriptions).compose(ids -> runs.readAll(site, ids)).map(hashes -> {
@@ -198,18 +145,6 @@ public final class AutomationRuns {
           "welcome:" + subscriptionId, List.of(subscriptionId), Optional.empty(), Optional.empty(), new JsonObject(), now, false), now)));
       return Future.all(entries).mapEmpty();
     });
-  }
-
-  /**
-   * What a recorded event notes for the price-drop and back-in-stock triggers: product views and
-   * purchases. (A repeated event id notes nothing: it is not recorded again.)
-   */
-  public Future<Void> recorded(String site, Event e) {
-    return switch (e.type()) {
-      case "product.viewed" -> products.viewed(site, e.subscriptions(), e.data(), e.occurredAt().toEpochMilli());
-      case "order.completed" -> products.bought(site, e.subscriptions(), e.data().getJsonArray("items"));
-      default -> Future.succeededFuture();
-    };
   }
 
   private static Optional<RunStore.Entry> entry(Automation a, Event e, JsonObject data, long at) {

@@ -24,13 +24,17 @@ public final class AutomationService {
   private final Clock clock;
   /** What events do to this service's automations' runs (sharing its cache of them). */
   public final AutomationRuns runs;
+  /** What catalogue changes do: price-drop and back-in-stock runs (sharing the same cache). */
+  public final ProductAlerts productAlerts;
 
   public AutomationService(AutomationStore store, RunStore runs, SegmentStore segments, Redis redis, Clock clock) {
     this.store = store;
     this.cache = new AutomationCache(store);
     this.segments = segments;
     this.clock = clock;
-    this.runs = new AutomationRuns(store, cache, runs, redis, clock);
+    ProductWatch products = new ProductWatch(redis);
+    this.runs = new AutomationRuns(store, cache, runs, products, clock);
+    this.productAlerts = new ProductAlerts(cache, runs, products, clock);
   }
 
   /** {@code POST /automations}: 201 with the stored automation. */

@@ -1,6 +1,7 @@
 package io.pushcart.event;
 
 import io.pushcart.automation.AutomationRuns;
+import io.pushcart.automation.ProductAlerts;
 import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
 import io.pushcart.engagement.Attribution;
@@ -30,14 +31,17 @@ public final class EventService {
   private final EventStore store;
   private final CustomerStore customers;
   private final AutomationRuns automations;
+  private final ProductAlerts products;
   private final Attribution attribution;
   private final Clock clock;
 
-  public EventService(EventStore store, CustomerStore customers, AutomationRuns automations, Attribution attribution, Clock clock) {
+  public EventService(EventStore store, CustomerStore customers, AutomationRuns automations, ProductAlerts products,
+                      Attribution attribution, Clock clock) {
     this.attribution = attribution;
     this.store = store;
     this.customers = customers;
     this.automations = automations;
+    this.products = products;
     this.clock = clock;
   }
 
@@ -142,7 +146,7 @@ public final class EventService {
   private Future<List<Result>> record(Site site, List<CheckedEvent> events, Instant now) {
     CheckedEvent first = events.get(0);
     Future<Void> announced = first.type() == EventType.PRODUCT_UPDATED
-        ? automations.productUpdated(site.id(), runEvent(first, List.of())) : Future.succeededFuture();
+        ? products.productUpdated(site.id(), runEvent(first, List.of())) : Future.succeededFuture();
     return announced.compose(v -> concerned(site, events)).compose(concerned -> {
       List<AutomationRuns.Event> runEvents = new ArrayList<>(events.size());
       for (int i = 0; i < events.size(); i++) {
@@ -162,7 +166,7 @@ public final class EventService {
           if (recorded.outcomes().get(i).equals("recorded")) {
             CheckedEvent e = events.get(i);
             List<String> clicks = recorded.clicks().get(i);
-            notes.add(automations.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
+            notes.add(products.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
           }
         }
         return Future.all(notes).compose(v -> automations.settle(site.id(), recorded.inFlight())).map(alreadySent -> {
