@@ -161,8 +161,8 @@ final class CampaignUnits implements StreamWorker.UnitRunner {
     }
 
     @Override
-    public SendStep.Expiry expiry() {
-      return campaign.expiresAt().map(at -> new SendStep.Expiry(at.toEpochMilli())).orElse(SendStep.Expiry.NEVER);
+    public Expiry expiry() {
+      return campaign.expiresAt().map(at -> new Expiry(at.toEpochMilli())).orElse(Expiry.NEVER);
     }
 
     @Override

@@ -88,10 +88,9 @@ public final class DeliveryVerticle extends VerticleBase {
     SharedPauses pauses = new SharedPauses(redis, limiter, clock);
     SiteStore sites = new SiteStore(redis, KeyVault.of(config.masterKey()));
     EngagementGate gate = new EngagementGate(redis, sites);
-    SendStep send = new SendStep(vertx, queue, new SubscriptionStore(redis),
-        new SiteSenders(sites, crypto, clock), client, limiter, pauses,
-        new RetryPolicy(config.pushMaxAttempts(), clock), new EndpointPolicy(config.extraPushHosts()),
-        cryptoWorkers, metrics, gate, new Report(redis, clock), clock);
+    PushAttempt attempts = new PushAttempt(client, limiter, pauses, new RetryPolicy(config.pushMaxAttempts(), clock), metrics, clock);
+    SendStep send = new SendStep(vertx, queue, new SubscriptionStore(redis), new SiteSenders(sites, crypto, clock), limiter, attempts,
+        new EndpointPolicy(config.extraPushHosts()), cryptoWorkers, gate, new Report(redis, clock), clock);
     CampaignStore campaignStore = new CampaignStore(redis, activeSites);
     CampaignUnits campaignUnits = new CampaignUnits(new CampaignCache(campaignStore, clock), queue,
         new ScanStep(new AudienceReader(redis), new SegmentStore(redis), queue, campaignStore, clock), send, new ProgressStore(redis), new SiteNames(redis), clock);

@@ -13,7 +13,7 @@ interface Dispatch {
   /** The TTL, urgency and topic of one claimed subscriber's message. */
   PushOptions options(ProgressStore.Claimed claimed);
 
-  SendStep.Expiry expiry();
+  Expiry expiry();
 
   /**
    * Claims the unit's messages still due for its attempt (marking them in flight), with their

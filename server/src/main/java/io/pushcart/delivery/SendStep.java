@@ -7,7 +7,6 @@ import io.pushcart.engagement.Report;
 import io.pushcart.subscription.EndpointPolicy;
 import io.pushcart.subscription.SubscriptionStore;
 import io.pushcart.webpush.Base64Url;
-import io.pushcart.webpush.PushOptions;
 import io.pushcart.webpush.PushRequest;
 import io.pushcart.webpush.PushRequestBuilder;
 import io.pushcart.webpush.VapidSigner;
@@ -23,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Sends one unit's messages: claim the ids still due for this attempt and read their
- * subscriptions (one mark_due.lua call), encrypt in chunks on the crypto workers, send with a
- * bounded number in flight per push service, and record every outcome before acknowledging.
+ * subscriptions (one mark_due.lua call), encrypt in chunks on the crypto workers, send
+ * ({@link PushAttempt}) with a bounded number in flight per push service, and record every
+ * outcome before acknowledging.
  */
 final class SendStep {
   /** Why a message was held back: an outcome of its run, or of this worker, could not be stored. */
@@ -35,13 +35,10 @@ final class SendStep {
   private final WorkQueue queue;
   private final SubscriptionStore subscriptions;
   private final SiteSenders senders;
-  private final PushClient client;
   private final OriginLimiter limiter;
-  private final SharedPauses pauses;
-  private final RetryPolicy retries;
+  private final PushAttempt attempts;
   private final EndpointPolicy endpoints;
   private final WorkerExecutor cryptoWorkers;
-  private final DeliveryMetrics metrics;
   private final EngagementGate gate;
   private final Report report;
   private final Clock clock;
@@ -54,19 +51,16 @@ final class SendStep {
    */
   private boolean outcomesFailing;
 
-  SendStep(Vertx vertx, WorkQueue queue, SubscriptionStore subscriptions, SiteSenders senders,
-           PushClient client, OriginLimiter limiter, SharedPauses pauses, RetryPolicy retries, EndpointPolicy endpoints,
-           WorkerExecutor cryptoWorkers, DeliveryMetrics metrics, EngagementGate gate, Report report, Clock clock) {
+  SendStep(Vertx vertx, WorkQueue queue, SubscriptionStore subscriptions, SiteSenders senders, OriginLimiter limiter,
+           PushAttempt attempts, EndpointPolicy endpoints, WorkerExecutor cryptoWorkers, EngagementGate gate, Report report,
+           Clock clock) {
     this.queue = queue;
     this.subscriptions = subscriptions;
     this.senders = senders;
-    this.client = client;
     this.limiter = limiter;
-    this.pauses = pauses;
-    this.retries = retries;
+    this.attempts = attempts;
     this.endpoints = endpoints;
     this.cryptoWorkers = cryptoWorkers;
-    this.metrics = metrics;
     this.gate = gate;
     this.report = report;
     this.clock = clock;
@@ -128,30 +122,6 @@ final class SendStep {
       this.outcomes = outcomes;
       this.stillSending = stillSending;
       this.dispatch = dispatch;
-    }
-  }
-
-  /**
-   * A campaign's {@code expiresAt} as the sender applies it: nothing goes out at or after it (nor
-   * with less than a second left, which TTL cannot express), each message's TTL is cut to the
-   * seconds left, and a retry or deferral that would fall after it is not made.
-   */
-  record Expiry(long atMillis) {
-    static final Expiry NEVER = new Expiry(Long.MAX_VALUE);
-
-    /** Seconds left at {@code now}; below 1 the message lapses. */
-    long secondsLeft(long now) {
-      return atMillis == Long.MAX_VALUE ? Long.MAX_VALUE : (atMillis - now) / 1000;
-    }
-
-    Outcome lapsed(String id, int attempt) {
-      return Outcome.of(id, Outcome.Kind.LAPSED, attempt);
-    }
-
-    /** A retry or deferral due at or after expiry lapses instead. */
-    Outcome check(Outcome o) {
-      boolean waits = o.kind() == Outcome.Kind.RETRY || o.kind() == Outcome.Kind.DEFER;
-      return waits && o.retryAtMillis() >= atMillis ? lapsed(o.subscriptionId(), o.attempt()) : o;
     }
   }
 
@@ -253,7 +223,7 @@ final class SendStep {
     return limiter.acquire(origin)
         .compose(v -> (run.broken || outcomesFailing ? Future.<Boolean>failedFuture(NOT_SENT) : run.stillSending.get())
             .onFailure(err -> run.broken = true)
-            .compose(sending -> sending ? sendUnlessPaused(origin, t, request, attempt, run.expiry) : Future.succeededFuture())
+            .compose(sending -> sending ? attempts.send(origin, t.id(), request, attempt, run.expiry) : Future.succeededFuture())
             .compose(outcome -> outcome == null ? Future.succeededFuture() : record(run, outcome))
             .onComplete(x -> limiter.release(origin)))
         .compose(outcome -> outcome != null && outcome.kind() == Outcome.Kind.EXPIRED
@@ -269,39 +239,5 @@ final class SendStep {
       run.broken = true;
       outcomesFailing = true;
     });
-  }
-
-  /**
-   * The outcome of sending, or a deferral when the push service asked everyone to back off, or a
-   * lapse when the campaign expired meanwhile. The TTL is set here, as the message leaves.
-   */
-  private Future<Outcome> sendUnlessPaused(String origin, Target t, PushRequest request, int attempt, Expiry expiry) {
-    long now = clock.millis();
-    long left = expiry.secondsLeft(now);
-    if (left < 1) {
-      return Future.succeededFuture(expiry.lapsed(t.id(), attempt));
-    }
-    long paused = limiter.pausedUntil(origin, now);
-    if (paused > 0) {
-      return Future.succeededFuture(expiry.check(retries.deferred(t.id(), attempt, paused)));
-    }
-    PushRequest sent = left < Integer.MAX_VALUE && left < request.ttlSeconds() ? request.withTtl((int) left) : request;
-    return timedSend(origin, sent)
-        .map(response -> {
-          long backOff = retries.backOffUntil(response);
-          if (backOff > 0) {
-            pauses.pause(origin, backOff);
-          }
-          return retries.classify(t.id(), attempt, response);
-        })
-        .otherwise(err -> retries.onNetworkError(t.id(), attempt, err))
-        .map(expiry::check);
-  }
-
-  private Future<PushResponse> timedSend(String origin, PushRequest request) {
-    long start = System.nanoTime();
-    return client.send(request)
-        .onSuccess(r -> metrics.answered(origin, r.status(), System.nanoTime() - start))
-        .onFailure(err -> metrics.networkError(origin, System.nanoTime() - start));
   }
 }

@@ -84,8 +84,8 @@ final class StepsDispatch implements Dispatch {
   }
 
   @Override
-  public SendStep.Expiry expiry() {
-    return SendStep.Expiry.NEVER;
+  public Expiry expiry() {
+    return Expiry.NEVER;
   }
 
   @Override
