@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.PushStack;
-import io.pushcart.support.RedisProbe;
-import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
-import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.ReceivedPush;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
@@ -20,9 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A/B tests for real (Redis, HTTP, the local push service, the injected clock): the test share
@@ -33,23 +29,8 @@ import org.junit.jupiter.api.Test;
 class AbTestDeliveryTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-07-01T09:00:00Z"));
   private static final int AUDIENCE = 600;
-  private static PushStack stack;
-  private static LocalPushService push;
-  private static RunningPushcart server;
-  private static RedisProbe redis;
-
-  @BeforeAll
-  static void start() {
-    stack = PushStack.start(CLOCK);
-    push = stack.push;
-    server = stack.server;
-    redis = stack.redis;
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension
+  static final PushStack.Extension stack = PushStack.extension(CLOCK);
 
   /** Subscription id by push token. */
   private static Map<String, String> subscribe(TestSite site, List<TestSubscriber> people) {
@@ -75,7 +56,7 @@ class AbTestDeliveryTest {
   private static Map<String, String> variantsReceived(List<TestSubscriber> people) {
     Map<String, String> out = new HashMap<>();
     for (TestSubscriber s : people) {
-      List<ReceivedPush> got = push.receivedFor(s.token());
+      List<ReceivedPush> got = stack.push().receivedFor(s.token());
       assertThat(got.size()).as("pushes to " + s.token()).isLessThanOrEqualTo(1);
       if (!got.isEmpty()) {
         out.put(s.token(), new JsonObject(got.get(0).plaintext()).getString("variant"));
@@ -92,7 +73,7 @@ class AbTestDeliveryTest {
     String id = site.startCampaign(abCampaign());
     Poll.until(() -> variantsReceived(people).size(), n -> n > AUDIENCE / 3 && site.campaign(id).json().getJsonObject("stats")
         .getLong("accepted").intValue() == n, Duration.ofSeconds(30), "the test share to be sent");
-    redis.awaitDrained(site.id());
+    stack.redis().awaitDrained(site.id());
     Map<String, String> test = variantsReceived(people);
     assertThat(test.size()).as("about half the audience").isBetween(AUDIENCE / 2 - 60, AUDIENCE / 2 + 60);
     int a = 0;
@@ -124,8 +105,8 @@ class AbTestDeliveryTest {
 
   @Test
   void aClearlyBetterVariantWinsAndGoesToTheRest() {
-    TestSite site = TestSite.create(server.api());
-    List<TestSubscriber> people = push.newSubscribers(AUDIENCE);
+    TestSite site = TestSite.create(stack.server().api());
+    List<TestSubscriber> people = stack.push().newSubscribers(AUDIENCE);
     Map<String, String> ids = subscribe(site, people);
     JsonObject done = run(site, people, ids, 20, 3); // A: 5 % click, B: 33 %
     assertThat(done.getString("winner")).isEqualTo("B");
@@ -144,8 +125,8 @@ class AbTestDeliveryTest {
 
   @Test
   void withNoRealDifferenceNoWinnerIsClaimedAndTheFirstVariantGoesToTheRest() {
-    TestSite site = TestSite.create(server.api());
-    List<TestSubscriber> people = push.newSubscribers(AUDIENCE);
+    TestSite site = TestSite.create(stack.server().api());
+    List<TestSubscriber> people = stack.push().newSubscribers(AUDIENCE);
     Map<String, String> ids = subscribe(site, people);
     JsonObject done = run(site, people, ids, 10, 10);
     assertThat(done.getValue("winner")).isNull();
@@ -155,7 +136,7 @@ class AbTestDeliveryTest {
 
   @Test
   void variantsAreCheckedWhenSaved() {
-    TestSite site = TestSite.create(server.api());
+    TestSite site = TestSite.create(stack.server().api());
     JsonObject both = abCampaign().put("notification", new JsonObject().put("title", "x"));
     assertThat(site.createCampaign(both).errorField()).isEqualTo("notification");
     JsonObject one = abCampaign();
@@ -181,8 +162,8 @@ class AbTestDeliveryTest {
 
   @Test
   void withoutAnAbTestTheVariantsSplitTheWholeAudienceByWeight() {
-    TestSite site = TestSite.create(server.api());
-    List<TestSubscriber> people = push.newSubscribers(300);
+    TestSite site = TestSite.create(stack.server().api());
+    List<TestSubscriber> people = stack.push().newSubscribers(300);
     subscribe(site, people);
     JsonObject body = abCampaign();
     body.remove("abTest");

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.PushStack;
-import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
-import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Conversions and revenue for real (Redis, HTTP, the local push service, the injected clock): an
@@ -27,24 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class AttributionTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-08-03T10:00:00Z"));
-  private static PushStack stack;
-  private static LocalPushService push;
-  private static RunningPushcart server;
-
-  @BeforeAll
-  static void start() {
-    stack = PushStack.start(CLOCK);
-    push = stack.push;
-    server = stack.server;
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension
+  static final PushStack.Extension stack = PushStack.extension(CLOCK);
 
   private static String subscribe(TestSite site) {
-    TestSubscriber s = push.newSubscriber();
+    TestSubscriber s = stack.push().newSubscriber();
     Reply r = site.subscribe(s.subscriptionJson());
     assertThat(r.status()).as(r.json().encode()).isEqualTo(201);
     return r.json().getString("id");
@@ -57,7 +41,7 @@ class AttributionTest {
   }
 
   private static void event(TestSite site, JsonObject event) {
-    Reply r = server.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), event);
+    Reply r = stack.server().api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), event);
     assertThat(r.status()).as(r.json().encode()).isEqualTo(202);
   }
 
@@ -77,7 +61,7 @@ class AttributionTest {
 
   @Test
   void anOrderAfterAClickIsCreditedOnceAndRefundsSubtractNeverBelowZero() {
-    TestSite site = TestSite.create(server.api());
+    TestSite site = TestSite.create(stack.server().api());
     String clicker = subscribe(site);
     String other = subscribe(site);
     String campaign = sent(site, TestSite.campaignTo("all"));
@@ -104,8 +88,9 @@ class AttributionTest {
 
   @Test
   void anOrderOutsideTheWindowOrBeforeTheClickIsNotCredited() {
-    TestSite site = TestSite.create(server.api());
-    Reply patched = server.api().patch("/v1/sites/" + site.id(), site.secretKey(), new JsonObject().put("attributionWindow", "PT12H"));
+    TestSite site = TestSite.create(stack.server().api());
+    Reply patched = stack.server().api().patch("/v1/sites/" + site.id(), site.secretKey(),
+        new JsonObject().put("attributionWindow", "PT12H"));
     assertThat(patched.status()).isEqualTo(200);
     String sub = subscribe(site);
     String campaign = sent(site, TestSite.campaignTo("all"));
@@ -119,11 +104,11 @@ class AttributionTest {
 
   @Test
   void theCustomersClickOnAnotherDeviceCountsAndVariantsAndTransactionalPushesAreCredited() {
-    TestSite site = TestSite.create(server.api());
+    TestSite site = TestSite.create(stack.server().api());
     String phone = subscribe(site);
     String laptop = subscribe(site);
     for (String sub : new String[] {phone, laptop}) {
-      Reply r = server.api().patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, site.secretKey(),
+      Reply r = stack.server().api().patch("/v1/sites/" + site.id() + "/subscriptions/" + sub, site.secretKey(),
           new JsonObject().put("customerId", "c-42"));
       assertThat(r.status()).as(r.json().encode()).isEqualTo(200);
     }
@@ -143,15 +128,16 @@ class AttributionTest {
     assertThat(credited).as("one variant got it").isEqualTo(1);
 
     // A transactional push clicked on the laptop later: the next order goes to it.
-    Reply tx = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject().put("id", "ship-1")
+    Reply tx = stack.server().api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject().put("id", "ship-1")
         .put("subscriptionId", laptop).put("notification", new JsonObject().put("title", "Shipped")));
     assertThat(tx.status()).as(tx.json().encode()).isEqualTo(202);
-    Poll.until(() -> server.api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json().getString("status"),
-        "sent"::equals, Duration.ofSeconds(20), "the push to be sent");
+    Poll.until(() -> stack.server().api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json()
+        .getString("status"), "sent"::equals, Duration.ofSeconds(20), "the push to be sent");
     site.receipt(laptop, "notification.clicked", new JsonObject().put("notificationId", "ship-1"));
     CLOCK.advance(Duration.ofMinutes(5));
     event(site, order("customerId", "c-42", "o-11", CLOCK.instant(), 15.5));
-    JsonObject pushed = server.api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json().getJsonObject("stats");
+    JsonObject pushed = stack.server().api().get("/v1/sites/" + site.id() + "/notifications/ship-1", site.secretKey()).json()
+        .getJsonObject("stats");
     assertThat(pushed.getLong("conversions")).isEqualTo(1);
     assertThat(pushed.getJsonObject("revenue").getDouble("EUR")).isEqualTo(15.5);
     assertThat(stats(site, campaign).getLong("conversions")).isEqualTo(1);

@@ -6,11 +6,8 @@ import io.pushcart.redis.Keys;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.PushStack;
-import io.pushcart.support.RedisProbe;
-import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
-import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,12 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Quiet hours (22:00–08:00) for real, in each subscriber's zone: Asia/Kolkata (+05:30),
@@ -39,35 +35,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuietHoursDeliveryTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-03-07T12:00:00Z"));
-  private static PushStack stack;
-  private static LocalPushService push;
-  private static RunningPushcart server;
-  private static RedisProbe redis;
-
-  @BeforeAll
-  static void start() {
-    stack = PushStack.start(CLOCK);
-    push = stack.push;
-    server = stack.server;
-    redis = stack.redis;
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension
+  static final PushStack.Extension stack = PushStack.extension(CLOCK);
 
   /** A site whose zone is Europe/Berlin, quiet from 22:00 to 08:00. */
   private static TestSite site() {
-    TestSite site = TestSite.create(server.api());
-    Reply r = server.api().patch("/v1/sites/" + site.id(), site.secretKey(), new JsonObject().put("timezone", "Europe/Berlin")
+    TestSite site = TestSite.create(stack.server().api());
+    Reply r = stack.server().api().patch("/v1/sites/" + site.id(), site.secretKey(), new JsonObject().put("timezone", "Europe/Berlin")
         .put("quietHours", new JsonObject().put("start", "22:00").put("end", "08:00")));
     assertThat(r.status()).as(r.json().encode()).isEqualTo(200);
     return site;
   }
 
   private static List<TestSubscriber> subscribe(TestSite site, String zone, int n) {
-    List<TestSubscriber> out = push.newSubscribers(n);
+    List<TestSubscriber> out = stack.push().newSubscribers(n);
     for (TestSubscriber s : out) {
       JsonObject body = s.subscriptionJson();
       if (zone != null) {
@@ -80,7 +61,7 @@ class QuietHoursDeliveryTest {
   }
 
   private static int received(List<TestSubscriber> people) {
-    return people.stream().mapToInt(s -> push.receivedFor(s.token()).size()).sum();
+    return people.stream().mapToInt(s -> stack.push().receivedFor(s.token()).size()).sum();
   }
 
   private static JsonObject stats(TestSite site, String campaignId) {
@@ -89,7 +70,7 @@ class QuietHoursDeliveryTest {
 
   /** The due times of the site's held messages, once {@code n} are held. */
   private static List<Instant> held(TestSite site, int n) {
-    Response r = Poll.until(() -> redis.send(Request.cmd(Command.ZRANGE).arg(Keys.site(site.id(), Keys.Part.RETRIES)).arg(0).arg(-1)
+    Response r = Poll.until(() -> stack.redis().send(Request.cmd(Command.ZRANGE).arg(Keys.site(site.id(), Keys.Part.RETRIES)).arg(0).arg(-1)
         .arg("WITHSCORES")), x -> x.size() == n, Duration.ofSeconds(20), n + " held messages");
     List<Instant> out = new ArrayList<>();
     for (int i = 0; i < r.size(); i++) {
@@ -110,7 +91,7 @@ class QuietHoursDeliveryTest {
       assertThat(due).isBetween(end, end.plusSeconds(59).plusMillis(999));
     }
     CLOCK.set(end.minusSeconds(5));
-    redis.awaitDrained(site.id());
+    stack.redis().awaitDrained(site.id());
     assertThat(received(people)).as("inside the window").isZero();
     CLOCK.set(end.plusSeconds(61));
     JsonObject done = site.awaitCompleted(id);
@@ -150,7 +131,7 @@ class QuietHoursDeliveryTest {
     assertThat(due).allSatisfy(t -> assertThat(t).isBetween(end, end.plusSeconds(59).plusMillis(999)));
     assertThat(due.stream().map(Instant::getEpochSecond).distinct().count()).as("spread over the minute").isGreaterThan(10);
     CLOCK.set(end.minusSeconds(5));
-    redis.awaitDrained(site.id());
+    stack.redis().awaitDrained(site.id());
     assertThat(received(kolkata)).isZero();
     CLOCK.set(end.plusSeconds(61));
     site.awaitCompleted(id);
@@ -171,7 +152,7 @@ class QuietHoursDeliveryTest {
     assertThat(done.getJsonObject("stats").getJsonObject("suppressed").getLong("quietHours")).isEqualTo(2);
     assertThat(received(berlin)).isEqualTo(1);
     CLOCK.set(Instant.parse("2026-06-04T03:00:00Z"));
-    redis.awaitDrained(site.id());
+    stack.redis().awaitDrained(site.id());
     assertThat(received(kolkata)).isZero();
 
     // ignoreQuietHours: sent inside them.
@@ -204,7 +185,7 @@ class QuietHoursDeliveryTest {
   void anAutomationStepDueInQuietHoursArrivesWhenTheyEnd() {
     TestSite site = site();
     CLOCK.set(Instant.parse("2026-10-03T19:00:00Z")); // 05:30 on Lord Howe, the morning DST begins (+11 from 02:00)
-    Reply made = server.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+    Reply made = stack.server().api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
         .put("name", "Welcome").put("trigger", "welcome").put("enabled", true)
         .put("steps", new JsonArray().add(new JsonObject().put("delay", "PT1M")
             .put("notification", new JsonObject().put("title", "Welcome to {{ site.name }}").put("body", "Hello")))));
@@ -215,7 +196,7 @@ class QuietHoursDeliveryTest {
     Instant end = Instant.parse("2026-10-03T21:00:00Z"); // 08:00 +11:00
     assertThat(due.get(0)).isBetween(end, end.plusSeconds(59).plusMillis(999));
     CLOCK.set(end.minusSeconds(5));
-    redis.awaitDrained(site.id());
+    stack.redis().awaitDrained(site.id());
     assertThat(received(lh)).isZero();
     CLOCK.set(end.plusSeconds(61));
     Poll.until(() -> received(lh), n -> n == 1, Duration.ofSeconds(20), "the welcome after quiet hours");

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.PushStack;
-import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
-import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The report API for real: counters kept as messages flow, per day of the site's zone
@@ -28,24 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class ReportTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-09-10T20:00:00Z")); // 01:30 on the 11th in Kolkata
-  private static PushStack stack;
-  private static LocalPushService push;
-  private static RunningPushcart server;
-
-  @BeforeAll
-  static void start() {
-    stack = PushStack.start(CLOCK);
-    push = stack.push;
-    server = stack.server;
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension
+  static final PushStack.Extension stack = PushStack.extension(CLOCK);
 
   private static Reply report(TestSite site, String query) {
-    return server.api().get("/v1/sites/" + site.id() + "/report?" + query, site.secretKey());
+    return stack.server().api().get("/v1/sites/" + site.id() + "/report?" + query, site.secretKey());
   }
 
   private static String completed(TestSite site) {
@@ -56,28 +40,28 @@ class ReportTest {
 
   @Test
   void countersPerDayOfTheSitesZoneMatchTheCampaignsStats() {
-    TestSite site = TestSite.create(server.api());
-    Reply zone = server.api().patch("/v1/sites/" + site.id(), site.secretKey(), new JsonObject().put("timezone", "Asia/Kolkata"));
+    TestSite site = TestSite.create(stack.server().api());
+    Reply zone = stack.server().api().patch("/v1/sites/" + site.id(), site.secretKey(), new JsonObject().put("timezone", "Asia/Kolkata"));
     assertThat(zone.status()).isEqualTo(200);
     List<String> subs = new ArrayList<>();
-    for (TestSubscriber s : push.newSubscribers(4)) {
+    for (TestSubscriber s : stack.push().newSubscribers(4)) {
       subs.add(site.subscribe(s.subscriptionJson()).json().getString("id"));
     }
     String first = completed(site);
     site.receipt(subs.get(0), "notification.delivered", new JsonObject().put("campaignId", first));
     site.receipt(subs.get(1), "notification.delivered", new JsonObject().put("campaignId", first));
     site.receipt(subs.get(0), "notification.clicked", new JsonObject().put("campaignId", first));
-    Reply order = server.api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject()
+    Reply order = stack.server().api().post("/v1/sites/" + site.id() + "/events", site.secretKey(), new JsonObject()
         .put("type", "order.completed").put("subscriptionId", subs.get(0))
         .put("data", new JsonObject().put("orderId", "r-1").put("total", 80).put("currency", "INR")));
     assertThat(order.status()).isEqualTo(202);
-    assertThat(server.api().deleteWithToken("/v1/sites/" + site.id() + "/subscriptions/" + subs.get(3), site.secretKey()).status())
+    assertThat(stack.server().api().deleteWithToken("/v1/sites/" + site.id() + "/subscriptions/" + subs.get(3), site.secretKey()).status())
         .isEqualTo(204);
 
     CLOCK.advance(Duration.ofDays(1)); // the 12th in Kolkata
     String second = completed(site);
     site.receipt(subs.get(2), "notification.clicked", new JsonObject().put("campaignId", second));
-    Reply tx = server.api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject()
+    Reply tx = stack.server().api().post("/v1/sites/" + site.id() + "/notifications", site.secretKey(), new JsonObject()
         .put("subscriptionId", subs.get(1)).put("notification", new JsonObject().put("title", "Shipped")));
     assertThat(tx.status()).isEqualTo(202);
     Poll.until(() -> report(site, "from=2026-09-12&to=2026-09-12").json().getJsonObject("notifications").getLong("sent"),
@@ -128,12 +112,12 @@ class ReportTest {
 
   @Test
   void badRangesAreRefusedNamingTheParameter() {
-    TestSite site = TestSite.create(server.api());
+    TestSite site = TestSite.create(stack.server().api());
     assertThat(report(site, "from=yesterday").errorField()).isEqualTo("from");
     assertThat(report(site, "from=2026-09-12&to=2026-09-01").errorField()).isEqualTo("from");
     assertThat(report(site, "from=2024-01-01&to=2026-01-01").errorField()).isEqualTo("to");
     assertThat(report(site, "interval=hour").errorField()).isEqualTo("interval");
-    assertThat(server.api().get("/v1/sites/" + site.id() + "/report", "pcsk_wrong").status()).isEqualTo(401);
+    assertThat(stack.server().api().get("/v1/sites/" + site.id() + "/report", "pcsk_wrong").status()).isEqualTo(401);
     Reply fine = report(site, "");
     assertThat(fine.status()).isEqualTo(200);
     assertThat(fine.json().getJsonArray("intervals")).hasSize(30);

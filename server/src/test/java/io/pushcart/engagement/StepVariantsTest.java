@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushcart.support.ApiClient.Reply;
 import io.pushcart.support.Poll;
 import io.pushcart.support.PushStack;
-import io.pushcart.support.RunningPushcart;
 import io.pushcart.support.TestClock;
 import io.pushcart.support.TestSite;
-import io.pushcart.testkit.LocalPushService;
 import io.pushcart.testkit.TestSubscriber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,42 +14,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Variants in an automation step, for real: each subscriber gets one, each is counted, receipts count for the one carried. */
 class StepVariantsTest {
   private static final TestClock CLOCK = new TestClock().set(Instant.parse("2026-10-12T09:00:00Z"));
-  private static PushStack stack;
-  private static LocalPushService push;
-  private static RunningPushcart server;
-
-  @BeforeAll
-  static void start() {
-    stack = PushStack.start(CLOCK);
-    push = stack.push;
-    server = stack.server;
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
+  @RegisterExtension
+  static final PushStack.Extension stack = PushStack.extension(CLOCK);
 
   private static JsonObject variant(String name, String title) {
     return new JsonObject().put("name", name).put("notification", new JsonObject().put("title", title).put("body", "Hello"));
   }
 
   private static JsonObject step(TestSite site, String automation) {
-    return server.api().get("/v1/sites/" + site.id() + "/automations/" + automation, site.secretKey()).json()
+    return stack.server().api().get("/v1/sites/" + site.id() + "/automations/" + automation, site.secretKey()).json()
         .getJsonObject("stats").getJsonArray("steps").getJsonObject(0);
   }
 
   @Test
   void eachSubscriberGetsOneVariantAndReceiptsCountForIt() {
-    TestSite site = TestSite.create(server.api());
-    Reply made = server.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+    TestSite site = TestSite.create(stack.server().api());
+    Reply made = stack.server().api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
         .put("name", "Welcome").put("trigger", "welcome").put("enabled", true)
         .put("steps", new JsonArray().add(new JsonObject().put("delay", "PT1M")
             .put("variants", new JsonArray().add(variant("A", "Welcome!")).add(variant("B", "Hi from {{ site.name }}"))))));
@@ -59,15 +43,15 @@ class StepVariantsTest {
     String automation = made.json().getString("id");
     assertThat(made.json().getJsonArray("steps").getJsonObject(0).getJsonArray("variants")).hasSize(2);
     Map<String, String> ids = new HashMap<>();
-    for (TestSubscriber s : push.newSubscribers(40)) {
+    for (TestSubscriber s : stack.push().newSubscribers(40)) {
       ids.put(s.token(), site.subscribe(s.subscriptionJson()).json().getString("id"));
     }
     CLOCK.advance(Duration.ofMinutes(2));
-    Poll.until(() -> push.received().stream().filter(p -> ids.containsKey(p.token())).count(), n -> n == 40, Duration.ofSeconds(20),
+    Poll.until(() -> stack.push().received().stream().filter(p -> ids.containsKey(p.token())).count(), n -> n == 40, Duration.ofSeconds(20),
         "the welcome to everyone");
     Map<String, Integer> byVariant = new HashMap<>();
     String clickedA = null;
-    for (var p : push.received()) {
+    for (var p : stack.push().received()) {
       if (ids.containsKey(p.token())) {
         JsonObject payload = new JsonObject(p.plaintext());
         assertThat(payload.getString("title")).startsWith(payload.getString("variant").equals("A") ? "Welcome!" : "Hi from ");
@@ -97,13 +81,13 @@ class StepVariantsTest {
 
   @Test
   void aStepTakesNotificationOrVariantsNotBoth() {
-    TestSite site = TestSite.create(server.api());
-    Reply both = server.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+    TestSite site = TestSite.create(stack.server().api());
+    Reply both = stack.server().api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
         .put("name", "Welcome").put("trigger", "welcome")
         .put("steps", new JsonArray().add(new JsonObject().put("delay", "PT1M").put("notification", new JsonObject().put("title", "x"))
             .put("variants", new JsonArray().add(variant("A", "a")).add(variant("B", "b"))))));
     assertThat(both.errorField()).isEqualTo("steps[0].notification");
-    Reply wrongRoot = server.api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
+    Reply wrongRoot = stack.server().api().post("/v1/sites/" + site.id() + "/automations", site.secretKey(), new JsonObject()
         .put("name", "Welcome").put("trigger", "welcome")
         .put("steps", new JsonArray().add(new JsonObject().put("delay", "PT1M")
             .put("variants", new JsonArray().add(variant("A", "a")).add(variant("B", "{{ cart.total }}"))))));
