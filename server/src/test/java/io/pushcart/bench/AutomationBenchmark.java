@@ -55,8 +55,8 @@ import java.util.stream.Stream;
  *   <li>step dispatch: the clock is moved past step 1 of the N/10 abandoned runs, and each push is
  *       timed from that moment (real time, {@code nanoTime}) to its arrival at the push service:
  *       lag p50/p99, and the send rate against a plain campaign to as many subscribers right after,
- *       in three alternated rounds, the first a warm-up of the personalized path (shown, not scored;
- *       a fourth round is profiled with Redis's SLOWLOG, and not compared);</li>
+ *       in nine alternated rounds, the first six a warm-up of the personalized path (shown, not
+ *       scored; one more round is profiled with Redis's SLOWLOG, and not compared);</li>
  *   <li>peak heap of each phase (the whole JVM: server, driver and push service), Redis memory per
  *       live run;</li>
  *   <li>transactional pushes: {@link #TRANSACTIONAL} {@code POST /notifications} one after another,
@@ -85,16 +85,18 @@ public final class AutomationBenchmark {
   static final int TRANSACTIONAL = 500;
   static final int TRANSACTIONAL_WARMUP = 50;
   /**
-   * Step rounds, each followed by a campaign; the first warms the personalized path up (the
-   * campaign path had a 100,000-message warm-up) and is shown but not scored; one more runs with
-   * Redis's SLOWLOG on (profile).
+   * Step rounds, each followed by a campaign (BENCH_ROUNDS, default 9, at most 9: each round's
+   * carts are another tenth of the shoppers, and the profile round takes the last); the first
+   * {@link #WARMUPS} are shown but not scored; one more runs with Redis's SLOWLOG on (profile).
    */
-  static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+  static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "9"));
   /**
-   * Rounds that warm the personalized path up before the scored ones (BENCH_WARMUPS, default 1):
-   * the campaign path had 100,000 messages of warm-up; one round gives the step path 10,000.
+   * Rounds that warm the personalized path up before the scored ones (BENCH_WARMUPS, default 6):
+   * the campaign path had 100,000 messages of warm-up, a round gives the step path 10,000, and
+   * the JIT compiler was still at work on it in the rounds after four warm-ups (25–65 µs of C2 per
+   * message, against 2–10 µs after six: docs/benchmarks.md, session 10).
    */
-  static final int WARMUPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUPS", "1"));
+  static final int WARMUPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUPS", "6"));
   /** How long the JIT compiler must have compiled nothing before a timed phase starts ({@code jitSettled}). */
   static final Duration JIT_QUIET = Duration.ofMillis(500);
   /** Commands the profile keeps: SLOWLOG's tail (each entry holds up to 32 arguments in Redis's memory). */
@@ -111,6 +113,8 @@ public final class AutomationBenchmark {
   public static void main(String[] args) throws Exception {
     int carts = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int abandoned = carts / 10;
+    check(ROUNDS >= 1 && ROUNDS <= 9 && WARMUPS >= 0 && WARMUPS < ROUNDS,
+        "BENCH_ROUNDS must be 1 to 9 (a tenth of the shoppers each, and one for the profile) and BENCH_WARMUPS fewer");
     TestClock clock = new TestClock();
     LocalPushService sink = new LocalPushService().verify(false).start();
     // Verify mode, in the server's time (VAPID expiry): one shopper's step, decrypted.
