@@ -17,7 +17,8 @@ for _, id in ipairs(due) do
     local v = redis.call('HMGET', run, 'status', 'phase', 'gen', 'step', 'subs')
     if v[1] == RUN_LIVE and v[2] == 'waiting' then
       local name = id .. '.' .. v[3] .. '.' .. v[4]
-      local writes = { 'phase', 'sending', 'dueAt', ARGV[1] }
+      -- 'stepSubs': the devices this step goes to, whatever 'subs' becomes while it is out.
+      local writes = { 'phase', 'sending', 'dueAt', ARGV[1], 'stepSubs', v[5] }
       for _, sub in ipairs(cjson.decode(v[5])) do
         writes[#writes + 1] = v[3] .. '.' .. v[4] .. ':' .. sub
         writes[#writes + 1] = 'q'

@@ -60,7 +60,7 @@ local function exit_plan(x, missing)
         if not declared[key] then
           missing[#missing + 1] = key
         else
-          local v = redis.call('HMGET', key, 'status', 'automation', 'trigger', 'phase', 'gen', 'step', 'subs')
+          local v = redis.call('HMGET', key, 'status', 'automation', 'trigger', 'phase', 'gen', 'step', 'subs', 'stepSubs')
           if not v[1] then
             if index then gone[#gone + 1] = { index, id } end -- expired runs leave the index as met
           elseif v[1] ~= RUN_LIVE then
@@ -88,8 +88,8 @@ local function exit_runs(x, plan, event, out)
     local id, key, a, v = r[1], r[2], r[3], r[4] -- v: the run as the plan read it (live)
     local phase, gen, step = v[4], v[5], v[6]
     end_run(key, a, due, id, x.reason, now_ms, count, { phase = phase })
-    if phase == 'sending' then
-      for _, sub in ipairs(cjson.decode(v[7])) do
+    if phase == 'sending' then -- the devices its step went to ('subs' may have changed since)
+      for _, sub in ipairs(cjson.decode(v[8] or v[7])) do
         if in_flight(redis.call('HGET', key, gen .. '.' .. step .. ':' .. sub)) then
           for _, value in ipairs({ event, id, v[2], step, sub, gen }) do out[#out + 1] = value end
         end

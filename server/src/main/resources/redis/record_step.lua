@@ -1,7 +1,8 @@
 -- Records how messages of automation steps ended (lib.lua's outcome_state: once each, however often a
--- re-run unit reports them) into their automations' per-step counters, and once every device's
--- message of a run's step has ended, moves that run on: the next step is due its delay after this
--- one was sent; after the last, or when every device was gone, the run ends.
+-- re-run unit reports them) into their automations' per-step counters, and once the message of
+-- every device the step went to ('stepSubs', fire_steps.lua) has ended, moves that run on: the
+-- next step is due its delay after this one was sent; after the last, or when every device was
+-- gone (and none joined the run while the step was out: 'subs'), the run ends.
 -- KEYS[1] the site's retry zset, [2] the site's run due zset, [3] the site's report hash of the
 -- day (accepted messages count there as 'sent'), then two per run: its hash, its counters hash
 -- (the automation's; a transactional push's run)
@@ -25,7 +26,7 @@ while a <= #ARGV do
   local prefix = gen .. '.' .. step .. ':'
   local stat_prefix = 'step:' .. step .. ':'
   -- The run and the states of the messages reported, in one read; what changes, in one write.
-  local read = { 'status', 'gen', 'step', 'phase', 'subs' }
+  local read = { 'status', 'gen', 'step', 'phase', 'stepSubs', 'subs' }
   for i = a, a + 6 * n - 1, 6 do read[#read + 1] = prefix .. ARGV[i] end
   local v = redis.call('HMGET', run, unpack(read))
   local states, writes, accepted, last_id = {}, {}, 0, nil
@@ -33,7 +34,7 @@ while a <= #ARGV do
     local i = a + 6 * j
     local id, outcome, attempt, due, reason, variant = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
     local current = states[id]
-    if current == nil then current = v[6 + j] end
+    if current == nil then current = v[7 + j] end
     local state, stat, next_attempt = outcome_state(current, outcome, attempt)
     states[id] = state or current
     if state then
@@ -53,7 +54,10 @@ while a <= #ARGV do
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
     -- One device (the usual run) without decoding the list; the states of devices not reported
     -- here are read.
-    local subs = v[5] == '["' .. tostring(last_id) .. '"]' and { last_id } or cjson.decode(v[5])
+    -- The step's devices (a run fired before 'stepSubs' was kept: its devices then), read without
+    -- decoding the list for the usual run of one device.
+    local step_subs = v[5] or v[6]
+    local subs = step_subs == '["' .. tostring(last_id) .. '"]' and { last_id } or cjson.decode(step_subs)
     local unread = {}
     for _, sub in ipairs(subs) do
       if states[sub] == nil then unread[#unread + 1] = sub end
@@ -69,6 +73,12 @@ while a <= #ARGV do
       local state = states[sub]
       if not settled(state) then done = false break end
       if state ~= 'expired' then gone = false end
+    end
+    if done and gone and v[6] ~= step_subs then
+      -- A device that joined while the step was out (a newer event's) is not gone: it gets the next step.
+      for _, sub in ipairs(cjson.decode(v[6])) do
+        if states[sub] == nil then gone = false break end
+      end
     end
     if done and (gone or next_delay == '') then
       end_run(run, automation, KEYS[2], run_id, gone and 'unsubscribed' or 'completed', now, counts, { phase = 'sending', writes = writes })

@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The abandoned-cart automation for real (Redis, HTTP, the local push service, the injected
@@ -377,6 +379,70 @@ class CartReminderTest {
     CLOCK.advance(Duration.ofDays(1));
     settle(site);
     assertThat(pushesTo(shopper)).hasSize(2);
+  }
+
+  /**
+   * The cart moves to another device while its step is at the push service: the run's devices
+   * change under the step, which still ends once the message it sent has its outcome — accepted,
+   * or gone (410): the run has a device left — and the next step goes to the device the cart is on now.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {201, 410})
+  void aCartThatMovesToAnotherDeviceWhileItsStepIsSentMovesOnToTheNextStep(int phoneAnswer) {
+    TestSite site = TestSite.create(first.api());
+    String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x"))
+        .add(step("PT1H", "Again {{ cart.cartId }}", "y")));
+    TestSubscriber phone = subscribe(site);
+    TestSubscriber laptop = subscribe(site);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    push.script(phone.token(), Response.status(phoneAnswer).heldUntil(release));
+    Instant t = CLOCK.instant();
+    event(first, site, cart("moving", t, "Bag", 1, 40).put("subscriptionId", id(site, phone)));
+    CLOCK.advance(Duration.ofHours(1));
+    Poll.until(() -> pushesTo(phone).size(), n -> n == 1, Duration.ofSeconds(20), "step 1 to reach the push service");
+    event(second, site, cart("moving", CLOCK.instant(), "Bag", 2, 40).put("subscriptionId", id(site, laptop)));
+    release.complete(null);
+    awaitStep(site, auto, "moving", 2);
+    CLOCK.advance(Duration.ofHours(1));
+    Poll.until(() -> pushesTo(laptop).size(), n -> n == 1, Duration.ofSeconds(20), "step 2, to the laptop");
+    assertThat(pushesTo(laptop).get(0).getInteger("step")).isEqualTo(2);
+    Poll.until(() -> runStatus(site, auto, "moving"), "ended"::equals, Duration.ofSeconds(20), "the run to end");
+    settle(site);
+    assertThat(pushesTo(phone)).hasSize(1);
+    assertThat(pushesTo(laptop)).hasSize(1);
+  }
+
+  /**
+   * The same move, then an order while the step is still at the push service for the device the
+   * cart left: the order's answer waits for that push and lists it, as for any push in flight.
+   */
+  @Test
+  void anOrderWhileAStepIsOutToTheDeviceTheCartLeftListsThatPush() throws Exception {
+    TestSite site = TestSite.create(first.api());
+    String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x"))
+        .add(step("PT1H", "Again {{ cart.cartId }}", "y")));
+    TestSubscriber phone = subscribe(site);
+    TestSubscriber laptop = subscribe(site);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    push.script(phone.token(), Response.created().heldUntil(release));
+    Instant t = CLOCK.instant();
+    event(first, site, cart("left", t, "Bag", 1, 40).put("subscriptionId", id(site, phone)));
+    CLOCK.advance(Duration.ofHours(1));
+    Poll.until(() -> pushesTo(phone).size(), n -> n == 1, Duration.ofSeconds(20), "step 1 to reach the push service");
+    event(second, site, cart("left", CLOCK.instant(), "Bag", 2, 40).put("subscriptionId", id(site, laptop)));
+    CompletableFuture<Reply> answer = CompletableFuture.supplyAsync(
+        () -> event(first, site, order("o-left", "left", CLOCK.instant()).put("subscriptionId", id(site, laptop))));
+    Poll.until(() -> runStatus(site, auto, "left"), "ended"::equals, Duration.ofSeconds(20), "the order to end the run");
+    release.complete(null);
+    JsonArray sent = answer.get(40, java.util.concurrent.TimeUnit.SECONDS).json().getJsonArray("alreadySent");
+    assertThat(sent).hasSize(1);
+    assertThat(sent.getJsonObject(0).getString("subscriptionId")).isEqualTo(id(site, phone));
+    assertThat(sent.getJsonObject(0).getInteger("step")).isEqualTo(1);
+    assertThat(sent.getJsonObject(0).getString("outcome")).isEqualTo("accepted");
+    CLOCK.advance(Duration.ofDays(1));
+    settle(site);
+    assertThat(pushesTo(phone)).hasSize(1);
+    assertThat(pushesTo(laptop)).isEmpty();
   }
 
   /**

@@ -3,6 +3,8 @@ package io.pushcart.testkit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One scripted answer of {@link LocalPushService}, e.g. {@code Response.status(429).retryAfter(1)}.
@@ -15,19 +17,21 @@ public final class Response {
   private final String body;
   private final Map<String, String> headers;
   private final Duration delay;
+  private final CompletionStage<?> release;
 
-  private Response(int status, String body, Map<String, String> headers, Duration delay) {
+  private Response(int status, String body, Map<String, String> headers, Duration delay, CompletionStage<?> release) {
     this.status = status;
     this.body = body;
     this.headers = headers;
     this.delay = delay;
+    this.release = release;
   }
 
   public static Response status(int status) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("not an HTTP status: " + status);
     }
-    return new Response(status, "", Map.of(), Duration.ZERO);
+    return new Response(status, "", Map.of(), Duration.ZERO, CompletableFuture.completedFuture(null));
   }
 
   /** 201 Created, what a push service answers to an accepted message. */
@@ -42,13 +46,13 @@ public final class Response {
 
   /** A response body (text/plain; UTF-8). */
   public Response body(String text) {
-    return new Response(status, text, headers, delay);
+    return new Response(status, text, headers, delay, release);
   }
 
   public Response header(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
-    return new Response(status, body, Map.copyOf(copy), delay);
+    return new Response(status, body, Map.copyOf(copy), delay, release);
   }
 
   /** Answer only after this delay (a Vert.x timer: the event loop is never blocked). */
@@ -56,7 +60,15 @@ public final class Response {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("negative delay");
     }
-    return new Response(status, body, headers, delay);
+    return new Response(status, body, headers, delay, release);
+  }
+
+  /**
+   * Answer only once {@code release} completes (then after any {@link #delay}): a barrier a test
+   * opens when it has done what must happen while the message is at the push service.
+   */
+  public Response heldUntil(CompletionStage<?> release) {
+    return new Response(status, body, headers, delay, release);
   }
 
   public int statusCode() {
@@ -73,6 +85,11 @@ public final class Response {
 
   public Duration delayDuration() {
     return delay;
+  }
+
+  /** Completes when the answer may go ({@link #heldUntil}); complete already unless held. */
+  public CompletionStage<?> release() {
+    return release;
   }
 
   @Override
