@@ -381,6 +381,24 @@ class CartReminderTest {
     assertThat(pushesTo(shopper)).hasSize(2);
   }
 
+  /** A two-step cart run whose step 1 is at the push service for the phone, held there, when the cart moves to the laptop. */
+  private record Moved(TestSite site, String auto, TestSubscriber phone, TestSubscriber laptop, CompletableFuture<Void> release) {
+    static Moved cart(String cartId, Response phoneAnswer) {
+      TestSite site = TestSite.create(first.api());
+      String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x"))
+          .add(step("PT1H", "Again {{ cart.cartId }}", "y")));
+      TestSubscriber phone = subscribe(site);
+      TestSubscriber laptop = subscribe(site);
+      CompletableFuture<Void> release = new CompletableFuture<>();
+      push.script(phone.token(), phoneAnswer.heldUntil(release));
+      event(first, site, CartReminderTest.cart(cartId, CLOCK.instant(), "Bag", 1, 40).put("subscriptionId", id(site, phone)));
+      CLOCK.advance(Duration.ofHours(1));
+      Poll.until(() -> pushesTo(phone).size(), n -> n == 1, Duration.ofSeconds(20), "step 1 to reach the push service");
+      event(second, site, CartReminderTest.cart(cartId, CLOCK.instant(), "Bag", 2, 40).put("subscriptionId", id(site, laptop)));
+      return new Moved(site, auto, phone, laptop, release);
+    }
+  }
+
   /**
    * The cart moves to another device while its step is at the push service: the run's devices
    * change under the step, which still ends once the message it sent has its outcome — accepted,
@@ -389,27 +407,16 @@ class CartReminderTest {
   @ParameterizedTest
   @ValueSource(ints = {201, 410})
   void aCartThatMovesToAnotherDeviceWhileItsStepIsSentMovesOnToTheNextStep(int phoneAnswer) {
-    TestSite site = TestSite.create(first.api());
-    String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x"))
-        .add(step("PT1H", "Again {{ cart.cartId }}", "y")));
-    TestSubscriber phone = subscribe(site);
-    TestSubscriber laptop = subscribe(site);
-    CompletableFuture<Void> release = new CompletableFuture<>();
-    push.script(phone.token(), Response.status(phoneAnswer).heldUntil(release));
-    Instant t = CLOCK.instant();
-    event(first, site, cart("moving", t, "Bag", 1, 40).put("subscriptionId", id(site, phone)));
+    Moved m = Moved.cart("moving", Response.status(phoneAnswer));
+    m.release().complete(null);
+    awaitStep(m.site(), m.auto(), "moving", 2);
     CLOCK.advance(Duration.ofHours(1));
-    Poll.until(() -> pushesTo(phone).size(), n -> n == 1, Duration.ofSeconds(20), "step 1 to reach the push service");
-    event(second, site, cart("moving", CLOCK.instant(), "Bag", 2, 40).put("subscriptionId", id(site, laptop)));
-    release.complete(null);
-    awaitStep(site, auto, "moving", 2);
-    CLOCK.advance(Duration.ofHours(1));
-    Poll.until(() -> pushesTo(laptop).size(), n -> n == 1, Duration.ofSeconds(20), "step 2, to the laptop");
-    assertThat(pushesTo(laptop).get(0).getInteger("step")).isEqualTo(2);
-    Poll.until(() -> runStatus(site, auto, "moving"), "ended"::equals, Duration.ofSeconds(20), "the run to end");
-    settle(site);
-    assertThat(pushesTo(phone)).hasSize(1);
-    assertThat(pushesTo(laptop)).hasSize(1);
+    Poll.until(() -> pushesTo(m.laptop()).size(), n -> n == 1, Duration.ofSeconds(20), "step 2, to the laptop");
+    assertThat(pushesTo(m.laptop()).get(0).getInteger("step")).isEqualTo(2);
+    Poll.until(() -> runStatus(m.site(), m.auto(), "moving"), "ended"::equals, Duration.ofSeconds(20), "the run to end");
+    settle(m.site());
+    assertThat(pushesTo(m.phone())).hasSize(1);
+    assertThat(pushesTo(m.laptop())).hasSize(1);
   }
 
   /**
@@ -418,18 +425,12 @@ class CartReminderTest {
    */
   @Test
   void anOrderWhileAStepIsOutToTheDeviceTheCartLeftListsThatPush() throws Exception {
-    TestSite site = TestSite.create(first.api());
-    String auto = automation(site, new JsonArray().add(step("PT1H", "Cart {{ cart.cartId }}", "x"))
-        .add(step("PT1H", "Again {{ cart.cartId }}", "y")));
-    TestSubscriber phone = subscribe(site);
-    TestSubscriber laptop = subscribe(site);
-    CompletableFuture<Void> release = new CompletableFuture<>();
-    push.script(phone.token(), Response.created().heldUntil(release));
-    Instant t = CLOCK.instant();
-    event(first, site, cart("left", t, "Bag", 1, 40).put("subscriptionId", id(site, phone)));
-    CLOCK.advance(Duration.ofHours(1));
-    Poll.until(() -> pushesTo(phone).size(), n -> n == 1, Duration.ofSeconds(20), "step 1 to reach the push service");
-    event(second, site, cart("left", CLOCK.instant(), "Bag", 2, 40).put("subscriptionId", id(site, laptop)));
+    Moved m = Moved.cart("left", Response.created());
+    TestSite site = m.site();
+    String auto = m.auto();
+    TestSubscriber phone = m.phone();
+    TestSubscriber laptop = m.laptop();
+    CompletableFuture<Void> release = m.release();
     CompletableFuture<Reply> answer = CompletableFuture.supplyAsync(
         () -> event(first, site, order("o-left", "left", CLOCK.instant()).put("subscriptionId", id(site, laptop))));
     Poll.until(() -> runStatus(site, auto, "left"), "ended"::equals, Duration.ofSeconds(20), "the order to end the run");
