@@ -52,10 +52,8 @@ while a <= #ARGV do
   a = a + 6 * n
   sent[source] = (sent[source] or 0) + accepted
   if v[1] == RUN_LIVE and v[2] == gen and v[3] == step and v[4] == 'sending' then
-    -- One device (the usual run) without decoding the list; the states of devices not reported
-    -- here are read.
-    -- The step's devices (a run fired before 'stepSubs' was kept: its devices then), read without
-    -- decoding the list for the usual run of one device.
+    -- The step's devices (a run fired before 'stepSubs' was kept: its devices then), without
+    -- decoding the list for the usual run of one device; the states of those not reported here are read.
     local step_subs = v[5] or v[6]
     local subs = step_subs == '["' .. tostring(last_id) .. '"]' and { last_id } or cjson.decode(step_subs)
     local unread = {}
