@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
@@ -63,8 +62,8 @@ import java.util.stream.Stream;
  *       from the request (and from its 202) to the push's arrival.</li>
  * </ul>
  * The push service is a {@link LocalPushService} in sink mode in this JVM, so that arrivals can be
- * timed on the same clock as the requests: a thread reads its arrival count every ~0.1 ms
- * ({@link Arrivals}). CPU figures of "this JVM" are Pushcart's, the driver's and that push
+ * timed on the same clock as the requests: it stamps each request's {@code nanoTime} as it counts
+ * it ({@link Arrivals}). CPU figures of "this JVM" are Pushcart's, the driver's and that push
  * service's together. BENCH_CLIENTS sets the clients, BENCH_JFR=prefix records profiles
  * ({@link Profile}). Not a test: see docs/benchmarks.md.
  *
@@ -116,10 +115,11 @@ public final class AutomationBenchmark {
     check(ROUNDS >= 1 && ROUNDS <= 9 && WARMUPS >= 0 && WARMUPS < ROUNDS,
         "BENCH_ROUNDS must be 1 to 9 (a tenth of the shoppers each, and one for the profile) and BENCH_WARMUPS fewer");
     TestClock clock = new TestClock();
-    LocalPushService sink = new LocalPushService().verify(false).start();
+    LocalPushService sink = new LocalPushService().verify(false)
+        .stampArrivals(2 * carts + 2 * (ROUNDS + 1) * abandoned + TRANSACTIONAL + TRANSACTIONAL_WARMUP + 1_000).start();
     // Verify mode, in the server's time (VAPID expiry): one shopper's step, decrypted.
     LocalPushService probe = new LocalPushService().clock(clock).start();
-    Arrivals arrivals = new Arrivals(sink, 2 * carts + 2 * (ROUNDS + 1) * abandoned + TRANSACTIONAL + TRANSACTIONAL_WARMUP + 1_000);
+    Arrivals arrivals = new Arrivals(sink);
     Map<String, String> env = Map.of("PUSHCART_PUSH_HOSTS", "127.0.0.1:" + sink.port() + ",127.0.0.1:" + probe.port(),
         "PUSHCART_PUSH_CA_FILE", sink.caFile().toString());
     try (RunningPushcart server = RunningPushcart.start(TempDirs.create("bench-automations"), env, DeliveryMetrics.NONE, clock);
@@ -127,7 +127,6 @@ public final class AutomationBenchmark {
       Bench bench = new Bench(server, redis, clock, sink, arrivals, carts);
       bench.run(probe);
     } finally {
-      arrivals.close();
       sink.close();
       probe.close();
     }
@@ -432,14 +431,12 @@ public final class AutomationBenchmark {
       jitSettled();
       long live = redis.send(Request.cmd(Command.ZCARD).arg(Keys.site(site.id(), Keys.Part.RUN_DUE))).toLong();
       check(live == n + elsewhere, what + ": " + live + " live runs, expected " + (n + elsewhere));
-      arrivals.timing(true);
-      int base = arrivals.settled();
+      int base = arrivals.count();
       Meter meter = Meter.start(server.redisUrl());
       long due = System.nanoTime();
       clock.advance(DELAY.plusSeconds(1));
       arrivals.awaitCount(base + n, Duration.ofMinutes(5), what);
       Cost cost = meter.stop();
-      arrivals.timing(false);
       return Send.of(what, arrivals, base, n, due, cost);
     }
 
@@ -471,14 +468,12 @@ public final class AutomationBenchmark {
     private Send campaign(Object audience, int n, String what) {
       redis.awaitDrained(site.id());
       jitSettled();
-      arrivals.timing(true);
-      int base = arrivals.settled();
+      int base = arrivals.count();
       Meter meter = Meter.start(server.redisUrl());
       long start = System.nanoTime();
       String id = site.startCampaign(TestSite.campaignTo(audience));
       arrivals.awaitCount(base + n, Duration.ofMinutes(5), what);
       Cost cost = meter.stop();
-      arrivals.timing(false);
       JsonObject c = site.awaitCampaign(id, x -> "completed".equals(x.getString("status")), what + " to complete");
       check(c.getJsonObject("stats").getLong("accepted") == n, what + ": " + c.getJsonObject("stats").encode());
       return Send.of(what, arrivals, base, n, start, cost);
@@ -492,10 +487,9 @@ public final class AutomationBenchmark {
       int early = 0;
       int slow = 0;
       redis.awaitDrained(site.id());
-      arrivals.timing(true);
       Meter meter = Meter.start(server.redisUrl());
       for (int j = 0; j < total; j++) {
-        int base = arrivals.settled();
+        int base = arrivals.count();
         String to = ids[(10 * j + 3) % carts];
         JsonObject body = new JsonObject().put("id", "tx-" + j).put("subscriptionId", to).put("notification",
             new JsonObject().put("title", "Your order has shipped").put("body", "It arrives on Thursday")
@@ -514,7 +508,6 @@ public final class AutomationBenchmark {
         }
       }
       Cost cost = meter.stop();
-      arrivals.timing(false);
       Arrays.sort(fromPost);
       Arrays.sort(from202);
       Transactional tx = new Transactional(fromPost, from202, early, cost);
@@ -883,73 +876,34 @@ public final class AutomationBenchmark {
   }
 
   /**
-   * The arrival time ({@code nanoTime}) of every request the push service counts: a thread reads
-   * its count every ~0.1 ms while sends are timed ({@link #timing}), every 5 ms otherwise, and
-   * stamps the new arrivals. Timing costs a few thousand wake-ups a second (its thread's CPU is
-   * printed as "arrival-clock"), paid on the same cores as the server.
+   * The arrival time ({@code nanoTime}) of every request the push service counts, stamped by the
+   * push service as it counts it ({@link LocalPushService#stampArrivals}): no thread of the
+   * benchmark polls the count on the cores the server uses (until session 10 two did, every
+   * 0.1 ms, about 15 µs of CPU per step message).
    */
-  static final class Arrivals implements AutoCloseable {
-    private static final long POLL_NANOS = 100_000;
-    private static final long IDLE_POLL_NANOS = 5_000_000;
+  static final class Arrivals {
     private final LocalPushService sink;
-    private final long[] at;
-    private final Thread thread;
-    private volatile int recorded;
-    private volatile boolean running = true;
-    private volatile boolean timing;
 
-    Arrivals(LocalPushService sink, int capacity) {
+    Arrivals(LocalPushService sink) {
       this.sink = sink;
-      this.at = new long[capacity];
-      this.thread = new Thread(this::watch, "arrival-clock");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void watch() {
-      int seen = 0;
-      while (running) {
-        int now = Math.min(sink.count(), at.length);
-        if (now > seen) {
-          long t = System.nanoTime();
-          for (int i = seen; i < now; i++) {
-            at[i] = t;
-          }
-          seen = now;
-          recorded = now;
-        }
-        LockSupport.parkNanos(timing ? POLL_NANOS : IDLE_POLL_NANOS);
-      }
-    }
-
-    /** Whether arrivals are being timed: read the count often. */
-    void timing(boolean on) {
-      timing = on;
     }
 
     /** The arrival time of arrival number {@code index} (0-based). */
     long at(int index) {
-      check(index < recorded, "arrival " + index + " has not been recorded");
-      return at[index];
+      return sink.arrivedAt(index);
     }
 
-    /** The arrivals so far, once the push service's own count and ours agree. */
-    int settled() {
-      awaitCount(sink.count(), Duration.ofSeconds(5), "the arrival clock");
-      return recorded;
+    /** The arrivals so far. */
+    int count() {
+      return sink.count();
     }
 
     void awaitCount(int n, Duration timeout, String what) {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (recorded < n) {
-        check(System.nanoTime() < deadline, what + ": " + (recorded) + " arrivals, awaited " + n + " within " + timeout);
-        LockSupport.parkNanos(POLL_NANOS);
+      try {
+        sink.awaitCount(n, timeout);
+      } catch (AssertionError late) {
+        throw new IllegalStateException(what + ": " + late.getMessage(), late);
       }
-    }
-
-    @Override
-    public void close() {
-      running = false;
     }
   }
 }

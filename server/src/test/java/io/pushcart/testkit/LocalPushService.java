@@ -351,6 +351,33 @@ public final class LocalPushService implements AutoCloseable {
     return arrivals.count();
   }
 
+  /**
+   * Keeps the {@code nanoTime} of each of the first {@code capacity} requests as it arrives:
+   * what a benchmark times deliveries by, with no thread of its own polling {@link #count()} on
+   * the cores the server uses.
+   */
+  public LocalPushService stampArrivals(int capacity) {
+    requireNotStarted();
+    arrivals.stamp(capacity);
+    return this;
+  }
+
+  /**
+   * The {@code nanoTime} request number {@code index + 1} arrived at ({@link #stampArrivals}),
+   * once {@link #awaitCount} has seen it.
+   */
+  public long arrivedAt(int index) {
+    long at = arrivals.stampOf(index);
+    for (int spins = 0; at == 0; spins++) { // counted by another thread an instant before it wrote the time
+      if (spins > 1_000_000) {
+        throw new IllegalStateException("arrival " + index + " was not stamped");
+      }
+      Thread.onSpinWait();
+      at = arrivals.stampOf(index);
+    }
+    return at;
+  }
+
   /** Requests answered with a 2xx status. */
   public long acceptedCount() {
     return accepted.sum();

@@ -352,6 +352,26 @@ class LocalPushServiceTest {
   }
 
   @Test
+  void stampedArrivalsKeepEachRequestsTimeByItsNumber() throws Exception {
+    try (LocalPushService sink = new LocalPushService().verify(false).stampArrivals(40).start()) {
+      long before = System.nanoTime();
+      List<Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 50; i++) { // more than it keeps: the rest are counted, not stamped
+        replies.add(h2Client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(sink.endpoint("t" + i)))
+            .compose(request -> request.send(Buffer.buffer("x")).compose(Reply::of)));
+      }
+      sink.awaitCount(50, WAIT);
+      long after = System.nanoTime();
+      for (int i = 0; i < 40; i++) {
+        assertThat(sink.arrivedAt(i)).as("arrival " + i).isBetween(before, after);
+      }
+      for (Future<Reply> reply : replies) {
+        assertThat(await(reply).status).isEqualTo(201);
+      }
+    }
+  }
+
+  @Test
   void sinkModeAnswers201AndOnlyCounts() throws Exception {
     try (LocalPushService sink = new LocalPushService().verify(false).start()) {
       List<Future<Reply>> replies = new ArrayList<>();
