@@ -14,6 +14,7 @@ import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,15 @@ final class StepsDispatch implements Dispatch {
   private final String site;
   private final String siteName;
   private final Map<String, StepOf> steps;
-  /** The unit's messages in its order, each with its run's step, found once here rather than per use. */
+  /** The unit's messages in its order, each with its run's step and its variant, found once here rather than per use. */
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Entry> byName = new HashMap<>();
 
-  private record Entry(RunUnits.Message message, String stepKey, StepOf step) {
+  /** One message: its run's step, and the variant of that step it sends (null: the step has none). */
+  private record Entry(RunUnits.Message message, String stepKey, StepOf step, Automation.StepVariant variant) {
+    String variantName() {
+      return variant == null ? "" : variant.name();
+    }
   }
 
   StepsDispatch(Redis redis, Clock clock, String site, String siteName, List<RunUnits.Message> messages, Map<String, StepOf> steps) {
@@ -67,7 +72,8 @@ final class StepsDispatch implements Dispatch {
     this.steps = steps;
     for (RunUnits.Message m : messages) {
       String stepKey = m.stepKey();
-      Entry e = new Entry(m, stepKey, steps.get(stepKey));
+      StepOf step = steps.get(stepKey);
+      Entry e = new Entry(m, stepKey, step, variantOf(step, m.subscriptionId()));
       entries.add(e);
       byName.put(m.name(), e);
     }
@@ -144,7 +150,7 @@ final class StepsDispatch implements Dispatch {
     if (step.audience().isPresent() && (subscriber == null || !step.audience().get().matches(subscriber, clock.instant()))) {
       return Payload.suppressed("audience");
     }
-    Automation.StepVariant variant = variantOf(step, subscriptionId);
+    Automation.StepVariant variant = e.variant();
     JsonObject extra = step.ids().copy().put("renotify", true).put("siteId", site);
     if (variant != null) {
       extra.put("variant", variant.name());
@@ -154,7 +160,7 @@ final class StepsDispatch implements Dispatch {
   }
 
   /** The step's variant for the subscription (null when the step has none): Automation.Step's choice. */
-  private Automation.StepVariant variantOf(StepOf step, String subscriptionId) {
+  private static Automation.StepVariant variantOf(StepOf step, String subscriptionId) {
     return step.ids().containsKey("automationId")
         ? step.definition().variantOf(step.ids().getString("automationId"), step.step(), subscriptionId) : null;
   }
@@ -162,11 +168,13 @@ final class StepsDispatch implements Dispatch {
   @Override
   public Future<?> record(List<Outcome> outcomes, String report) {
     Map<String, List<Outcome>> byStep = new LinkedHashMap<>();
+    Map<Outcome, String> variants = new IdentityHashMap<>();
     for (Outcome o : outcomes) {
       Entry e = byName.get(o.subscriptionId());
       // The scripts know a message's outcome by its subscription within the run's step.
-      byStep.computeIfAbsent(e.stepKey(), k -> new ArrayList<>())
-          .add(new Outcome(e.message().subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason()));
+      Outcome inStep = new Outcome(e.message().subscriptionId(), o.kind(), o.attempt(), o.retryAtMillis(), o.reason());
+      variants.put(inStep, e.variantName());
+      byStep.computeIfAbsent(e.stepKey(), k -> new ArrayList<>()).add(inStep);
     }
     List<String> keys = new ArrayList<>(List.of(Keys.site(site, Keys.Part.RETRIES), Keys.site(site, Keys.Part.RUN_DUE), report));
     List<String> args = new ArrayList<>(List.of(String.valueOf(clock.millis())));
@@ -177,10 +185,7 @@ final class StepsDispatch implements Dispatch {
       args.addAll(List.of(step.runId(), step.generation(), String.valueOf(step.step()),
           step.step() < step.steps().size() ? String.valueOf(step.steps().get(step.step()).delay().toMillis()) : "",
           step.ids().containsKey("automationId") ? "a:" + step.ids().getString("automationId") : "t", String.valueOf(list.size())));
-      Outcome.appendTo(args, list, o -> {
-        Automation.StepVariant v = variantOf(step, o.subscriptionId());
-        return v == null ? "" : v.name();
-      });
+      Outcome.appendTo(args, list, variants::get);
     });
     return RECORD.run(redis, keys, args);
   }
