@@ -2,6 +2,7 @@ package io.pushcart;
 
 import io.pushcart.automation.AutomationService;
 import io.pushcart.automation.AutomationStore;
+import io.pushcart.automation.InFlightWait;
 import io.pushcart.automation.NotificationService;
 import io.pushcart.automation.RunStore;
 import io.pushcart.campaign.CampaignService;
@@ -62,7 +63,7 @@ public final class Services {
     AudienceReader reader = new AudienceReader(redis);
     this.campaigns = new CampaignService(new CampaignStore(redis, new ActiveSites(redis)), segmentStore, reader, clock,
         site -> ActiveSites.announceWork(vertx.eventBus(), site));
-    RunStore runs = new RunStore(vertx, redis);
+    RunStore runs = new RunStore(redis);
     this.automations = new AutomationService(new AutomationStore(redis, new ActiveSites(redis)), runs, segmentStore, redis, clock);
     // A segment in use by an unfinished campaign or by an automation cannot be deleted.
     this.segments = new SegmentService(segmentStore, reader, clock, (site, segment) -> campaigns.unfinishedUsing(site, segment)
@@ -85,7 +86,7 @@ public final class Services {
       }
     });
     this.events = new EventService(new EventStore(redis), new CustomerStore(redis), automations.runs, automations.productAlerts,
-        new Attribution(redis), clock);
+        new InFlightWait(vertx, redis), new Attribution(redis), clock);
     this.rateLimits = new RateLimiter(config.rateLimits(), new RateLimitStore(redis), clock);
   }
 

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,16 +12,11 @@ import java.util.Set;
 
 /**
  * What happens to automation runs (MARKETING.md §4): commerce events and new subscriptions start
- * or refresh them and end them — for an order, after waiting for the messages its runs had
- * already handed to a push service — and a customer's export and erase read and delete them.
- * Catalogue changes start theirs in {@link ProductAlerts}.
+ * or refresh them and end them, and a customer's export and erase read and delete them.
+ * Catalogue changes start theirs in {@link ProductAlerts}; an order's wait for the messages its
+ * runs had already handed to a push service is {@link InFlightWait}'s.
  */
 public final class AutomationRuns {
-  /**
-   * How long an order's answer waits for cart messages already handed to a push service: longer
-   * than a push request may take (30 s), so that when it answers, nothing more will arrive.
-   */
-  public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(35);
   /** The runs an order ends: every series it makes pointless. */
   static final Set<Trigger> ENDED_BY_ORDER = EnumSet.of(Trigger.CART_ABANDONED, Trigger.BROWSE_ABANDONED);
   private final AutomationStore store;
@@ -91,14 +85,6 @@ public final class AutomationRuns {
               List.of(), e.customer(), e.subscriptions(), Optional.empty(), ids(all), likelyBrowseRuns(all, e), keys) : null;
       default -> null;
     };
-  }
-
-  /**
-   * Waits (at most {@link #IN_FLIGHT_WAIT}) for the messages the runs an order ended had handed to
-   * a push service, and says how each ended: the order's {@code alreadySent}.
-   */
-  public Future<JsonArray> settle(String site, List<RunStore.InFlight> inFlight) {
-    return runs.awaitSettled(site, inFlight, IN_FLIGHT_WAIT);
   }
 
   /** A customer's runs as the export shows them (MARKETING.md §1). */

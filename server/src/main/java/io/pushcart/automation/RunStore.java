@@ -4,7 +4,6 @@ import io.pushcart.common.Ids;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -20,23 +19,19 @@ import java.util.regex.Pattern;
 
 /**
  * Automation runs in Redis: entering or refreshing one (enter_run.lua; a commerce event's in
- * record_events.lua), what ending those an event ends is, and waiting for the messages an ended
- * run had in flight. The run's steps
- * are dispatched by the delivery workers (delivery/RunUnits).
+ * record_events.lua), what ending those an event ends is, reading and erasing them. The run's
+ * steps are dispatched by the delivery workers (delivery/RunUnits); what an order waits for among
+ * the messages of the runs it ended is {@link InFlightWait}'s.
  */
 public final class RunStore {
   private static final LuaScript ENTER = LuaScript.load("enter_run");
   private static final LuaScript STOP = LuaScript.load("stop_run");
   /** How long the run indexes and order markers are kept: longer than any series (10 steps of at most 90 days would not fit, but a run waits in them only while live). */
   public static final long INDEX_SECONDS = Duration.ofDays(100).toSeconds();
-  /** How often a waiting order looks at the messages it waits for. */
-  static final long SETTLE_POLL_MS = 20;
 
   private final Redis redis;
-  private final Vertx vertx;
 
-  public RunStore(Vertx vertx, Redis redis) {
-    this.vertx = vertx;
+  public RunStore(Redis redis) {
     this.redis = redis;
   }
 
@@ -208,13 +203,6 @@ public final class RunStore {
     return keys;
   }
 
-  /** A message an ended run had handed to a push service. */
-  public record InFlight(String runId, String automationId, int step, String subscriptionId, String generation) {
-    String field() {
-      return generation + "." + step + ":" + subscriptionId;
-    }
-  }
-
   /**
    * What ending the live runs of {@code triggers} about this cart, customer or subscriptions with
    * {@code reason} is, as record_events.lua reads it; with {@code orderAtMillis}, it also marks them
@@ -236,38 +224,5 @@ public final class RunStore {
     return new JsonObject().put("reason", reason).put("triggers", new JsonArray(triggers.stream().map(t -> t.wire).toList()))
         .put("runs", new JsonArray(cartRuns)).put("indexes", new JsonArray(indexes)).put("markers", new JsonArray(markers))
         .put("at", String.valueOf(orderAtMillis.orElse(0L)));
-  }
-
-  /**
-   * Waits, at most {@code bound}, until each message has its outcome (it is no longer in flight),
-   * and says how each ended: {@code {automationId, step, subscriptionId, outcome}}, the outcome
-   * 'unknown' for one still in flight at the bound (its instance may have died while sending).
-   */
-  Future<JsonArray> awaitSettled(String site, List<InFlight> inFlight, Duration bound) {
-    if (inFlight.isEmpty()) {
-      return Future.succeededFuture(new JsonArray());
-    }
-    return poll(site, inFlight, System.nanoTime() + bound.toNanos());
-  }
-
-  private Future<JsonArray> poll(String site, List<InFlight> inFlight, long deadline) {
-    List<Request> reads = new ArrayList<>();
-    for (InFlight m : inFlight) {
-      reads.add(Request.cmd(Command.HGET).arg(Keys.run(site, m.runId())).arg(m.field()));
-    }
-    return redis.batch(reads).compose(states -> {
-      boolean waiting = states.stream().anyMatch(s -> s != null && inFlight(s.toString()));
-      if (waiting && System.nanoTime() < deadline) {
-        return vertx.timer(SETTLE_POLL_MS).compose(t -> poll(site, inFlight, deadline));
-      }
-      JsonArray out = new JsonArray();
-      for (int i = 0; i < inFlight.size(); i++) {
-        InFlight m = inFlight.get(i);
-        String state = states.get(i) == null ? "unknown" : states.get(i).toString();
-        out.add(new JsonObject().put("automationId", m.automationId()).put("step", m.step())
-            .put("subscriptionId", m.subscriptionId()).put("outcome", settled(state) ? state : "unknown"));
-      }
-      return Future.succeededFuture(out);
-    });
   }
 }

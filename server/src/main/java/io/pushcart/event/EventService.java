@@ -1,6 +1,7 @@
 package io.pushcart.event;
 
 import io.pushcart.automation.AutomationRuns;
+import io.pushcart.automation.InFlightWait;
 import io.pushcart.automation.ProductAlerts;
 import io.pushcart.automation.Transactional;
 import io.pushcart.common.ClientError;
@@ -32,11 +33,13 @@ public final class EventService {
   private final CustomerStore customers;
   private final AutomationRuns automations;
   private final ProductAlerts products;
+  private final InFlightWait inFlight;
   private final Attribution attribution;
   private final Clock clock;
 
   public EventService(EventStore store, CustomerStore customers, AutomationRuns automations, ProductAlerts products,
-                      Attribution attribution, Clock clock) {
+                      InFlightWait inFlight, Attribution attribution, Clock clock) {
+    this.inFlight = inFlight;
     this.attribution = attribution;
     this.store = store;
     this.customers = customers;
@@ -169,7 +172,7 @@ public final class EventService {
             notes.add(products.recorded(site.id(), runEvents.get(i)).compose(v -> attribute(site, e, clicks, now)));
           }
         }
-        return Future.all(notes).compose(v -> automations.settle(site.id(), recorded.inFlight())).map(alreadySent -> {
+        return Future.all(notes).compose(v -> inFlight.settle(site.id(), recorded.inFlight())).map(alreadySent -> {
           List<Result> out = new ArrayList<>(events.size());
           for (int i = 0; i < events.size(); i++) {
             String outcome = recorded.outcomes().get(i);

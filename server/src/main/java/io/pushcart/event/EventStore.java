@@ -1,6 +1,7 @@
 package io.pushcart.event;
 
 import io.pushcart.automation.AutomationRuns;
+import io.pushcart.automation.InFlight;
 import io.pushcart.automation.RunStore;
 import io.pushcart.common.Unavailable;
 import io.pushcart.engagement.Report;
@@ -112,7 +113,7 @@ public final class EventStore {
    * (their 'lastClick', '' for none; empty for other events: what engagement.Attribution needs); the
    * messages the runs it ended had in flight, and for each the index of the event that ended its run.
    */
-  public record Recorded(List<String> outcomes, List<List<String>> clicks, List<RunStore.InFlight> inFlight, List<Integer> inFlightOf) {
+  public record Recorded(List<String> outcomes, List<List<String>> clicks, List<InFlight> inFlight, List<Integer> inFlightOf) {
   }
 
   /** A batch of at most this many events is recorded in one call, so that one call stays short. */
@@ -168,7 +169,7 @@ public final class EventStore {
       }
       int inFlight = reply.get(2).toInteger();
       for (int i = 3; i < 3 + 6 * inFlight; i += 6) {
-        done.inFlight().add(new RunStore.InFlight(reply.get(i + 1).toString(), reply.get(i + 2).toString(), reply.get(i + 3).toInteger(),
+        done.inFlight().add(new InFlight(reply.get(i + 1).toString(), reply.get(i + 2).toString(), reply.get(i + 3).toInteger(),
             reply.get(i + 4).toString(), reply.get(i + 5).toString()));
         done.inFlightOf().add(from + reply.get(i).toInteger() - 1);
       }
