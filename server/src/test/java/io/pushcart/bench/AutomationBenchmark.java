@@ -78,8 +78,13 @@ public final class AutomationBenchmark {
   /** Batches in flight at once (store backends posting in parallel); BENCH_CLIENTS overrides. */
   static final int CLIENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLIENTS", "8"));
   static final int CHUNKS = 3;
-  /** The ingest warm-up ({@code warmIngest}): its rounds (BENCH_INGEST_WARMUPS, 0 for none) and shoppers. */
-  static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_INGEST_WARMUPS", "4"));
+  /**
+   * The ingest warm-up ({@code warmIngest}): its rounds (BENCH_INGEST_WARMUPS, 0 for none) and
+   * shoppers. Twelve: after four the C2 compiler still took 20–30 µs an event of the timed carts
+   * (docs/benchmarks.md, session 11); the warm-up's keys are removed after it, so more of it
+   * does not make Redis larger.
+   */
+  static final int WARM_ROUNDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_INGEST_WARMUPS", "12"));
   static final int WARM_SHOPPERS = 4_000;
   static final int TRANSACTIONAL = 500;
   static final int TRANSACTIONAL_WARMUP = 50;
@@ -342,8 +347,31 @@ public final class AutomationBenchmark {
         seconds += postRange(warm, WARM_SHOPPERS, k -> orderEvent("w" + (first + k), shoppers[first + k], "w" + (first + k),
             at.plusSeconds(1))).seconds;
       }
-      System.out.printf("ingest warm-up on another site: %,d carts and as many orders in %.1f s%n", WARM_ROUNDS * WARM_SHOPPERS, seconds);
+      long removed = forget(warm);
+      System.out.printf("ingest warm-up on another site: %,d carts and as many orders in %.1f s (its %,d keys removed after)%n",
+          WARM_ROUNDS * WARM_SHOPPERS, seconds, removed);
       jitSettled();
+    }
+
+    /**
+     * Deletes a warm-up site's keys, so that the timed ingest meets Redis at the size it has
+     * without the warm-up (more data makes each event cost Redis more, and its AOF rewrites
+     * longer: docs/benchmarks.md, session 10). The benchmark's own clean-up, with SCAN: the
+     * server never reads that site again.
+     */
+    private long forget(TestSite warm) {
+      long removed = 0;
+      String cursor = "0";
+      do {
+        Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg("pc:{" + warm.id() + "}:*").arg("COUNT").arg(5_000));
+        cursor = page.get(0).toString();
+        if (page.get(1).size() > 0) {
+          Request unlink = Request.cmd(Command.UNLINK);
+          page.get(1).forEach(key -> unlink.arg(key.toString()));
+          removed += redis.send(unlink).toLong();
+        }
+      } while (!cursor.equals("0"));
+      return removed;
     }
 
     /** {@code n} events in batches, in {@link #CHUNKS} timed chunks; each chunk's cost is printed. */
@@ -352,16 +380,23 @@ public final class AutomationBenchmark {
       for (int c = 0; c < CHUNKS; c++) {
         int from = (int) ((long) n * c / CHUNKS);
         int to = (int) ((long) n * (c + 1) / CHUNKS);
+        Capture capture = c == CHUNKS - 1 ? Capture.start(server.redisUrl(), what) : null;
         Cost cost = postRange(to - from, k -> event.apply(from + k));
+        if (capture != null) {
+          capture.close();
+        }
         chunks.add(cost);
         int events = to - from;
         System.out.printf("ingest %s, chunk %d: %,d events in %.2f s = %,.0f events/s; CPU per event: this JVM %.0f µs, "
-                + "Redis %.0f µs (%.0f µs in commands; Redis busy %.0f %% of the time); JIT %.1f s; peak heap %d MiB%n", what, c + 1,
+                + "Redis %.0f µs (%.0f µs in commands; Redis busy %.0f %% of the time); JIT %.1f s; peak heap %d MiB; "
+                + "AOF rewrites started: %d%n", what, c + 1,
             events, cost.seconds, events / cost.seconds, cost.jvmCpu * 1e6 / events, cost.redisCpu * 1e6 / events,
-            cost.redisCommands * 1e6 / events, 100 * cost.redisCommands / cost.seconds, cost.jit, cost.peakHeap >> 20);
+            cost.redisCommands * 1e6 / events, 100 * cost.redisCommands / cost.seconds, cost.jit, cost.peakHeap >> 20, cost.rewrites);
         System.out.println("  this JVM by thread, per event: " + cost.byThread(events));
       }
-      System.out.println("  Redis time by command in the last chunk: " + String.join("; ", RedisInfo.topCommands(server.redisUrl(), 4)));
+      int last = n - (int) ((long) n * (CHUNKS - 1) / CHUNKS);
+      System.out.println("  Redis calls and time per event by command in the last chunk (a script's own commands within its time): "
+          + RedisInfo.perItem(server.redisUrl(), 14, last));
       return chunks;
     }
 
@@ -723,8 +758,9 @@ public final class AutomationBenchmark {
   // ---------------------------------------------------------------- measuring
 
   /** What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's command time, JIT time, peak heap. */
+  /** {@code rewrites}: the AOF rewrites Redis forked for while it ran (each takes a core for seconds). */
   record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, double jit, long peakHeap,
-              Map<String, Double> threads) {
+              Map<String, Double> threads, long rewrites) {
     /** This JVM's CPU by thread name, in µs per {@code n} (messages or events), the largest first. */
     String byThread(int n) {
       StringBuilder out = new StringBuilder();
@@ -742,6 +778,7 @@ public final class AutomationBenchmark {
     private final long redis;
     private final long jit;
     private final Map<String, Long> ticks;
+    private final long forks;
 
     private Meter(String redisUrl) {
       this.redisUrl = redisUrl;
@@ -751,6 +788,7 @@ public final class AutomationBenchmark {
       this.redis = ProcessHandle.current().children().mapToLong(Meter::cpu).sum();
       this.jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       this.ticks = threadTicks();
+      this.forks = forks(redisUrl);
       this.start = System.nanoTime();
     }
 
@@ -770,7 +808,13 @@ public final class AutomationBenchmark {
       }
       return new Cost(seconds, (cpu(ProcessHandle.current()) - jvm) / 1e9, (redisNow - redis) / 1e9, commands / 1e6,
           (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, DeliveryBenchmark.heapPeakBytes(),
-          threadSeconds(ticks, threadTicks()));
+          threadSeconds(ticks, threadTicks()), forks(redisUrl) - forks);
+    }
+
+    /** Redis's forks so far (INFO stats total_forks): its AOF rewrites, as the benchmark saves no RDB. */
+    private static long forks(String redisUrl) {
+      return RedisInfo.command(redisUrl, "INFO stats").stream().filter(l -> l.startsWith("total_forks:"))
+          .mapToLong(l -> Long.parseLong(l.substring("total_forks:".length()).trim())).sum();
     }
 
     private static Map<String, Double> threadSeconds(Map<String, Long> before, Map<String, Long> after) {
@@ -903,6 +947,63 @@ public final class AutomationBenchmark {
         sink.awaitCount(n, timeout);
       } catch (AssertionError late) {
         throw new IllegalStateException(what + ": " + late.getMessage(), late);
+      }
+    }
+  }
+
+  /**
+   * BENCH_CAPTURE=dir: before the last timed chunk of each ingest, Redis's data is saved to
+   * {@code dir/<event type>.rdb} and MONITOR logs the chunk to {@code dir/<event type>.monitor}
+   * (the chunk is then far slower: its figures do not count), for {@link IngestScriptsReplay}.
+   */
+  static final class Capture implements AutoCloseable {
+    private final java.net.Socket socket;
+    private final Thread copier;
+
+    private Capture(java.net.Socket socket, Thread copier) {
+      this.socket = socket;
+      this.copier = copier;
+    }
+
+    /** MONITOR on, or null without BENCH_CAPTURE. */
+    static Capture start(String redisUrl, String what) {
+      String dir = System.getenv("BENCH_CAPTURE");
+      if (dir == null) {
+        return null;
+      }
+      try {
+        RedisInfo.command(redisUrl, "SAVE");
+        List<String> redisDir = RedisInfo.command(redisUrl, "CONFIG GET dir"); // *2, $3, dir, $n, <dir>
+        Files.createDirectories(Path.of(dir));
+        Files.copy(Path.of(redisDir.get(4), "dump.rdb"), Path.of(dir, what + ".rdb"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        URI uri = URI.create(redisUrl);
+        java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
+        socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        java.io.InputStream first = new java.io.ByteArrayInputStream(in.readNBytes(5)); // "+OK\r\n": MONITOR is on
+        Path log = Path.of(dir, what + ".monitor");
+        Thread copier = new Thread(() -> {
+          try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(log), 1 << 20)) {
+            first.transferTo(out);
+            in.transferTo(out);
+          } catch (java.io.IOException closed) {
+            // the socket closed by close(): the log ends there
+          }
+        }, "bench-capture");
+        copier.start();
+        return new Capture(socket, copier);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot capture the ingest", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+        copier.join();
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new IllegalStateException("cannot end the capture", e);
       }
     }
   }
