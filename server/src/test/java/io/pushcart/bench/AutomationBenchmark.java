@@ -380,10 +380,9 @@ public final class AutomationBenchmark {
       for (int c = 0; c < CHUNKS; c++) {
         int from = (int) ((long) n * c / CHUNKS);
         int to = (int) ((long) n * (c + 1) / CHUNKS);
-        Capture capture = c == CHUNKS - 1 ? Capture.start(server.redisUrl(), what) : null;
-        Cost cost = postRange(to - from, k -> event.apply(from + k));
-        if (capture != null) {
-          capture.close();
+        Cost cost;
+        try (IngestCapture capture = c == CHUNKS - 1 ? IngestCapture.start(server.redisUrl(), what) : null) {
+          cost = postRange(to - from, k -> event.apply(from + k));
         }
         chunks.add(cost);
         int events = to - from;
@@ -947,63 +946,6 @@ public final class AutomationBenchmark {
         sink.awaitCount(n, timeout);
       } catch (AssertionError late) {
         throw new IllegalStateException(what + ": " + late.getMessage(), late);
-      }
-    }
-  }
-
-  /**
-   * BENCH_CAPTURE=dir: before the last timed chunk of each ingest, Redis's data is saved to
-   * {@code dir/<event type>.rdb} and MONITOR logs the chunk to {@code dir/<event type>.monitor}
-   * (the chunk is then far slower: its figures do not count), for {@link IngestScriptsReplay}.
-   */
-  static final class Capture implements AutoCloseable {
-    private final java.net.Socket socket;
-    private final Thread copier;
-
-    private Capture(java.net.Socket socket, Thread copier) {
-      this.socket = socket;
-      this.copier = copier;
-    }
-
-    /** MONITOR on, or null without BENCH_CAPTURE. */
-    static Capture start(String redisUrl, String what) {
-      String dir = System.getenv("BENCH_CAPTURE");
-      if (dir == null) {
-        return null;
-      }
-      try {
-        RedisInfo.command(redisUrl, "SAVE");
-        List<String> redisDir = RedisInfo.command(redisUrl, "CONFIG GET dir"); // *2, $3, dir, $n, <dir>
-        Files.createDirectories(Path.of(dir));
-        Files.copy(Path.of(redisDir.get(4), "dump.rdb"), Path.of(dir, what + ".rdb"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        URI uri = URI.create(redisUrl);
-        java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
-        socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
-        java.io.InputStream in = socket.getInputStream();
-        java.io.InputStream first = new java.io.ByteArrayInputStream(in.readNBytes(5)); // "+OK\r\n": MONITOR is on
-        Path log = Path.of(dir, what + ".monitor");
-        Thread copier = new Thread(() -> {
-          try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(log), 1 << 20)) {
-            first.transferTo(out);
-            in.transferTo(out);
-          } catch (java.io.IOException closed) {
-            // the socket closed by close(): the log ends there
-          }
-        }, "bench-capture");
-        copier.start();
-        return new Capture(socket, copier);
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot capture the ingest", e);
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        socket.close();
-        copier.join();
-      } catch (java.io.IOException | InterruptedException e) {
-        throw new IllegalStateException("cannot end the capture", e);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.pushcart.bench;
 
 import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.support.TempDirs;
+import io.vertx.core.json.JsonArray;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,7 @@ import java.util.Map;
  *
  * <p>{@code BENCH_CAPTURE=dir} on {@link AutomationBenchmark} saves, just before the last timed
  * chunk of each ingest, Redis's data ({@code cart.updated.rdb}, {@code order.completed.rdb}) and
- * MONITOR's log of that chunk ({@code *.monitor}). This replays each chunk's record_events calls
+ * MONITOR's log of that chunk ({@code *.monitor}): {@link IngestCapture}. This replays each chunk's record_events calls
  * (top-level EVALSHA calls whose first argument is the events' plan; the commands of other work
  * in the log are left out) on an embedded Redis started from the RDB, append-only file on as the
  * server has it (its rewrite over before the replay, automatic ones off), {@link #IN_FLIGHT}
@@ -150,7 +151,7 @@ public final class IngestScriptsReplay {
   /** The events of one call: its plan is a JSON list of objects, one per event. */
   private static int events(List<byte[]> call) {
     String plan = new String(call.get(3 + Integer.parseInt(new String(call.get(2), StandardCharsets.US_ASCII))), StandardCharsets.UTF_8);
-    return (int) io.vertx.core.json.Json.decodeValue(plan, List.class).size();
+    return new JsonArray(plan).size();
   }
 
   /** The top-level record_events calls MONITOR logged (its arguments as Redis got them). */
@@ -255,7 +256,7 @@ public final class IngestScriptsReplay {
       send(Arrays.stream(args).map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
       Object reply = read();
       if (reply instanceof Error e) {
-        throw new IllegalStateException(String.join(" ", args).substring(0, Math.min(80, String.join(" ", args).length())) + ": " + e.message());
+        throw new IllegalStateException(args[0] + " " + args[1] + ": " + e.message());
       }
       return reply;
     }
