@@ -756,8 +756,11 @@ public final class AutomationBenchmark {
 
   // ---------------------------------------------------------------- measuring
 
-  /** What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's command time, JIT time, peak heap. */
-  /** {@code rewrites}: the AOF rewrites Redis forked for while it ran (each takes a core for seconds). */
+  /**
+   * What one timed stretch cost: wall seconds, CPU seconds of this JVM and of Redis, Redis's
+   * command time, JIT time, peak heap, this JVM's CPU by thread, and the AOF rewrites Redis forked
+   * for while it ran (each takes a core for seconds).
+   */
   record Cost(double seconds, double jvmCpu, double redisCpu, double redisCommands, double jit, long peakHeap,
               Map<String, Double> threads, long rewrites) {
     /** This JVM's CPU by thread name, in µs per {@code n} (messages or events), the largest first. */
