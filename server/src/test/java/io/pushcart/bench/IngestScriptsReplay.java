@@ -1,7 +1,6 @@
 package io.pushcart.bench;
 
 import io.pushcart.redis.EmbeddedRedis;
-import io.pushcart.support.Poll;
 import io.pushcart.support.TempDirs;
 import io.vertx.core.json.JsonArray;
 import java.io.BufferedInputStream;
@@ -10,12 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -52,8 +49,6 @@ public final class IngestScriptsReplay {
   /** Calls sent before the first reply is read: the benchmark's store backends post 8 batches at once. */
   static final int IN_FLIGHT = 8;
   static final List<String> CHUNKS = List.of("cart.updated", "order.completed");
-  /** How long the append-only file may take to be written once turned on (a captured Redis of about 150 MB). */
-  static final Duration AOF_WRITTEN = Duration.ofMinutes(2);
 
   private IngestScriptsReplay() {
   }
@@ -61,8 +56,8 @@ public final class IngestScriptsReplay {
   public static void main(String[] args) throws Exception {
     Path capture = Path.of(args[0]);
     Map<String, String> variants = new LinkedHashMap<>();
-    String lib = resource("lib");
-    variants.put("current", lib + resource("record_events"));
+    String lib = RedisInfo.script("lib");
+    variants.put("current", lib + RedisInfo.script("record_events"));
     for (String file : args.length > 1 ? args[1].split(",") : new String[0]) {
       if (!file.isBlank()) {
         variants.put(Path.of(file).getFileName().toString(), lib + Files.readString(Path.of(file)));
@@ -97,13 +92,11 @@ public final class IngestScriptsReplay {
     // Loaded from the RDB (an append-only file would be read instead), then the AOF on, as the server runs.
     try (EmbeddedRedis redis = EmbeddedRedis.start(dir, List.of("--appendonly", "no"));
          Resp c = new Resp(redis.port())) {
-      c.call("CONFIG", "SET", "appendonly", "yes");
-      // Turning the AOF on writes it whole (a rewrite) in a child process, which announces nothing.
-      Poll.until(() -> persistence(c), p -> "0".equals(p.get("aof_rewrite_in_progress")) && "0".equals(p.get("aof_rewrite_scheduled")),
-          AOF_WRITTEN, "the append-only file written after it was turned on");
+      c.call("CONFIG", "SET", "appendonly", "yes"); // written whole, by a rewrite
+      RedisInfo.awaitNoAofRewrite(redis.url());
       c.call("CONFIG", "SET", "auto-aof-rewrite-percentage", "0");
       String sha = c.call("SCRIPT", "LOAD", script).toString();
-      double before = mainThreadCpu(c);
+      double before = mainThreadCpu(redis.url());
       int sent = 0;
       int read = 0;
       for (List<byte[]> call : calls) {
@@ -120,7 +113,7 @@ public final class IngestScriptsReplay {
       for (; read < sent; read++) {
         checkReply(c.read(), mustRecordAll);
       }
-      return mainThreadCpu(c) - before;
+      return mainThreadCpu(redis.url()) - before;
     }
   }
 
@@ -136,28 +129,9 @@ public final class IngestScriptsReplay {
     }
   }
 
-  private static Map<String, String> persistence(Resp c) {
-    try {
-      return info(c, "persistence");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static double mainThreadCpu(Resp c) throws IOException {
-    Map<String, String> cpu = info(c, "cpu");
+  private static double mainThreadCpu(String redisUrl) {
+    Map<String, String> cpu = RedisInfo.info(redisUrl, "cpu");
     return Double.parseDouble(cpu.get("used_cpu_sys_main_thread")) + Double.parseDouble(cpu.get("used_cpu_user_main_thread"));
-  }
-
-  private static Map<String, String> info(Resp c, String section) throws IOException {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : c.call("INFO", section).toString().split("\r\n")) {
-      int at = line.indexOf(':');
-      if (at > 0) {
-        out.put(line.substring(0, at), line.substring(at + 1));
-      }
-    }
-    return out;
   }
 
   /** The events of one call: its plan is a JSON list of objects, one per event. */
@@ -238,15 +212,6 @@ public final class IngestScriptsReplay {
       line.write(b);
     }
     return b == -1 && line.size() == 0 ? null : line.toByteArray();
-  }
-
-  private static String resource(String name) throws IOException {
-    try (InputStream in = IngestScriptsReplay.class.getClassLoader().getResourceAsStream("redis/" + name + ".lua")) {
-      if (in == null) {
-        throw new IllegalStateException("no script redis/" + name + ".lua on the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   /** A plain RESP connection: requests written whole, replies read in order. */

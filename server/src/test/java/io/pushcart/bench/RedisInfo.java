@@ -8,11 +8,19 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import io.pushcart.support.Poll;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Redis's own view of the benchmark: INFO commandstats over a plain socket (inline commands). */
+/**
+ * Redis's own view of the benchmark: INFO over a plain socket (inline commands), and the scripts'
+ * text as the server sends it.
+ */
 public final class RedisInfo {
   private RedisInfo() {
   }
@@ -30,6 +38,40 @@ public final class RedisInfo {
         lines.add(line);
       }
       return lines;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One section of INFO, field → value. */
+  static Map<String, String> info(String redisUrl, String section) {
+    Map<String, String> out = new HashMap<>();
+    for (String line : command(redisUrl, "INFO " + section)) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && !line.startsWith("#")) {
+        out.put(line.substring(0, colon), line.substring(colon + 1).trim());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Waits (at most 2 minutes) until no AOF rewrite runs or is scheduled: one announces nothing,
+   * and its child process takes a core from what a benchmark measures.
+   */
+  static void awaitNoAofRewrite(String redisUrl) {
+    Poll.until(() -> info(redisUrl, "persistence"),
+        i -> "0".equals(i.get("aof_rewrite_in_progress")) && "0".equals(i.get("aof_rewrite_scheduled")),
+        Duration.ofMinutes(2), "Redis's AOF rewrite to end");
+  }
+
+  /** The text of script {@code redis/<name>.lua} on the class path (lib.lua is "lib"). */
+  static String script(String name) {
+    try (InputStream in = RedisInfo.class.getClassLoader().getResourceAsStream("redis/" + name + ".lua")) {
+      if (in == null) {
+        throw new IllegalStateException("no script redis/" + name + ".lua on the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,7 +6,6 @@ import io.pushcart.redis.EmbeddedRedis;
 import io.pushcart.redis.Keys;
 import io.pushcart.redis.LuaScript;
 import io.pushcart.subscription.StoredSubscriber;
-import io.pushcart.support.Poll;
 import io.pushcart.support.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,9 +14,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -451,7 +447,7 @@ public final class StepScriptsCost {
 
   /** SCRIPT LOADs lib.lua and script {@code name} with a return in front of its body; its SHA1. */
   private String loadReturningAtOnce(String name) throws Exception {
-    String text = resource("lib") + "if #KEYS > 0 then return {} end\n" + resource(name);
+    String text = RedisInfo.script("lib") + "if #KEYS > 0 then return {} end\n" + RedisInfo.script(name);
     return await(redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(text))).toString();
   }
 
@@ -464,13 +460,6 @@ public final class StepScriptsCost {
     }
   }
 
-  private static String resource(String name) throws IOException {
-    try (InputStream in = StepScriptsCost.class.getClassLoader().getResourceAsStream("redis/" + name + ".lua")) {
-      check(in != null, "no script redis/" + name + ".lua on the class path");
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
   // ---------------------------------------------------------------- measuring
 
   /** A phase: Redis commands sent and awaited from this thread. */
@@ -480,8 +469,7 @@ public final class StepScriptsCost {
 
   /** Redis's CPU seconds (user + system) over {@code phase}, started once no AOF rewrite is running. */
   private double redisCpu(Phase phase) throws Exception {
-    Poll.until(() -> info("persistence"), i -> "0".equals(i.get("aof_rewrite_in_progress")) && "0".equals(i.get("aof_rewrite_scheduled")),
-        Duration.ofMinutes(2), "Redis's AOF rewrite to end");
+    RedisInfo.awaitNoAofRewrite(redisUrl);
     double before = cpuSeconds();
     phase.run();
     return cpuSeconds() - before;
@@ -494,14 +482,7 @@ public final class StepScriptsCost {
 
   /** One section of INFO, field → value. */
   private Map<String, String> info(String section) {
-    Map<String, String> out = new HashMap<>();
-    for (String line : RedisInfo.command(redisUrl, "INFO " + section)) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && !line.startsWith("#")) {
-        out.put(line.substring(0, colon), line.substring(colon + 1).trim());
-      }
-    }
-    return out;
+    return RedisInfo.info(redisUrl, section);
   }
 
   /** CPU seconds of a phase in µs per message. */
